@@ -1,0 +1,72 @@
+"""Flattened crawler text -> blocks: one block per non-empty line.
+
+Crawlers flatten pages into lines; inline elements of one container are joined on one line, and
+table cells/captions often end with " |". Image placeholders appear as "![]()" or "![alt](src)".
+Hints per block (all JSON-serializable):
+
+  line_no, blank_before, blank_after   position and spacing in the original text
+  rel_pos                              index / (n_blocks - 1), 0 for single-block pages
+  n_chars, n_syllables                 length
+  trailing_pipe, pipe_count            table/caption markers
+  image_marker                         the line has a "![...](...)" marker
+  has_date, has_time, starts_with_category_date   timestamps such as "Hoạt động 14/03/2025 23:06"
+  ends_with_punct, upper_ratio, digit_ratio
+"""
+
+from __future__ import annotations
+
+import re
+
+from bantin.blocks.model import Block, Page
+from bantin.text.normalize import normalize_text, normalize_whitespace
+from bantin.text.tokenize import syllables
+
+IMAGE_MARKER = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+DATE = re.compile(r"\b\d{1,2}[/\-.]\d{1,2}([/\-.]\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b")
+TIME = re.compile(r"\b\d{1,2}[:h]\d{2}\b")
+CATEGORY_DATE = re.compile(r"^[^\d|]{2,40}\s\d{1,2}/\d{1,2}/\d{4}\s\d{1,2}:\d{2}$")
+_TRAILING_PIPE = re.compile(r"\s*\|\s*$")
+
+
+def clean_line(line: str) -> str:
+    """The readable text of a line: image markers and trailing '|' removed, spaces collapsed."""
+    text = IMAGE_MARKER.sub(" ", line)
+    text = _TRAILING_PIPE.sub("", text)
+    return normalize_whitespace(text)
+
+
+def line_hints(raw: str, text: str) -> dict:
+    n_chars = len(text)
+    letters = [c for c in text if c.isalpha()]
+    return {
+        "n_chars": n_chars,
+        "n_syllables": len(syllables(text)),
+        "trailing_pipe": bool(_TRAILING_PIPE.search(raw)),
+        "pipe_count": raw.count("|"),
+        "image_marker": bool(IMAGE_MARKER.search(raw)),
+        "has_date": bool(DATE.search(text)),
+        "has_time": bool(TIME.search(text)),
+        "starts_with_category_date": bool(CATEGORY_DATE.match(text)),
+        "ends_with_punct": text.endswith((".", "!", "?", "…", '"', "”", ")", ":")),
+        "upper_ratio": round(sum(c.isupper() for c in letters) / len(letters), 3) if letters else 0.0,
+        "digit_ratio": round(sum(c.isdigit() for c in text) / n_chars, 3) if n_chars else 0.0,
+    }
+
+
+def parse_text(text: str, page_id: str | None = None) -> Page:
+    """Parse flattened page text (already decoded) into a Page."""
+    lines = normalize_text(text).split("\n")
+    kept = [(i, line) for i, line in enumerate(lines) if line.strip()]
+    blocks: list[Block] = []
+    n = len(kept)
+    for k, (line_no, raw) in enumerate(kept):
+        text_ = clean_line(raw)
+        hints = line_hints(raw, text_)
+        hints.update(
+            line_no=line_no,
+            blank_before=line_no > 0 and not lines[line_no - 1].strip(),
+            blank_after=line_no + 1 < len(lines) and not lines[line_no + 1].strip(),
+            rel_pos=round(k / (n - 1), 4) if n > 1 else 0.0,
+        )
+        blocks.append(Block(index=k, text=text_, raw=raw, hints=hints))
+    return Page(blocks=blocks, source_kind="text", id=page_id)

@@ -1,0 +1,114 @@
+"""The ``bantin`` command line (typer). Every command builds options and calls the same functions
+as the Python API; no logic lives here beyond argument handling and error reporting."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from bantin.errors import BantinError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="bantin: clean, classify and summarize Vietnamese news pages.")
+data_app = typer.Typer(no_args_is_help=True, help="Build and inspect datasets.")
+app.add_typer(data_app, name="data")
+
+TASKS = ("boilerplate", "topics", "summarize")
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+def _task_entry(task: str, module: str, func: str):
+    if task not in TASKS:
+        fail(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
+    return getattr(importlib.import_module(f"bantin.{task}.{module}"), func)
+
+
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="YAML/TOML config file (every key has a default)")]
+SetOpt = Annotated[Optional[list[str]], typer.Option("--set", "-s", help="override a config key: key.sub=value (repeatable)")]
+TrackingOpt = Annotated[str, typer.Option("--tracking", help="jsonl (experiments/results.jsonl) or mlflow (also logs to MLflow)")]
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": False})
+def train(
+    ctx: typer.Context,
+    task: Annotated[str, typer.Argument(help="boilerplate | topics | summarize")],
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    tracking: TrackingOpt = "jsonl",
+) -> None:
+    """Train a model from a config; trailing key=value arguments override config keys."""
+    overrides = list(set_ or []) + list(ctx.args)
+    entry = _task_entry(task, "training", "train_from_config")
+    try:
+        entry(config, overrides, tracking=tracking)
+    except BantinError as exc:
+        fail(str(exc))
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": False})
+def evaluate(
+    ctx: typer.Context,
+    task: Annotated[str, typer.Argument(help="boilerplate | topics | summarize")],
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    tracking: TrackingOpt = "jsonl",
+) -> None:
+    """Evaluate models and append the scores to experiments/results.jsonl."""
+    overrides = list(set_ or []) + list(ctx.args)
+    entry = _task_entry(task, "evaluation", "evaluate_from_config")
+    try:
+        entry(config, overrides, tracking=tracking)
+    except BantinError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def report(
+    experiments: Annotated[Optional[Path], typer.Option(help="experiments folder (default: ./experiments)")] = None,
+    write: Annotated[bool, typer.Option(help="also write RESULTS.md")] = True,
+) -> None:
+    """Print the score table (latest and best per task and dataset) and write experiments/RESULTS.md."""
+    from bantin.tracking import render_report
+
+    typer.echo(render_report(experiments, write=write))
+
+
+@data_app.command("build")
+def data_build(config: ConfigOpt = None, set_: SetOpt = None) -> None:
+    """Build the labeled page dataset from the public corpora (deterministic given the seed)."""
+    from bantin.data.builder import build_from_config
+
+    try:
+        build_from_config(config, list(set_ or []))
+    except BantinError as exc:
+        fail(str(exc))
+
+
+@data_app.command("info")
+def data_info(data_dir: Annotated[Optional[Path], typer.Option(help="corpora folder (default ../shared/data)")] = None) -> None:
+    """List the public corpora found and their sizes."""
+    from bantin.data.corpora import corpora_info
+
+    try:
+        for row in corpora_info(data_dir):
+            typer.echo("\t".join(str(v) for v in row.values()))
+    except BantinError as exc:
+        fail(str(exc))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+from bantin.cli import analyze as _analyze  # noqa: E402,F401  (registers `analyze` and `bench`)

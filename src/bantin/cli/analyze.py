@@ -1,0 +1,1 @@
+"""`bantin analyze` and `bantin bench` (filled in by the pipeline work)."""

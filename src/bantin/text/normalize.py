@@ -1,0 +1,28 @@
+"""Unicode normalization. Vietnamese text arrives in NFC and NFD (and with odd spaces); we work in NFC."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalize_whitespace(text: str) -> str:
+    """Collapse runs of horizontal whitespace into one space and strip each end."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalize_text(text: str) -> str:
+    """NFC-normalize, drop zero-width and control characters, unify line breaks.
+
+    Line structure is kept (it carries block boundaries in flattened pages);
+    horizontal whitespace inside lines is collapsed.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _ZERO_WIDTH.sub("", text)
+    text = _CONTROL.sub("", text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))

@@ -1,0 +1,197 @@
+"""Experiment tracking: every train/evaluate run appends a JSON record to experiments/results.jsonl,
+and ``render_report`` turns the records into experiments/RESULTS.md (latest and best per task/dataset,
+next to published anchors). Optional MLflow logging when ``mlflow`` is installed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from bantin.data.paths import REPO_ROOT, experiments_dir
+
+RESULTS_FILE = "results.jsonl"
+REPORT_FILE = "RESULTS.md"
+
+#: The metric that decides "best" for each task, and the metrics shown in the table.
+PRIMARY_METRIC = {"boilerplate": "binary_f1", "topics": "accuracy", "summarize": "rouge2_f"}
+SHOWN_METRICS = {
+    "boilerplate": ["binary_f1", "macro_f1", "token_f1", "pages_per_s"],
+    "topics": ["accuracy", "macro_f1", "weighted_f1", "accuracy_dedup", "docs_per_s"],
+    "summarize": ["rouge1_f", "rouge2_f", "rougeL_f", "rouge1_f_ascii", "rouge2_f_ascii", "rougeL_f_ascii", "articles_per_s"],
+    "pipeline": ["articles_per_s", "peak_rss_mb"],
+}
+
+#: Published figures, as reported by their authors (not measured here).
+ANCHORS: list[dict[str, Any]] = [
+    {"task": "topics", "dataset": "vntc10", "model": "underthesea TF-IDF + LinearSVC", "metrics": {"accuracy": 0.925}, "source": "underthesea docs"},
+    {"task": "topics", "dataset": "vntc10", "model": "SVM (Vu et al., 2007)", "metrics": {"accuracy": 0.934}, "source": "Vu et al., RIVF 2007"},
+    {"task": "topics", "dataset": "vntc10", "model": "n-gram LM (Vu et al., 2007)", "metrics": {"accuracy": 0.971}, "source": "Vu et al., RIVF 2007"},
+    {"task": "summarize", "dataset": "vietnews", "model": "ViT5-base (ASCII rouge-score, likely)", "metrics": {"rouge1_f_ascii": 0.6277, "rouge2_f_ascii": 0.3316, "rougeL_f_ascii": 0.4275}, "source": "Phan et al., 2022"},
+    {"task": "summarize", "dataset": "vietnews", "model": "BARTpho (ASCII rouge-score, likely)", "metrics": {"rouge1_f_ascii": 0.6088, "rouge2_f_ascii": 0.2990, "rougeL_f_ascii": 0.3964}, "source": "Tran et al., 2022"},
+    {"task": "summarize", "dataset": "vietnews", "model": "mT5 (ASCII rouge-score, likely)", "metrics": {"rouge1_f_ascii": 0.5805, "rouge2_f_ascii": 0.2676, "rougeL_f_ascii": 0.3738}, "source": "Phan et al., 2022"},
+]
+
+
+def git_commit() -> str | None:
+    """The current git commit (with '+dirty' when the tree has changes), or None outside a checkout."""
+    cwd = REPO_ROOT or Path.cwd()
+    try:
+        sha = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=5)
+        if sha.returncode != 0:
+            return None
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=cwd, capture_output=True, text=True, timeout=5)
+        return sha.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def machine_info() -> dict[str, Any]:
+    info: dict[str, Any] = {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()}
+    try:
+        import torch
+
+        info["torch"] = torch.__version__
+        if torch.cuda.is_available():
+            info["gpu"] = torch.cuda.get_device_name(0)
+    except ImportError:
+        pass
+    return info
+
+
+def record_run(
+    *,
+    task: str,
+    kind: str,
+    model: str,
+    dataset: str,
+    split: str,
+    metrics: dict[str, Any],
+    model_dir: str | None = None,
+    config: dict[str, Any] | None = None,
+    config_hash: str | None = None,
+    duration_s: float | None = None,
+    command: str | None = None,
+    extra: dict[str, Any] | None = None,
+    out_dir: str | Path | None = None,
+    tracking: str = "jsonl",
+) -> dict[str, Any]:
+    """Append one run record (kind = 'train' | 'evaluate' | 'benchmark') and return it."""
+    record = {
+        "task": task,
+        "kind": kind,
+        "model": model,
+        "model_dir": model_dir,
+        "dataset": dataset,
+        "split": split,
+        "metrics": metrics,
+        "config_hash": config_hash,
+        "config": config,
+        "git_commit": git_commit(),
+        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "duration_s": None if duration_s is None else round(duration_s, 3),
+        "machine": machine_info(),
+        "command": command,
+    }
+    if extra:
+        record["extra"] = extra
+    out = Path(out_dir) if out_dir else experiments_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / RESULTS_FILE, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+    if tracking == "mlflow":
+        _log_mlflow(record)
+    return record
+
+
+def _log_mlflow(record: dict[str, Any]) -> None:
+    try:
+        import mlflow
+    except ImportError as exc:
+        from bantin.errors import BantinError
+
+        raise BantinError("--tracking mlflow needs the mlflow package: pip install mlflow") from exc
+    mlflow.set_experiment(f"bantin-{record['task']}")
+    with mlflow.start_run(run_name=f"{record['kind']}-{record['model']}-{record['dataset']}-{record['split']}"):
+        mlflow.log_params({k: record[k] for k in ("task", "kind", "model", "dataset", "split", "config_hash", "git_commit")})
+        mlflow.log_metrics({k: float(v) for k, v in record["metrics"].items() if isinstance(v, (int, float))})
+
+
+def load_records(out_dir: str | Path | None = None) -> list[dict[str, Any]]:
+    path = Path(out_dir or experiments_dir()) / RESULTS_FILE
+    if not path.exists():
+        return []
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue  # a torn line from an interrupted run; the report notes the count below
+    return records
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.4f}" if abs(v) <= 1.0 else f"{v:,.1f}"
+    return "" if v is None else str(v)
+
+
+def _table(rows: Iterable[dict[str, Any]], metrics: list[str], extra_cols: list[str]) -> list[str]:
+    header = ["model", "dataset", "split", *extra_cols, *metrics]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for r in rows:
+        m = r.get("metrics", {})
+        cells = [r.get("model", ""), r.get("dataset", ""), r.get("split", "")]
+        cells += [_fmt(r.get(c)) for c in extra_cols]
+        cells += [_fmt(m.get(k)) for k in metrics]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return lines
+
+
+def render_report(out_dir: str | Path | None = None, write: bool = True) -> str:
+    """Render RESULTS.md from results.jsonl: for each task, latest and best evaluation per (model, dataset, split)."""
+    out = Path(out_dir or experiments_dir())
+    records = [r for r in load_records(out) if r.get("kind") in ("evaluate", "benchmark")]
+    lines = [
+        "# bantin results",
+        "",
+        "Generated by `bantin report` from `experiments/results.jsonl`; every row links to a recorded run (git commit, date).",
+        "ROUGE: `*_f` columns use the Unicode syllable tokenizer (correct for Vietnamese); `*_ascii` columns use",
+        "rouge-score's default ASCII tokenizer, which drops Vietnamese letters (how published vietnews figures were most likely computed).",
+        "",
+    ]
+    tasks = list(dict.fromkeys([*PRIMARY_METRIC, *(r["task"] for r in records)]))
+    for task in tasks:
+        task_records = [r for r in records if r["task"] == task]
+        anchors = [a for a in ANCHORS if a["task"] == task]
+        if not task_records and not anchors:
+            continue
+        metrics = SHOWN_METRICS.get(task) or sorted({k for r in task_records for k in r["metrics"]})[:8]
+        primary = PRIMARY_METRIC.get(task, metrics[0])
+        groups: dict[tuple, list[dict[str, Any]]] = {}
+        for r in task_records:
+            groups.setdefault((r["model"], r["dataset"], r["split"]), []).append(r)
+        latest = [sorted(g, key=lambda r: r["date"])[-1] for g in groups.values()]
+        best = [max(g, key=lambda r: (r["metrics"].get(primary) is not None, r["metrics"].get(primary) or 0)) for g in groups.values()]
+        order = lambda r: (r["dataset"], r["split"], -(r["metrics"].get(primary) or 0))  # noqa: E731
+        lines += [f"## {task}", "", f"Primary metric: `{primary}`.", ""]
+        if latest:
+            lines += ["### Latest run per model, dataset and split", ""]
+            lines += _table(sorted(latest, key=order), metrics, ["git_commit", "date"]) + [""]
+            lines += ["### Best run per model, dataset and split", ""]
+            lines += _table(sorted(best, key=order), metrics, ["git_commit", "date"]) + [""]
+        if anchors:
+            lines += ["### Published anchors (reported by their authors, not measured here)", ""]
+            lines += _table([{**a, "split": "test"} for a in anchors], metrics, ["source"]) + [""]
+    text = "\n".join(lines).rstrip() + "\n"
+    if write:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / REPORT_FILE).write_text(text, encoding="utf-8")
+    return text

@@ -1,0 +1,1 @@
+"""Shared metrics: classification scores, extraction token P/R/F1, ROUGE (syllable and ASCII)."""

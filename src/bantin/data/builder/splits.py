@@ -1,0 +1,27 @@
+"""Splits by site template and by source article: nothing of a test page (its article, its layout, its
+related-item filler) is seen in training; val likewise."""
+
+from __future__ import annotations
+
+from bantin.data.builder.sources import SPLITS
+from bantin.data.builder.templates import TEMPLATES
+from bantin.errors import BantinInputError
+
+
+def template_splits(templates: list[str], val_templates: list[str], test_templates: list[str]) -> dict[str, list[str]]:
+    """{'train': [...], 'val': [...], 'test': [...]}: train gets every template not held out for val or test."""
+    unknown = [t for t in list(templates) + list(val_templates) + list(test_templates) if t not in TEMPLATES]
+    if unknown:
+        raise BantinInputError(f"unknown template(s) {', '.join(sorted(set(unknown)))}; known: {', '.join(TEMPLATES)}")
+    missing = [t for t in list(val_templates) + list(test_templates) if t not in templates]
+    if missing:
+        raise BantinInputError(f"val/test template(s) {', '.join(missing)} are not in templates")
+    overlap = set(val_templates) & set(test_templates)
+    if overlap:
+        raise BantinInputError(f"template(s) {', '.join(sorted(overlap))} are in both val_templates and test_templates")
+    held = set(val_templates) | set(test_templates)
+    out = {"train": [t for t in templates if t not in held], "val": list(val_templates), "test": list(test_templates)}
+    for split in SPLITS:
+        if not out[split]:
+            raise BantinInputError(f"no template left for the {split} split; change templates/val_templates/test_templates")
+    return out

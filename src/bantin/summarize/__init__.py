@@ -1,0 +1,32 @@
+"""Short summaries (1–3 sentences) of clean articles, and ROUGE that works for Vietnamese.
+
+    from bantin.models import load_model
+    from bantin.summarize import default_model_dir
+    model = load_model(default_model_dir(), task="summarize")
+    model.summarize_article(title=..., lead=..., body=[...], n_sentences=2)
+
+Model kinds: ``lead``, ``textrank``, ``lexrank`` (baselines), ``extractive`` (supervised sentence scorer,
+the embedded default), ``seq2seq`` (abstractive: any Hugging Face seq2seq or causal LM, fine-tuned).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bantin.models.base import register_model
+
+register_model("summarize", "lead", "bantin.summarize.baselines:LeadSummarizer")
+register_model("summarize", "textrank", "bantin.summarize.baselines:TextRankSummarizer")
+register_model("summarize", "lexrank", "bantin.summarize.baselines:LexRankSummarizer")
+register_model("summarize", "extractive", "bantin.summarize.extractive:ExtractiveSummarizer")
+register_model("summarize", "seq2seq", "bantin.summarize.abstractive:Seq2SeqSummarizer")
+
+
+def default_model_dir() -> Path:
+    """The embedded default model directory (the extractive summarizer shipped in the package)."""
+    from bantin.data.paths import EMBEDDED_MODELS_DIR
+
+    return EMBEDDED_MODELS_DIR / "summarize"
+
+
+__all__ = ["default_model_dir"]

@@ -1,0 +1,137 @@
+"""What every summarizer shares: the document shape (title + sentences), sentence splitting, and the
+``summarize_article`` / ``summarize`` / ``predict`` interface the pipeline and the evaluation call.
+
+Extractive summarizers implement ``select(doc, n_sentences) -> list[int]`` (indices of the chosen
+sentences); the summary is those sentences in document order. Abstractive ones override ``generate``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bantin.errors import BantinInputError
+from bantin.models.base import Estimator
+from bantin.text.normalize import normalize_text
+from bantin.text.tokenize import sentences as split_sentences
+from bantin.text.tokenize import syllables
+
+MIN_SUMMARY_SENTENCES, MAX_SUMMARY_SENTENCES = 1, 10
+
+
+@dataclass
+class Document:
+    """A clean article ready to summarize: title and body sentences (lead first), with paragraph numbers."""
+
+    title: str
+    sentences: list[str]
+    paragraphs: list[int] = field(default_factory=list)
+    id: str | None = None
+    _tokens: list[list[str]] | None = field(default=None, repr=False)
+
+    @property
+    def tokens(self) -> list[list[str]]:
+        """Syllable tokens of each sentence (computed once)."""
+        if self._tokens is None:
+            self._tokens = [syllables(s) for s in self.sentences]
+        return self._tokens
+
+    @functools.cached_property
+    def title_tokens(self) -> list[str]:
+        return syllables(self.title)
+
+    def text(self) -> str:
+        return "\n".join(self.sentences)
+
+
+def make_document(title: str = "", lead: str = "", body: str | Sequence[str] = "", id: str | None = None, sentence_backend: str = "underthesea") -> Document:
+    """Split lead and body paragraphs into sentences (underthesea; every line break is a boundary)."""
+    if body is None:
+        body = ""
+    for name, value in (("title", title), ("lead", lead)):
+        if value is not None and not isinstance(value, str):
+            raise BantinInputError(f"{name} must be a string, got {type(value).__name__}")
+    if not isinstance(body, str) and not isinstance(body, Sequence):
+        raise BantinInputError(f"body must be a string or a list of paragraph strings, got {type(body).__name__}")
+    paragraphs = [lead] if lead else []
+    if isinstance(body, str):
+        paragraphs.extend(normalize_text(body).split("\n"))
+    else:
+        if not all(isinstance(p, str) for p in body):
+            raise BantinInputError("body must be a string or a list of paragraph strings")
+        paragraphs.extend(normalize_text(p) for p in body)
+    sents: list[str] = []
+    para_ids: list[int] = []
+    for pi, para in enumerate(p for p in paragraphs if p and p.strip()):
+        for s in split_sentences(para, backend=sentence_backend):
+            sents.append(s)
+            para_ids.append(pi)
+    return Document(title=normalize_text(title or "").strip(), sentences=sents, paragraphs=para_ids, id=id)
+
+
+class Summarizer(Estimator):
+    """Base class of the summarization models (task ``summarize``)."""
+
+    task = "summarize"
+
+    def __init__(self, n_sentences: int = 2, sentence_backend: str = "underthesea") -> None:
+        super().__init__()
+        self.n_sentences = _check_n(n_sentences)
+        self.sentence_backend = sentence_backend
+
+    def get_config(self) -> dict[str, Any]:
+        return {"n_sentences": self.n_sentences, "sentence_backend": self.sentence_backend}
+
+    # -- weights: baselines have none beyond the manifest --------------------------------
+    def _save_weights(self, path) -> None:
+        pass
+
+    def _load_weights(self, path) -> None:
+        pass
+
+    def fit(self, docs: Iterable[Document] = (), references: Iterable[str] = ()) -> Summarizer:
+        return self
+
+    # -- to implement ---------------------------------------------------------------------
+    def select(self, doc: Document, n_sentences: int) -> list[int]:
+        raise NotImplementedError
+
+    def select_many(self, docs: Sequence[Document], n_sentences: int) -> list[list[int]]:
+        return [self.select(d, n_sentences) for d in docs]
+
+    # -- shared ---------------------------------------------------------------------------
+    def summarize_sentences(self, docs: Sequence[Document], n_sentences: int | None = None) -> list[list[str]]:
+        """The summary of each document as a list of sentences (document order)."""
+        n = _check_n(self.n_sentences if n_sentences is None else n_sentences)
+        out = []
+        for doc, idx in zip(docs, self.select_many(docs, n)):
+            out.append([doc.sentences[i] for i in sorted(idx)])
+        return out
+
+    def predict(self, docs: Sequence[Document], n_sentences: int | None = None) -> list[str]:
+        return [" ".join(s) for s in self.summarize_sentences(docs, n_sentences)]
+
+    def summarize_article(self, title: str = "", lead: str = "", body: str | Sequence[str] = "", n_sentences: int | None = None) -> str:
+        """A 1–3 sentence summary (``n_sentences``) of a clean article; "" when there is no text."""
+        doc = make_document(title, lead, body, sentence_backend=self.sentence_backend)
+        if not doc.sentences:
+            return ""
+        return self.predict([doc], n_sentences)[0]
+
+    def summarize(self, text: str, title: str = "", n_sentences: int | None = None) -> str:
+        """Summarize plain text (paragraphs on separate lines)."""
+        if not isinstance(text, str):
+            raise BantinInputError(f"expected text, got {type(text).__name__}")
+        return self.summarize_article(title=title, body=text, n_sentences=n_sentences)
+
+
+def _check_n(n: int) -> int:
+    try:
+        n = int(n)
+    except (TypeError, ValueError) as exc:
+        raise BantinInputError(f"n_sentences must be an integer, got {n!r}") from exc
+    if not MIN_SUMMARY_SENTENCES <= n <= MAX_SUMMARY_SENTENCES:
+        raise BantinInputError(f"n_sentences must be between {MIN_SUMMARY_SENTENCES} and {MAX_SUMMARY_SENTENCES}, got {n}")
+    return n

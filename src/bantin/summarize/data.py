@@ -1,0 +1,74 @@
+"""Summarization data: (document, reference summary) pairs from the public corpora.
+
+* ``vietnews``: title + body, the ``summary`` field (the article's abstract) is the reference. Splits
+  train / val / test (deduplicated bodies). Text is de-tokenized by ``bantin.data.corpora``.
+* ``baomoi_sapo``: baomoi_articles_2017 title + body, the sapo (lead paragraph) is the reference. No
+  split: a fixed, spread-out sample (every ``every``-th line). Articles whose body repeats the sapo are
+  left out (the sapo would be copied verbatim by lead-1), as are very short ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bantin.errors import BantinInputError
+from bantin.summarize.base import Document, make_document
+from bantin.text.tokenize import syllables
+
+DATASETS = ("vietnews", "baomoi_sapo")
+
+
+@dataclass
+class SummaryExample:
+    """An article (title, body text with paragraphs on lines) and its reference summary."""
+
+    id: str
+    title: str
+    body: str
+    reference: str
+
+    def document(self, sentence_backend: str = "underthesea") -> Document:
+        return make_document(self.title, "", self.body, id=self.id, sentence_backend=sentence_backend)
+
+
+def _corpora():
+    from bantin.data import corpora
+
+    return corpora
+
+
+def load_vietnews(split: str = "test", limit: int | None = None, data_dir: str | None = None, sentence_backend: str = "underthesea") -> list[SummaryExample]:
+    out = []
+    for rec in _corpora().iter_corpus("vietnews", split=split, data_dir=data_dir, limit=limit):
+        if not rec.lead.strip() or not rec.body.strip():
+            continue
+        out.append(SummaryExample(rec.uid, rec.title, rec.body, rec.lead))
+    return out
+
+
+def load_baomoi_sapo(limit: int | None = 2000, every: int = 7, data_dir: str | None = None, sentence_backend: str = "underthesea",
+                     min_sapo_syllables: int = 10, min_body_sentences: int = 3) -> list[SummaryExample]:
+    out = []
+    for rec in _corpora().iter_corpus("baomoi_articles_2017", data_dir=data_dir, every=every):
+        sapo, body = rec.lead.strip(), rec.body.strip()
+        if len(syllables(sapo)) < min_sapo_syllables or not body:
+            continue
+        if sapo[:60] in body:  # the body repeats the sapo: not a fair reference
+            continue
+        ex = SummaryExample(rec.uid, rec.title, body, sapo)
+        if len(ex.document(sentence_backend).sentences) < min_body_sentences:
+            continue
+        out.append(ex)
+        if limit is not None and len(out) >= limit:
+            break
+    return out
+
+
+def load_examples(dataset: str, split: str = "test", limit: int | None = None, data_dir: str | None = None, sentence_backend: str = "underthesea") -> list[SummaryExample]:
+    if dataset == "vietnews":
+        return load_vietnews(split, limit, data_dir, sentence_backend)
+    if dataset == "baomoi_sapo":
+        if split not in ("test", "all", "sample"):
+            raise BantinInputError("baomoi_sapo has no splits (it is an evaluation sample); use split=test")
+        return load_baomoi_sapo(limit if limit is not None else 2000, data_dir=data_dir, sentence_backend=sentence_backend)
+    raise BantinInputError(f"unknown summarization dataset {dataset!r}; expected one of {', '.join(DATASETS)}")

@@ -1,0 +1,309 @@
+"""Sentence features, similarity graphs and the greedy ROUGE oracle (all on syllable tokens).
+
+Kept in plain numpy: documents have ~20 sentences, so a dense per-document TF-IDF matrix over the
+document's own vocabulary is the fastest thing to build (no scipy, no global vocabulary lookups).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from bantin.summarize.base import Document
+
+# -- TF-IDF ------------------------------------------------------------------------------------
+
+
+class IdfTable:
+    """Syllable inverse document frequencies learned from a corpus (smooth idf, as scikit-learn)."""
+
+    def __init__(self, idf: dict[str, float] | None = None, n_docs: int = 0) -> None:
+        self.idf = idf or {}
+        self.n_docs = n_docs
+        self.default = math.log((n_docs + 1) / 1) + 1.0 if n_docs else 1.0
+
+    @classmethod
+    def fit(cls, token_docs: Iterable[Iterable[str]], min_df: int = 2) -> IdfTable:
+        df: Counter[str] = Counter()
+        n = 0
+        for toks in token_docs:
+            df.update(set(toks))
+            n += 1
+        idf = {t: round(math.log((n + 1) / (c + 1)) + 1.0, 4) for t, c in df.items() if c >= min_df}
+        return cls(idf, n)
+
+    def weights(self, vocab: Sequence[str]) -> np.ndarray:
+        get, d = self.idf.get, self.default
+        return np.array([get(t, d) for t in vocab], dtype=np.float64)
+
+    def to_dict(self) -> dict:
+        return {"n_docs": self.n_docs, "idf": self.idf}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> IdfTable:
+        return cls(d["idf"], d["n_docs"])
+
+
+def doc_tfidf(doc: Document, idf: IdfTable | None = None, return_weights: bool = False):
+    """(L2-normalized sentence x vocabulary TF-IDF matrix, vocabulary, raw tf matrix[, idf weights]) of one document.
+
+    Without an ``idf`` table the idf is computed over the document's own sentences (LexRank's setting).
+    """
+    vocab_index: dict[str, int] = {}
+    rows = []
+    for toks in doc.tokens:
+        rows.append([vocab_index.setdefault(t, len(vocab_index)) for t in toks])
+    tf = np.zeros((len(rows), max(len(vocab_index), 1)), dtype=np.float64)
+    for i, ids in enumerate(rows):
+        if ids:
+            np.add.at(tf[i], ids, 1.0)
+    vocab = list(vocab_index)
+    if idf is None:
+        df = (tf > 0).sum(axis=0)
+        w = np.log((len(rows) + 1) / (df + 1)) + 1.0
+    else:
+        w = idf.weights(vocab) if vocab else np.ones(1)
+    m = tf * w
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    m = m / np.where(norms > 0, norms, 1.0)
+    return (m, vocab, tf, w) if return_weights else (m, vocab, tf)
+
+
+def pagerank(sim: np.ndarray, damping: float = 0.85, iters: int = 50, tol: float = 1e-6) -> np.ndarray:
+    """Power-iteration PageRank over a non-negative similarity matrix (rows normalized; dangling rows uniform)."""
+    n = sim.shape[0]
+    if n == 0:
+        return np.zeros(0)
+    sim = sim.copy()
+    np.fill_diagonal(sim, 0.0)
+    rowsum = sim.sum(axis=1, keepdims=True)
+    trans = np.where(rowsum > 0, sim / np.where(rowsum > 0, rowsum, 1.0), 1.0 / n)
+    r = np.full(n, 1.0 / n)
+    for _ in range(iters):
+        new = (1 - damping) / n + damping * trans.T @ r
+        if np.abs(new - r).sum() < tol:
+            return new
+        r = new
+    return r
+
+
+def textrank_similarity(tokens: Sequence[Sequence[str]], presence: np.ndarray | None = None) -> np.ndarray:
+    """TextRank (Mihalcea & Tarau 2004): shared token types / (log|Si| + log|Sj|).
+
+    ``presence``: optional sentence x vocabulary 0/1 matrix (saves rebuilding it from the tokens)."""
+    n = len(tokens)
+    if presence is None:
+        index: dict[str, int] = {}
+        ids = [[index.setdefault(t, len(index)) for t in toks] for toks in tokens]
+        presence = np.zeros((n, max(len(index), 1)))
+        for i, row in enumerate(ids):
+            presence[i, row] = 1.0
+    shared = presence @ presence.T
+    logs = np.log(np.maximum(np.array([len(t) for t in tokens], dtype=np.float64), 1.0))
+    denom = logs[:, None] + logs[None, :]
+    short = np.array([len(t) <= 1 for t in tokens])
+    sim = np.where(denom > 0, shared / np.where(denom > 0, denom, 1.0), 0.0)
+    sim[short, :] = 0.0
+    sim[:, short] = 0.0
+    np.fill_diagonal(sim, 0.0)
+    return sim
+
+
+# -- ROUGE oracle (fast n-gram counting, no rouge-score round trip) --------------------------
+
+
+def ngrams(tokens: Sequence[str], n: int) -> Counter:
+    return Counter(zip(*(tokens[i:] for i in range(n)))) if n > 1 else Counter(tokens)
+
+
+def _f1(overlap: int, n_pred: int, n_ref: int) -> float:
+    if overlap == 0 or n_pred == 0 or n_ref == 0:
+        return 0.0
+    p, r = overlap / n_pred, overlap / n_ref
+    return 2 * p * r / (p + r)
+
+
+def greedy_oracle(doc: Document, reference_tokens: Sequence[str], max_sentences: int = 3) -> list[int]:
+    """Greedy extractive oracle (Nallapati et al., 2017): add the sentence that most improves
+    ROUGE-1 F + ROUGE-2 F against the reference; stop when nothing improves or at ``max_sentences``."""
+    ref1, ref2 = ngrams(reference_tokens, 1), ngrams(reference_tokens, 2)
+    n_ref1, n_ref2 = sum(ref1.values()), sum(ref2.values())
+    sent1 = [ngrams(t, 1) for t in doc.tokens]
+    sent2 = [ngrams(t, 2) for t in doc.tokens]
+    chosen: list[int] = []
+    cur1: Counter = Counter()
+    cur2: Counter = Counter()
+    best_score = 0.0
+    while len(chosen) < max_sentences:
+        best_i, best_new = -1, best_score
+        for i in range(len(doc.sentences)):
+            if i in chosen or not doc.tokens[i]:
+                continue
+            c1, c2 = cur1 + sent1[i], cur2 + sent2[i]
+            score = _f1(sum((c1 & ref1).values()), sum(c1.values()), n_ref1) + _f1(sum((c2 & ref2).values()), sum(c2.values()), n_ref2)
+            if score > best_new:
+                best_i, best_new = i, score
+        if best_i < 0:
+            break
+        chosen.append(best_i)
+        cur1 += sent1[best_i]
+        cur2 += sent2[best_i]
+        best_score = best_new
+    return chosen
+
+
+def sentence_rouge(doc: Document, reference_tokens: Sequence[str]) -> np.ndarray:
+    """Per-sentence (ROUGE-1 F + ROUGE-2 F) / 2 against the reference: a soft training target."""
+    ref1, ref2 = ngrams(reference_tokens, 1), ngrams(reference_tokens, 2)
+    n1, n2 = sum(ref1.values()), sum(ref2.values())
+    out = np.zeros(len(doc.sentences))
+    for i, toks in enumerate(doc.tokens):
+        s1, s2 = ngrams(toks, 1), ngrams(toks, 2)
+        out[i] = (_f1(sum((s1 & ref1).values()), len(toks), n1) + _f1(sum((s2 & ref2).values()), max(len(toks) - 1, 0), n2)) / 2
+    return out
+
+
+# -- sentence features ------------------------------------------------------------------------
+
+_DIGIT = re.compile(r"\d")
+_QUOTE = re.compile(r"[\"“”«»]")
+_CAPTION = re.compile(r"^(ảnh|video|clip|nguồn|theo)\b|\bảnh:|\(ảnh|- ảnh\b", re.IGNORECASE)
+
+FEATURE_NAMES = [
+    "pos", "rel_pos", "inv_pos", "is_first", "is_last", "paragraph", "first_in_paragraph", "n_sentences",
+    "length", "log_length", "length_ratio", "title_cos", "title_recall", "title_bigram_recall",
+    "centroid_cos", "lexrank", "textrank", "mean_idf", "keyword_share", "doc_overlap",
+    "digits", "capitalized", "quote", "question", "colon_end", "caption_like", "parenthesis",
+    "title_cos_rank", "centroid_rank", "lexrank_rank",
+]
+
+
+def _rank01(values: np.ndarray) -> np.ndarray:
+    """Rank within the document scaled to 0..1 (0 = highest value)."""
+    n = len(values)
+    if n <= 1:
+        return np.zeros(n)
+    order = np.argsort(-values, kind="stable")
+    ranks = np.empty(n)
+    ranks[order] = np.arange(n)
+    return ranks / (n - 1)
+
+
+def sentence_features(doc: Document, idf: IdfTable | None) -> np.ndarray:
+    """One row of ``FEATURE_NAMES`` per sentence."""
+    n = len(doc.sentences)
+    if n == 0:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    m, vocab, tf, w = doc_tfidf(doc, idf, return_weights=True)
+    lengths = np.array([len(t) for t in doc.tokens], dtype=np.float64)
+    centroid = m.sum(axis=0)
+    cnorm = np.linalg.norm(centroid)
+    centroid_cos = m @ (centroid / cnorm) if cnorm > 0 else np.zeros(n)
+    cos = m @ m.T
+    lexrank = pagerank(np.where(cos >= 0.1, cos, 0.0)) * n
+    textrank = pagerank(textrank_similarity(doc.tokens, (tf > 0).astype(np.float64))) * n
+    # title similarity
+    index = {t: i for i, t in enumerate(vocab)}
+    title_toks = doc.title_tokens
+    title_cos = np.zeros(n)
+    title_recall = np.zeros(n)
+    title_bi = np.zeros(n)
+    if title_toks and vocab:
+        tvec = np.zeros(m.shape[1])
+        for t in title_toks:
+            if t in index:
+                tvec[index[t]] += 1.0
+        tvec *= w if idf is not None else 1.0
+        tn = np.linalg.norm(tvec)
+        if tn > 0:
+            title_cos = m @ (tvec / tn)
+        tset = set(title_toks)
+        tbi = set(zip(title_toks, title_toks[1:]))
+        for i, toks in enumerate(doc.tokens):
+            s = set(toks)
+            title_recall[i] = len(s & tset) / len(tset)
+            if tbi:
+                title_bi[i] = len(set(zip(toks, toks[1:])) & tbi) / len(tbi)
+    # informativeness
+    idf_w = w if idf is not None else np.ones(tf.shape[1])
+    doc_tf = tf.sum(axis=0)
+    keywords = np.argsort(-(doc_tf * idf_w))[:10]
+    kw_mask = np.zeros(tf.shape[1], dtype=bool)
+    kw_mask[keywords] = True
+    present = tf > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_idf = np.where(lengths > 0, (tf * idf_w).sum(axis=1) / np.maximum(lengths, 1), 0.0)
+        keyword_share = present[:, kw_mask].sum(axis=1) / max(kw_mask.sum(), 1)
+        # share of the sentence's token types that occur elsewhere in the document
+        elsewhere = (doc_tf[None, :] - tf) > 0
+        doc_overlap = np.where(present.sum(axis=1) > 0, (present & elsewhere).sum(axis=1) / np.maximum(present.sum(axis=1), 1), 0.0)
+    paragraphs = doc.paragraphs or list(range(n))
+    rows = np.zeros((n, len(FEATURE_NAMES)))
+    mean_len = lengths.mean() if n else 1.0
+    for i, sent in enumerate(doc.sentences):
+        words = sent.split()
+        caps = sum(1 for w in words[1:] if w[:1].isupper()) / max(len(words) - 1, 1)
+        rows[i, :8] = [min(i, 50), i / max(n - 1, 1), 1.0 / (i + 1), i == 0, i == n - 1, min(paragraphs[i], 50),
+                       i == 0 or paragraphs[i] != paragraphs[i - 1], min(n, 200)]
+        rows[i, 8:11] = [lengths[i], math.log1p(lengths[i]), lengths[i] / mean_len if mean_len else 0.0]
+        rows[i, 20:27] = [len(_DIGIT.findall(sent)) / max(len(sent), 1), caps, bool(_QUOTE.search(sent)), sent.rstrip().endswith("?"),
+                          sent.rstrip().endswith(":"), bool(_CAPTION.search(sent)), "(" in sent]
+    rows[:, 11] = title_cos
+    rows[:, 12] = title_recall
+    rows[:, 13] = title_bi
+    rows[:, 14] = centroid_cos
+    rows[:, 15] = lexrank
+    rows[:, 16] = textrank
+    rows[:, 17] = mean_idf
+    rows[:, 18] = keyword_share
+    rows[:, 19] = doc_overlap
+    rows[:, 27] = _rank01(title_cos)
+    rows[:, 28] = _rank01(centroid_cos)
+    rows[:, 29] = _rank01(lexrank)
+    return rows
+
+
+# -- redundancy control -------------------------------------------------------------------------
+
+
+def trigrams(tokens: Sequence[str]) -> set:
+    return set(zip(tokens, tokens[1:], tokens[2:]))
+
+
+def select_with_redundancy(scores: np.ndarray, doc: Document, n: int, method: str = "trigram", mmr_lambda: float = 0.7,
+                           min_tokens: int = 0, sim: np.ndarray | None = None) -> list[int]:
+    """Pick ``n`` sentences by score. 'trigram': skip a sentence sharing a syllable trigram with one
+    already picked (Paulus et al., 2018); 'mmr': maximal marginal relevance with TF-IDF cosine; 'none'."""
+    order = [int(i) for i in np.argsort(-scores, kind="stable") if len(doc.tokens[i]) >= min_tokens]
+    if not order:  # every sentence is too short: fall back to all of them
+        order = [int(i) for i in np.argsort(-scores, kind="stable")]
+    if method == "none":
+        return order[:n]
+    if method == "trigram":
+        chosen, seen = [], set()
+        for i in order:
+            tri = trigrams(doc.tokens[i])
+            if tri & seen:
+                continue
+            chosen.append(i)
+            seen |= tri
+            if len(chosen) == n:
+                break
+        return chosen if chosen else order[:n]
+    if method == "mmr":
+        if sim is None:
+            m, _, _ = doc_tfidf(doc)
+            sim = m @ m.T
+        s = (scores - scores.min()) / (np.ptp(scores) or 1.0)
+        chosen: list[int] = []
+        cands = list(order)
+        while cands and len(chosen) < n:
+            best = max(cands, key=lambda i: mmr_lambda * s[i] - (1 - mmr_lambda) * (max(sim[i, j] for j in chosen) if chosen else 0.0))
+            chosen.append(best)
+            cands.remove(best)
+        return chosen
+    raise ValueError(f"unknown redundancy method {method!r} (trigram, mmr, none)")

@@ -1,0 +1,131 @@
+"""The interface every topic model shares: labels in, probabilities and top-k topics out.
+
+Single-label models return one label per text (argmax of calibrated probabilities); multi-label models
+(one-vs-rest) return every label whose probability reaches its threshold, and at least the best one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from bantin.errors import BantinInputError
+from bantin.models.base import Estimator
+
+
+def as_label_lists(labels: Sequence[str] | Sequence[Sequence[str]]) -> list[list[str]]:
+    """Accept one label per doc or a list of labels per doc; always return lists."""
+    out = []
+    for y in labels:
+        if isinstance(y, str):
+            out.append([y])
+        elif isinstance(y, (list, tuple)) and y and all(isinstance(v, str) for v in y):
+            out.append(list(y))
+        else:
+            raise BantinInputError(f"a label must be a string or a non-empty list of strings, got {y!r}")
+    return out
+
+
+def check_texts(texts: Sequence[str] | str) -> list[str]:
+    if isinstance(texts, str):
+        texts = [texts]
+    texts = list(texts)
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise BantinInputError(f"topic models need strings; item {i} is a {type(t).__name__}")
+    return texts
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
+def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
+    """Scale a so that softmax(a * scores) minimizes the log loss of the (held-out) true classes."""
+    from scipy.optimize import minimize_scalar
+
+    def nll(log_a: float) -> float:
+        p = softmax(np.exp(log_a) * scores)
+        return float(-np.log(np.clip(p[np.arange(len(y)), y], 1e-12, None)).mean())
+
+    res = minimize_scalar(nll, bounds=(-5, 6), method="bounded")
+    return float(np.exp(res.x))
+
+
+def fit_platt(scores: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-label sigmoid(a * s + b) fitted on held-out scores (Platt scaling); labels absent there keep a=1, b=0."""
+    from sklearn.linear_model import LogisticRegression
+
+    a = np.ones(scores.shape[1], dtype=np.float32)
+    b = np.zeros(scores.shape[1], dtype=np.float32)
+    for j in range(scores.shape[1]):
+        if 0 < Y[:, j].sum() < len(Y):
+            lr = LogisticRegression(C=100.0).fit(scores[:, j : j + 1], Y[:, j])
+            a[j], b[j] = lr.coef_[0, 0], lr.intercept_[0]
+    return a, b
+
+
+class TopicModel(Estimator):
+    """Base class: subclasses implement ``fit(texts, labels)`` and ``predict_proba(texts)``."""
+
+    task = "topics"
+
+    def __init__(self, multi_label: bool = False) -> None:
+        super().__init__()
+        self.multi_label = multi_label
+        self.thresholds: np.ndarray | None = None
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """[n_texts, n_labels] probabilities (rows sum to 1 for single-label models), columns = self.labels."""
+        raise NotImplementedError
+
+    def predict(self, texts: Sequence[str] | str, batch_size: int = 2048) -> list[str] | list[list[str]]:
+        """One label per text; multi-label models: the labels over their thresholds (at least the best one)."""
+        texts = check_texts(texts)
+        out: list = []
+        for start in range(0, len(texts), batch_size):
+            proba = self.predict_proba(texts[start : start + batch_size])
+            if not self.multi_label:
+                out.extend(self.labels[i] for i in proba.argmax(axis=1))
+                continue
+            thr = self.thresholds if self.thresholds is not None else np.full(len(self.labels), 0.5)
+            for row in proba:
+                picked = [self.labels[j] for j in np.argsort(-row) if row[j] >= thr[j]]
+                out.append(picked or [self.labels[int(row.argmax())]])
+        return out
+
+    def top_k(self, texts: Sequence[str] | str, k: int = 3) -> list[list[tuple[str, float]]]:
+        """The k most probable topics of each text with their probabilities, best first."""
+        texts = check_texts(texts)
+        proba = self.predict_proba(texts)
+        order = np.argsort(-proba, axis=1)[:, :k]
+        return [[(self.labels[j], float(proba[i, j])) for j in row] for i, row in enumerate(order)]
+
+    # label encoding shared by the subclasses
+    def _encode_labels(self, labels: Sequence[str] | Sequence[Sequence[str]]) -> np.ndarray:
+        """Fix self.labels from the data; return class indices (single-label) or an indicator matrix."""
+        lists = as_label_lists(labels)
+        if not self.multi_label and any(len(y) > 1 for y in lists):
+            raise BantinInputError("some documents have several labels: train with multi_label: true")
+        self.labels = sorted({lab for y in lists for lab in y})
+        if len(self.labels) < 2:
+            raise BantinInputError(f"need at least 2 distinct labels to train a topic model, got {self.labels}")
+        index = {lab: i for i, lab in enumerate(self.labels)}
+        if not self.multi_label:
+            return np.array([index[y[0]] for y in lists])
+        Y = np.zeros((len(lists), len(self.labels)), dtype=np.int8)
+        for i, y in enumerate(lists):
+            for lab in y:
+                Y[i, index[lab]] = 1
+        return Y
+
+    def base_config(self) -> dict[str, Any]:
+        return {"multi_label": self.multi_label}

@@ -1,0 +1,112 @@
+"""Typed configs of `bantin train topics` and `bantin evaluate topics` (every field has a default)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DataConfig:
+    #: a public corpus ("vntc10", "baomoi_topics_2018") or "file" for a user taxonomy (JSONL or CSV)
+    corpus: str = "vntc10"
+    #: user data: a .jsonl/.jsonl.gz/.csv file (train); an optional held-out file
+    train_file: str | None = None
+    test_file: str | None = None
+    #: user data fields: the first present of text_fields are joined (title + text...); label_field holds a label
+    #: or a list of labels (CSV: labels separated by label_sep)
+    text_fields: list[str] = field(default_factory=lambda: ["title", "sapo", "lead", "text", "body"])
+    label_field: str = "label"
+    label_sep: str = "|"
+    #: train on this split of the corpus (vntc10: train; baomoi_topics_2018: our fixed stratified split)
+    train_split: str = "train"
+    #: at most this many training documents (stratified subsample; None: all)
+    max_train: int | None = None
+    #: user data without test_file: hold out this fraction (stratified) for the scores after training
+    holdout_fraction: float = 0.1
+    seed: int = 0
+
+
+@dataclass
+class LinearConfig:
+    """TF-IDF on hashed n-grams + a linear classifier (the fast default)."""
+
+    #: "syllable" (Unicode syllables, no segmentation), "pyvi" or "underthesea" (word segmentation, slower)
+    tokenizer: str = "syllable"
+    ngram_max: int = 2
+    n_features: int = 2**21
+    #: features kept after chi2 selection (keeps the model directory small); 0: keep all with df >= min_df
+    max_features: int = 50_000
+    min_df: int = 2
+    sublinear_tf: bool = True
+    #: linearsvc | logreg | sgd
+    classifier: str = "linearsvc"
+    C: float = 0.5
+    #: share of the training data held out to calibrate probabilities (softmax temperature, or Platt per label
+    #: for multi-label); the final model is then refit on all the data
+    calibration_fraction: float = 0.1
+    max_chars: int = 20_000
+
+
+@dataclass
+class EmbeddingConfig:
+    """Frozen sentence embeddings (multilingual-e5-small) + logistic regression."""
+
+    encoder: str = "e5-small"
+    engine: str = "auto"
+    max_length: int = 256
+    batch_size: int = 32
+    prefix: str = "query: "
+    C: float = 10.0
+
+
+@dataclass
+class TransformerConfig:
+    """Fine-tuned encoder (any Hugging Face encoder by name or path; "e5-small" offline)."""
+
+    pretrained: str = "e5-small"
+    max_length: int = 256
+    epochs: float = 3.0
+    learning_rate: float = 5e-5
+    batch_size: int = 32
+    eval_batch_size: int = 64
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    max_steps: int = -1
+    #: tiny randomly initialized encoder for tests: {"hidden_size": 32, ...}; empty = use `pretrained`
+    tiny_config: dict = field(default_factory=dict)
+    device: str = "auto"
+    fp16: bool = True
+    seed: int = 0
+
+
+@dataclass
+class TrainConfig:
+    model: str = "linear"  # linear | e5 | transformer
+    out_dir: str = "runs/topics/linear-vntc10"
+    #: multi-label: every document may carry several labels (one-vs-rest + per-label thresholds)
+    multi_label: bool = False
+    data: DataConfig = field(default_factory=DataConfig)
+    linear: LinearConfig = field(default_factory=LinearConfig)
+    e5: EmbeddingConfig = field(default_factory=EmbeddingConfig)
+    transformer: TransformerConfig = field(default_factory=TransformerConfig)
+    #: after training, score on the corpus test split (recorded; held-out data only)
+    evaluate: bool = True
+    #: at most this many test documents for the post-training scores (stratified; None: all)
+    eval_max_docs: int | None = None
+
+
+@dataclass
+class EvalConfig:
+    #: model directory; "default" = the embedded default model
+    model_dir: str = "default"
+    #: model name in the results table (default: the model kind + training corpus)
+    model_name: str | None = None
+    data: DataConfig = field(default_factory=DataConfig)
+    split: str = "test"
+    #: at most this many test documents (stratified subsample, named "test[:N]" in the records)
+    max_docs: int | None = None
+    #: plots, per-class reports and confusion examples go here (None: <experiments dir>/topics)
+    out_dir: str | None = None
+    top_confusions: int = 10
+    examples_per_confusion: int = 3
+    batch_size: int = 2048

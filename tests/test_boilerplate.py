@@ -1,0 +1,268 @@
+"""Block labeler: features, rules, CRF, save/load, extraction, baselines, train/evaluate entry points."""
+
+from __future__ import annotations
+
+import gzip
+import html as _html
+import json
+from pathlib import Path
+
+import pytest
+
+from bantin.blocks import Page, parse_html, parse_text
+from bantin.boilerplate import default_model_dir, extract_article
+from bantin.boilerplate.crf import CRFLabeler
+from bantin.boilerplate.evaluation import score_binary, score_labels
+from bantin.boilerplate.features import is_section_marker, page_features
+from bantin.boilerplate.rules import RulesLabeler
+from bantin.errors import BantinInputError, BantinModelError
+from bantin.labels import LABELS
+from bantin.models import load_model
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "boilerplate"
+
+_HTML_TAG = {
+    "title": ("h1", "title"), "lead": ("p", "sapo"), "body": ("p", "content"), "caption": ("figcaption", "caption"),
+    "byline": ("p", "author"), "related": ("li", "related-item"), "section_heading": ("h3", "box-title"),
+    "nav": ("div", "footer"), "noise": ("span", "img-alt"),
+}
+
+
+def fixture_rows(name: str) -> list[tuple[str, str]]:
+    return [tuple(line.split("\t", 1)) for line in (FIX / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def text_page(name: str) -> Page:
+    rows = fixture_rows(name)
+    page = parse_text("\n".join(line for _, line in rows), page_id=Path(name).stem)
+    assert len(page.blocks) == len(rows)
+    for b, (label, _) in zip(page.blocks, rows):
+        b.label = label
+    page.meta["gold_article"] = page.content_text()
+    return page
+
+
+def html_of(name: str) -> str:
+    parts = []
+    for label, line in fixture_rows(name):
+        tag, cls = _HTML_TAG[label]
+        text = _html.escape(line.replace("![](anh1.jpg)", "").replace("![](lua.jpg)", "").rstrip(" |")) or "ảnh"
+        parts.append(f'<{tag} class="{cls}">{text}</{tag}>')
+    return "<html><head><title>t</title></head><body>" + "".join(parts) + "</body></html>"
+
+
+def html_page(name: str) -> Page:
+    rows = fixture_rows(name)
+    page = parse_html(html_of(name), page_id=Path(name).stem + "-html")
+    assert len(page.blocks) == len(rows)
+    for b, (label, _) in zip(page.blocks, rows):
+        b.label = label
+    page.meta["gold_article"] = page.content_text()
+    return page
+
+
+NAMES = ["site_a_1.tsv", "site_a_2.tsv", "site_b_1.tsv", "site_b_2.tsv"]
+
+
+@pytest.fixture(scope="module")
+def pages() -> list[Page]:
+    return [text_page(n) for n in NAMES]
+
+
+@pytest.fixture(scope="module")
+def crf(pages) -> CRFLabeler:
+    train = pages[:3] + [html_page(n) for n in NAMES[:3]]
+    return CRFLabeler(max_iterations=60, min_freq=1).fit(train)
+
+
+def test_section_markers():
+    assert is_section_marker("Tin khác")
+    assert is_section_marker("Có thể bạn quan tâm")
+    assert is_section_marker("XEM THÊM >>")
+    assert not is_section_marker("Tin khác biệt của mùa thu năm nay được nhiều người chú ý")
+
+
+def test_page_features_context(pages):
+    feats = page_features(pages[2])
+    assert len(feats) == len(pages[2].blocks)
+    assert feats[0]["is_title_guess"] == 1.0
+    heading = [i for i, b in enumerate(pages[2].blocks) if b.label == "section_heading"][0]
+    assert feats[heading]["marker"] == 1.0
+    assert feats[heading + 1]["marker_before"] == 1.0 and feats[heading + 1]["-1"]["marker"] == 1.0
+    assert "marker_before" not in feats[1] or feats[1]["marker_before"] == 0.0
+    assert feats[0]["-1"] == {"pad": 1.0}
+
+
+def test_html_features(pages):
+    page = html_page("site_a_1.tsv")
+    feats = page_features(page)
+    assert feats[1]["tag"] == "h1" and feats[1]["heading"] == "1"
+    rel = [i for i, b in enumerate(page.blocks) if b.label == "related"][0]
+    assert feats[rel].get("cls_related") == 1.0
+
+
+def test_rules_baseline(pages):
+    rules = RulesLabeler()
+    for page in pages:
+        pred = rules.predict([page])[0]
+        assert len(pred) == len(page.blocks) and set(pred) <= set(LABELS)
+        gold = [b.label for b in page.blocks]
+        assert pred[[i for i, y in enumerate(gold) if y == "title"][0]] == "title"
+        for i, y in enumerate(gold):
+            if y in ("section_heading", "related"):
+                assert pred[i] in ("section_heading", "related"), (page.id, i)
+
+
+def test_crf_generalizes_to_unseen_page(crf, pages):
+    # page 4 (site b) was never seen in training; site b was seen once
+    held_out = pages[3]
+    pred = crf.predict([held_out])[0]
+    gold = [b.label for b in held_out.blocks]
+    m = score_labels([held_out], [pred], [extract_article(crf.label_page(held_out)).text])
+    assert m["binary_f1"] >= 0.9
+    assert pred[0] == "title" and gold.count("related") <= sum(p in ("related", "section_heading") for p in pred)
+
+
+def test_crf_probabilities_and_label_page(crf, pages):
+    probs = crf.predict_proba([pages[3]])[0]
+    assert len(probs) == len(pages[3].blocks)
+    for d in probs:
+        assert set(d) == set(crf.labels) and abs(sum(d.values()) - 1.0) < 1e-6
+    labeled = crf.label_page(pages[3])
+    assert labeled is not pages[3] and pages[3].blocks[0].label == "title"  # input untouched
+    assert all(0.0 <= b.score <= 1.0 for b in labeled.blocks)
+
+
+def test_crf_save_load_roundtrip(crf, pages, tmp_path):
+    crf.save(tmp_path / "m")
+    assert (tmp_path / "m" / "model.crfsuite").exists() and (tmp_path / "m" / "README.md").exists()
+    manifest = json.loads((tmp_path / "m" / "bantin_model.json").read_text())
+    assert manifest["task"] == "boilerplate" and manifest["kind"] == "crf" and set(manifest["labels"]) <= set(LABELS)
+    loaded = load_model(tmp_path / "m", task="boilerplate")
+    assert loaded.predict(pages) == crf.predict(pages)
+    assert "CRF" in (tmp_path / "m" / "README.md").read_text()
+
+
+def test_bad_model_dirs(tmp_path):
+    with pytest.raises(BantinModelError):
+        load_model(tmp_path / "missing", task="boilerplate")
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "bantin_model.json").write_text(json.dumps({"task": "boilerplate", "kind": "crf", "config": {}}))
+    with pytest.raises(BantinModelError):
+        load_model(tmp_path / "broken", task="boilerplate")
+    (tmp_path / "broken" / "model.crfsuite").write_bytes(b"not a model")
+    with pytest.raises(BantinModelError):
+        load_model(tmp_path / "broken", task="boilerplate")
+    with pytest.raises(BantinModelError):
+        CRFLabeler().predict([])
+
+
+def test_fit_needs_labels(pages):
+    unlabeled = parse_text("Một dòng\nHai dòng")
+    with pytest.raises(BantinInputError):
+        CRFLabeler().fit([unlabeled])
+    with pytest.raises(BantinInputError):
+        CRFLabeler().fit([])
+
+
+def test_extract_article(pages):
+    art = extract_article(pages[0])
+    assert art.title.startswith("Hà Nội mở rộng")
+    assert art.lead.startswith("(VTD)")
+    assert len(art.body) == 3 and art.captions == ["Học sinh trồng cây tại sân trường. (Ảnh: Minh Anh)"]
+    assert "Minh Anh" in art.byline and "Thứ hai, 12/09/2024 08:15" in art.byline
+    assert art.text == pages[0].meta["gold_article"]
+    assert "Tin liên quan" not in art.text and "Bản quyền" not in art.text
+    with pytest.raises(BantinInputError):
+        extract_article(parse_text("một\nhai"))
+
+
+def test_scores_perfect_and_wrong(pages):
+    gold = [[b.label for b in p.blocks] for p in pages]
+    texts = [p.meta["gold_article"] for p in pages]
+    m = score_labels(pages, gold, texts)
+    assert m["binary_f1"] == 1.0 and m["macro_f1"] == 1.0 and m["token_f1"] == 1.0
+    everything = score_binary(pages, [[True] * len(p.blocks) for p in pages], ["\n".join(p.texts) for p in pages])
+    assert everything["binary_recall"] == 1.0 and everything["binary_precision"] < 0.8 and everything["token_precision"] < 0.8
+
+
+def test_reference_baselines_run(pages):
+    pytest.importorskip("justext")
+    pytest.importorskip("trafilatura")
+    from bantin.boilerplate.baselines import JusTextBaseline, TrafilaturaBaseline
+
+    page = pages[0]
+    for extractor, html in ((JusTextBaseline(), None), (TrafilaturaBaseline(), html_of("site_a_1.tsv"))):
+        out = extractor.run(page, html)
+        assert len(out.is_content) == len(page.blocks)
+        m = score_binary([page], [out.is_content], [out.text])
+        assert 0.0 <= m["binary_f1"] <= 1.0 and 0.0 <= m["token_f1"] <= 1.0
+
+
+def test_embedded_default_model_loads():
+    d = default_model_dir()
+    if not (d / "bantin_model.json").exists():
+        pytest.skip("embedded default model not built yet")
+    model = load_model(d, task="boilerplate")
+    page = text_page("site_a_1.tsv")
+    labeled = model.label_page(page)
+    art = extract_article(labeled)
+    assert art.title and art.body
+    assert sum(f.stat().st_size for f in d.iterdir()) < 8_000_000  # a few MB at most
+
+
+def _write_dataset(root: Path) -> None:
+    """A tiny built dataset in the documented format (both page kinds) from the fixture pages."""
+    root.mkdir(parents=True)
+    for split, names in (("train", NAMES[:3]), ("val", NAMES[:1]), ("test", NAMES[3:])):
+        with gzip.open(root / f"{split}.jsonl.gz", "wt", encoding="utf-8") as fh:
+            for name in names:
+                rows = fixture_rows(name)
+                tp, hp = text_page(name), html_page(name)
+                fh.write(json.dumps({
+                    "id": f"{split}-{Path(name).stem}", "template": name[:6], "article_id": f"x:{name}", "corpus": "x", "split": split,
+                    "text": "\n".join(line for _, line in rows), "labels": [b.label for b in tp.blocks],
+                    "html": html_of(name), "html_labels": [b.label for b in hp.blocks], "gold_article": tp.content_text(),
+                }, ensure_ascii=False) + "\n")
+
+
+def test_train_and_evaluate_from_config(tmp_path):
+    pytest.importorskip("bantin.data.dataset")
+    from bantin.boilerplate.evaluation import evaluate_from_config
+    from bantin.boilerplate.training import train_from_config
+    from bantin.tracking import load_records
+
+    data = tmp_path / "pages"
+    _write_dataset(data)
+    out = tmp_path / "model"
+    rec = train_from_config(None, [f"data.dataset_dir={data}", f"out_dir={out}", "crf.max_iterations=30", "crf.min_freq=1",
+                                   "evaluate_on=[test]"])
+    assert rec["kind"] == "train" and (out / "model.crfsuite").exists()
+    assert "test_text_binary_f1" in rec["metrics"]
+    records = evaluate_from_config(None, [f"dataset_dir={data}", f"models=[{out},rules]", "splits=[test,loto]", "kinds=[text,html]",
+                                          "loto.crf.max_iterations=20", "loto.crf.min_freq=1", "loto.baselines=[rules]",
+                                          f"out_json={tmp_path}/e.json", f"summary_md={tmp_path}/s.md"])
+    test_recs = [r for r in records if r["split"] == "test"]
+    loto_recs = [r for r in records if r["split"] == "loto"]
+    assert len(test_recs) == 4 and {r["dataset"] for r in test_recs} == {"built-pages:text", "built-pages:html"}
+    assert {r["model"] for r in loto_recs} == {"crf (retrained per fold)", "rules"} and len(loto_recs) == 4
+    for r in records:
+        assert 0.0 <= r["metrics"]["binary_f1"] <= 1.0 and "token_f1" in r["metrics"]
+    for r in loto_recs:
+        assert set(r["extra"]["folds"]) == {"site_a", "site_b"}
+    assert len([r for r in load_records() if r["kind"] == "evaluate"]) == len(records) == 8
+    assert "| model |" in (tmp_path / "s.md").read_text()
+    assert len(json.loads((tmp_path / "e.json").read_text())) == 8
+
+
+def test_speed_benchmark_runs_in_process():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_boilerplate", Path(__file__).resolve().parent.parent / "benchmarks" / "bench_boilerplate.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    try:
+        res = bench.bench_one("rules", 3, None)
+    except Exception as exc:  # no built dataset and no seed pages here
+        pytest.skip(f"no pages to benchmark on: {exc}")
+    assert res["n_pages"] == 3 and res["pages_per_s"] > 0 and res["peak_rss_mb"] > 0

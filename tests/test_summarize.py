@@ -1,0 +1,155 @@
+"""Summarizers: document building, baselines, the extractive model (fit/save/load), the oracle, the
+embedded default, and `bantin evaluate summarize` on a few corpus articles."""
+
+import json
+
+import numpy as np
+import pytest
+from conftest import FIXTURES, needs_data
+
+from bantin.errors import BantinInputError, BantinModelError
+from bantin.models import load_model
+from bantin.summarize import default_model_dir
+from bantin.summarize.base import make_document
+from bantin.summarize.baselines import LeadSummarizer, LexRankSummarizer, TextRankSummarizer
+from bantin.summarize.data import SummaryExample
+from bantin.summarize.extractive import ExtractiveSummarizer
+from bantin.summarize.features import FEATURE_NAMES, greedy_oracle, sentence_features
+from bantin.text.tokenize import syllables
+
+
+def fixture_examples():
+    rows = [json.loads(line) for line in (FIXTURES / "summarize" / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [SummaryExample(r["id"], r["title"], r["body"], r["reference"]) for r in rows]
+
+
+def test_make_document_splits_lead_and_paragraphs():
+    doc = make_document("Tiêu đề", "Câu dẫn một. Câu dẫn hai.", ["Đoạn một có hai câu. Đây là câu thứ hai.", "", "Đoạn hai."])
+    assert doc.sentences[:2] == ["Câu dẫn một.", "Câu dẫn hai."]
+    assert len(doc.sentences) == 5
+    assert doc.paragraphs == [0, 0, 1, 1, 2]
+    assert doc.tokens[0] == ["câu", "dẫn", "một"]
+
+
+def test_lead_baseline_and_lengths():
+    ex = fixture_examples()[0]
+    lead = LeadSummarizer()
+    one = lead.summarize_article(title=ex.title, body=ex.body, n_sentences=1)
+    assert one == ex.body.split("\n")[0]
+    three = lead.summarize_article(title=ex.title, body=ex.body, n_sentences=3)
+    assert three.startswith(one) and len(make_document("", "", three).sentences) == 3
+    assert lead.summarize_article(title="x", body="") == ""
+    with pytest.raises(BantinInputError):
+        lead.summarize_article(title="x", body="Một câu.", n_sentences=0)
+    with pytest.raises(BantinInputError):
+        lead.summarize_article(title="x", body=[1, 2])
+    with pytest.raises(BantinInputError):
+        lead.summarize_article(title=3, body="Một câu.")
+
+
+@pytest.mark.parametrize("cls", [TextRankSummarizer, LexRankSummarizer])
+def test_graph_baselines_pick_central_sentences_in_order(cls):
+    ex = fixture_examples()[0]
+    doc = ex.document()
+    idx = cls().select(doc, 2)
+    assert len(idx) == 2 and len(set(idx)) == 2
+    # the photo credit line ("Ảnh: ...") is too short to be picked
+    assert all(len(doc.tokens[i]) >= 5 for i in idx)
+    summary = cls().summarize_sentences([doc], 2)[0]
+    assert summary == [doc.sentences[i] for i in sorted(idx)]
+
+
+def test_greedy_oracle_hand_example():
+    doc = make_document("", "", "Mèo ăn cá.\nTrời hôm nay đẹp.\nChó ăn xương.")
+    # the reference repeats sentences 0 and 2: the oracle picks exactly those
+    assert sorted(greedy_oracle(doc, syllables("Mèo ăn cá. Chó ăn xương."))) == [0, 2]
+    assert greedy_oracle(doc, syllables("không liên quan gì")) == []
+
+
+def test_sentence_features_shape_and_title_similarity():
+    ex = fixture_examples()[1]
+    doc = ex.document()
+    x = sentence_features(doc, None)
+    assert x.shape == (len(doc.sentences), len(FEATURE_NAMES))
+    assert np.isfinite(x).all()
+    title_cos = x[:, FEATURE_NAMES.index("title_cos")]
+    assert title_cos.argmax() == 0  # "giá vàng ... trong nước tăng" shares most with the title
+
+
+@pytest.mark.parametrize("scorer", ["logistic", "gbm"])
+def test_extractive_fit_save_load_roundtrip(tmp_path, scorer):
+    examples = fixture_examples()
+    train, test = examples[:6], examples[6:]
+    model = ExtractiveSummarizer(scorer=scorer, gbm_max_iter=20, idf_min_df=1)
+    model.fit([e.document() for e in train], [e.reference for e in train])
+    docs = [e.document() for e in test]
+    before = model.predict(docs, 2)
+    assert all(s for s in before)
+    model.save(tmp_path / "m")
+    assert (tmp_path / "m" / ("scorer.skops" if scorer == "gbm" else "scorer.json")).exists()
+    loaded = load_model(tmp_path / "m", task="summarize")
+    assert isinstance(loaded, ExtractiveSummarizer)
+    assert loaded.predict(docs, 2) == before
+    np.testing.assert_allclose(np.concatenate(loaded.sentence_scores(docs)), np.concatenate(model.sentence_scores(docs)), rtol=1e-6)
+
+
+def test_extractive_unfitted_and_bad_dirs(tmp_path):
+    with pytest.raises(BantinModelError):
+        ExtractiveSummarizer().predict([make_document("", "", "Một câu khá dài để tóm tắt thử.")])
+    with pytest.raises(BantinModelError):
+        load_model(tmp_path / "missing", task="summarize")
+
+
+def test_embedded_default_summarizes():
+    model = load_model(default_model_dir(), task="summarize")
+    ex = fixture_examples()[0]
+    for n in (1, 2, 3):
+        summary = model.summarize_article(title=ex.title, lead="", body=ex.body.split("\n"), n_sentences=n)
+        sents = make_document("", "", summary).sentences
+        assert 1 <= len(sents) <= n
+        assert all(s in ex.body for s in sents)  # extractive: whole sentences of the article
+    assert model.summarize_article(title="Chỉ có tiêu đề") == ""
+
+
+@needs_data
+@pytest.mark.data
+def test_evaluate_summarize_records(tmp_path):
+    from bantin.summarize.evaluation import evaluate_from_config
+    from bantin.tracking import load_records
+
+    records = evaluate_from_config(None, ["models=[lead-1,textrank@2]", "datasets=[vietnews]", "max_articles=20"], tracking="jsonl")
+    assert [r["model"] for r in records] == ["lead-1", "textrank-2"]
+    m = records[0]["metrics"]
+    for key in ("rouge1_f", "rouge2_f", "rougeL_f", "rouge1_f_ascii", "articles_per_s", "summary_syllables"):
+        assert key in m
+    assert 0 < m["rouge1_f"] < 1 and m["n_articles"] == 20
+    assert m["rouge1_f_ascii"] > m["rouge1_f"]  # the ASCII tokenizer inflates Vietnamese scores
+    assert len(load_records()) == 2
+
+
+@needs_data
+@pytest.mark.data
+def test_train_from_config_small(tmp_path):
+    from bantin.summarize.training import train_from_config
+
+    out = tmp_path / "model"
+    rec = train_from_config(None, ["data.max_train_articles=60", "data.max_val_articles=30", f"out_dir={out}"], tracking="jsonl")
+    assert rec["kind"] == "train" and rec["metrics"]["val/n_articles"] == 30
+    model = load_model(out, task="summarize")
+    assert model.training_info["n_articles"] == 60
+    with pytest.raises(BantinInputError):
+        train_from_config(None, ["data.train_split=test", f"out_dir={out}"])
+
+
+@needs_data
+@pytest.mark.data
+def test_default_beats_lead3_on_heldout_val():
+    """Held-out vietnews val articles (the default was trained on train only)."""
+    from bantin.summarize.data import load_vietnews
+    from bantin.summarize.evaluation import evaluate_model
+
+    val = load_vietnews("val", limit=150)
+    default = load_model(default_model_dir(), task="summarize")
+    ours, _ = evaluate_model(default, val, 2, ascii=False)
+    lead3, _ = evaluate_model(LeadSummarizer(3), val, 3, ascii=False)
+    assert ours["rouge2_f"] > lead3["rouge2_f"] + 0.02

@@ -153,3 +153,74 @@ def test_default_beats_lead3_on_heldout_val():
     ours, _ = evaluate_model(default, val, 2, ascii=False)
     lead3, _ = evaluate_model(LeadSummarizer(3), val, 3, ascii=False)
     assert ours["rouge2_f"] > lead3["rouge2_f"] + 0.02
+
+
+def test_evaluate_both_datasets_on_fixture_corpora():
+    """`bantin evaluate summarize` on the tiny invented corpora: one record per (dataset, model) with the
+    report's metric names; split names say which subset was scored."""
+    from bantin.summarize.evaluation import evaluate_from_config
+    from bantin.tracking import load_records
+
+    records = evaluate_from_config(None, ["models=[lead-1,textrank,default@2]", "datasets=[vietnews,baomoi_sapo]",
+                                          f"data_dir={FIXTURES / 'corpora'}"], tracking="jsonl")
+    assert [(r["dataset"], r["model"]) for r in records] == [
+        ("vietnews", "lead-1"), ("vietnews", "textrank-2"), ("vietnews", "extractive-2 (default)"),
+        ("baomoi_sapo", "lead-1"), ("baomoi_sapo", "textrank-2"), ("baomoi_sapo", "extractive-2 (default)")]
+    assert records[0]["split"] == "test" and records[3]["split"] == "sample6"
+    for r in records:
+        m = r["metrics"]
+        assert all(0.0 <= m[k] <= 1.0 for k in ("rouge1_f", "rouge2_f", "rougeL_f", "rouge1_f_ascii", "rouge2_f_ascii", "rougeL_f_ascii"))
+        assert m["articles_per_s"] > 0 and m["summary_syllables"] > 0
+        assert m["rouge1_f_ascii"] >= m["rouge1_f"]  # the ASCII tokenizer's false matches only add overlap here
+    assert records[0]["metrics"]["n_articles"] == 8 and records[0]["metrics"]["summary_sentences"] == 1.0
+    assert len(load_records()) == 6
+
+
+def test_benchmark_script_runs_end_to_end(monkeypatch, tmp_path):
+    """benchmarks/bench_summarize.py's per-model measurement on the fixture corpus (in-process)."""
+    import importlib.util
+
+    monkeypatch.setenv("BANTIN_DATA_DIR", str(FIXTURES / "corpora"))
+    path = FIXTURES.parent.parent / "benchmarks" / "bench_summarize.py"
+    spec = importlib.util.spec_from_file_location("bench_summarize", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    res = bench.bench_one("default", 5, "vietnews", repeat=1)
+    assert res["n_articles"] == 5 and res["model"] == "extractive-2 (default)"
+    assert res["articles_per_s"] > 0 and res["articles_per_cpu_s"] > 0 and 0 < res["split_ms"] < res["ms_per_article"] * 2
+    assert res["summary_chars"] > 20
+
+
+def test_single_threaded_blas_is_reentrant():
+    from bantin.summarize.features import _blas_controller, single_threaded_blas
+
+    def blas_threads():  # numpy's BLAS (loaded before the controller was made); live values
+        return [i["num_threads"] for i in _blas_controller().info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    assert before
+    with single_threaded_blas():
+        with single_threaded_blas():  # nested use is fine
+            assert blas_threads() == [1] * len(before)
+        assert blas_threads() == [1] * len(before)
+    assert blas_threads() == before
+
+
+def test_update_card_writes_measured_scores(tmp_path):
+    import shutil
+
+    from bantin.summarize.evaluation import evaluate_from_config
+
+    model_dir = tmp_path / "default-copy"
+    shutil.copytree(default_model_dir(), model_dir)
+    evaluate_from_config(None, [f"models=[lead-3,{model_dir}]", "datasets=[vietnews,baomoi_sapo]", f"data_dir={FIXTURES / 'corpora'}",
+                                "update_card=true", "ascii=true"], tracking="jsonl")
+    manifest = json.loads((model_dir / "bantin_model.json").read_text(encoding="utf-8"))
+    m = manifest["metrics"]
+    assert m["vietnews_test/n_articles"] == 8 and m["baomoi_sapo_sample6/n_articles"] == 6
+    assert 0 < m["vietnews_test/rouge2_f"] < 1 and "vietnews_test/lead-3/rouge2_f" in m
+    assert "val/rouge2_f" in m  # the training-time validation score is kept
+    card = (model_dir / "README.md").read_text(encoding="utf-8")
+    assert "## Measured scores" in card and "| vietnews_test | 8 |" in card
+    for name in ("idf.json", "scorer.json"):  # weights written back unchanged
+        assert json.loads((model_dir / name).read_text()) == json.loads((default_model_dir() / name).read_text())

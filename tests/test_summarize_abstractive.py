@@ -14,6 +14,8 @@ from bantin.summarize.abstractive import Seq2SeqSummarizer  # noqa: E402
 from bantin.summarize.config import Seq2SeqConfig  # noqa: E402
 from bantin.summarize.data import SummaryExample  # noqa: E402
 
+CONFIGS = FIXTURES.parent.parent / "configs"
+
 
 def examples():
     rows = [json.loads(line) for line in (FIXTURES / "summarize" / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -62,3 +64,40 @@ def test_scratch_t5_with_trained_tokenizer(tmp_path):
     model.fit_examples(examples())
     assert model.training_info["base_model"] == "scratch"
     assert len(model.generate(["Hà Nội mưa lớn."])) == 1
+
+
+def test_train_from_config_seq2seq_records_train_and_test(tmp_path):
+    """`bantin train summarize` on the abstractive path, end to end on the tiny fixture corpus: a tiny encoder
+    warm-starts an encoder-decoder (vocabulary pruned), trains 2 steps, then writes a train record (val ROUGE)
+    and an evaluate record on the test split (syllable and ASCII ROUGE)."""
+    from bantin.models.hf import tiny_encoder
+    from bantin.summarize.training import train_from_config
+    from bantin.tracking import load_records
+
+    base = tiny_encoder(tmp_path / "base", architecture="bert", texts=_texts())
+    out = tmp_path / "model"
+    rec = train_from_config(CONFIGS / "summarize-abstractive.yaml", [
+        f"seq2seq.pretrained={base}", f"data.data_dir={FIXTURES / 'corpora'}", f"out_dir={out}", "data.max_train_articles=8",
+        "data.max_val_articles=3", "data.max_test_articles=4", "seq2seq.max_steps=2", "seq2seq.batch_size=4", "seq2seq.max_source_length=64",
+        "seq2seq.max_target_length=16", "seq2seq.num_beams=1", "seq2seq.generation_max_new_tokens=8", "seq2seq.device=cpu",
+        "seq2seq.mixed_precision=false",
+    ], tracking="jsonl")
+    assert rec["kind"] == "train" and rec["metrics"]["val/n_articles"] == 3
+    test = rec["test_record"]
+    assert test["kind"] == "evaluate" and test["split"] == "test[:4]" and test["metrics"]["n_articles"] == 4
+    for key in ("rouge1_f", "rouge2_f", "rougeL_f", "rouge1_f_ascii", "articles_per_s", "summary_syllables"):
+        assert key in test["metrics"]
+    assert [r["kind"] for r in load_records()] == ["train", "evaluate"]
+    model = load_model(out, task="summarize")
+    assert model.training_info["steps"] == 2
+    assert model.tokenizer_ is not None and len(model.tokenizer_) == model.training_info["vocab_size"]
+
+
+def test_abstractive_config_exposes_gpu_knobs():
+    from bantin.config import load_config
+    from bantin.summarize.config import TrainConfig
+
+    cfg = load_config(TrainConfig, CONFIGS / "summarize-abstractive.yaml", ["seq2seq.max_minutes=1", "data.max_test_articles=10"])
+    assert cfg.model == "seq2seq" and cfg.seq2seq.pretrained == "e5-small"
+    assert cfg.seq2seq.max_minutes == 1 and cfg.data.max_test_articles == 10
+    assert cfg.seq2seq.max_source_length > 0 and cfg.data.max_val_articles > 0

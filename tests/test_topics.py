@@ -132,6 +132,16 @@ def test_linear_rejects_bad_input(docs):
         LinearTopicModel(**SMALL).fit(["a b", "c d"], ["x", "x"])  # one label only
     with pytest.raises(BantinInputError):
         LinearTopicModel(tokenizer="nope")
+    with pytest.raises(BantinInputError, match="class_weight"):
+        LinearTopicModel(class_weight="heavy")
+
+
+@pytest.mark.parametrize("classifier", ["linearsvc", "logreg", "sgd"])
+def test_linear_classifiers_with_balanced_weights(docs, classifier):
+    model = LinearTopicModel(classifier=classifier, class_weight="balanced", C=1.0, **SMALL)
+    model.fit([d.text for d in docs], [d.label for d in docs])
+    assert model.get_config()["class_weight"] == "balanced"
+    assert model.predict(["Tiền đạo ghi hai bàn thắng trong trận bóng đá tối qua"]) == ["the_thao"]
 
 
 def test_corrupt_model_dir(fitted, tmp_path):
@@ -174,6 +184,17 @@ def test_multilabel_training_from_csv(tmp_path):
                                    "linear.min_df=1", "linear.n_features=65536", "linear.max_features=2000"])
     assert "macro_f1" in rec["metrics"]
     assert load_model(tmp_path / "m").multi_label
+
+
+def test_subsampled_runs_say_so_in_the_record(tmp_path):
+    from bantin.topics.training import train_from_config
+
+    rec = train_from_config(None, [f"out_dir={tmp_path / 'm'}", "data.corpus=file", f"data.train_file={FIX / 'news.jsonl'}",
+                                   f"data.test_file={FIX / 'news.csv'}", "data.max_train=16", "eval_max_docs=8",
+                                   "linear.min_df=1", "linear.n_features=65536", "linear.max_features=2000"])
+    assert rec["metrics"]["n_train"] == 16 and rec["metrics"]["n_test"] == 8
+    assert rec["extra"]["train_subset"].startswith("stratified 16 of 32")
+    assert rec["extra"]["test_subset"].startswith("stratified 8 of 32") and rec["split"] == "train -> test_file[:8]"
 
 
 def test_training_config_errors(tmp_path):
@@ -221,13 +242,18 @@ def test_embedded_default_model():
     from bantin.topics import default_model_dir
 
     d = default_model_dir()
-    if not (d / "bantin_model.json").exists():
-        pytest.skip("embedded topics model not trained yet")
     size = sum(f.stat().st_size for f in d.iterdir())
-    assert size < 5_000_000
+    assert size < 5_000_000  # the embedded default stays small
     model = load_model(d, task="topics")
-    assert len(model.labels) == 10
-    assert model.predict(["Đội tuyển bóng đá Việt Nam thắng 3-0, tiền đạo lập cú đúp trong trận đấu tại vòng loại"]) == ["The thao"]
+    assert model.kind == "linear" and len(model.labels) == 10
+    texts = ["Đội tuyển bóng đá Việt Nam thắng 3-0, tiền đạo lập cú đúp trong trận đấu tại vòng loại",
+             "Ngân hàng Nhà nước điều chỉnh lãi suất, giá cổ phiếu ngân hàng tăng mạnh trên sàn chứng khoán"]
+    assert model.predict(texts) == ["The thao", "Kinh doanh"]
+    top = model.top_k(texts, k=3)
+    assert [len(t) for t in top] == [3, 3]
+    assert top[0][0][0] == "The thao" and 0.5 < top[0][0][1] <= 1.0 and top[0][0][1] >= top[0][1][1] >= top[0][2][1]
+    assert np.allclose(model.predict_proba(texts).sum(axis=1), 1, atol=1e-5)
+    assert "vntc10" in (d / "README.md").read_text(encoding="utf-8")
 
 
 @needs_data

@@ -201,7 +201,7 @@ class Pipeline:
     def _finish(self, results: list[ArticleResult]) -> list[ArticleResult]:
         with_text = [r for r in results if r.clean_text]
         if self.topics is not None and with_text:
-            for r, topics in zip(with_text, self.topics.predict_topics([r.clean_text for r in with_text], top_k=self.top_k)):
+            for r, topics in zip(with_text, self.topics.top_k([r.clean_text for r in with_text], k=self.top_k)):
                 r.topics = [TopicScore(label, round(float(score), 4)) for label, score in topics if score >= self.min_topic_score]
         if self.summarizer is not None:
             for r in with_text:

@@ -233,7 +233,9 @@ def _evaluate_loto(cfg: EvalConfig, record) -> list[dict[str, Any]]:
         fold_scores = per_fold[(name, kind)]
         m["min_fold_binary_f1"] = min(f["binary_f1"] for f in fold_scores.values())
         m["min_fold_token_f1"] = min(f["token_f1"] for f in fold_scores.values())
-        m["mean_fold_binary_f1"] = sum(f["binary_f1"] for f in fold_scores.values()) / len(fold_scores)
+        for key in ("binary_f1", "token_f1", "macro_f1"):
+            if all(key in f for f in fold_scores.values()):
+                m[f"mean_fold_{key}"] = sum(f[key] for f in fold_scores.values()) / len(fold_scores)
         label = f"{name} (retrained per fold)" if name == lc.model else name
         record(label, f"built-pages:{kind}", "loto", m, {"folds": fold_scores, "max_train_pages": lc.max_train_pages,
                                                           "max_test_pages": lc.max_test_pages}, time.perf_counter() - t_start)

@@ -46,6 +46,9 @@ NAV_VOCAB = frozenset(
     megastory thời sự xã hội kinh tế thế giới thể thao giải trí pháp luật giáo dục sức khỏe khoẻ đời sống công nghệ du lịch văn
     hóa hoá xe bất động sản tài chính chính trị quốc tế nhịp số hóa bạn đọc góc nhìn ý kiến chuyên mục mục trang báo điện tử""".split()
 )
+#: Placeholder lines of ad slots and app banners (whole line, syllables joined by spaces).
+AD_LINES = frozenset(("quảng cáo", "advertisement", "ads", "sponsored", "tài trợ", "tải ứng dụng", "tải ứng dụng ngay", "tải app",
+                      "nội dung tài trợ", "tin tài trợ", "pr", "qc"))
 BYLINE_START = ("theo ", "nguồn:", "nguồn ", "tác giả", "bài và ảnh", "bài, ảnh", "bài:", "ảnh:", "pv ", "nhóm pv", "phóng viên", "người đăng", "tin, ảnh", "tin và ảnh", "thực hiện:")
 CAPTION_CUES = ("ảnh minh họa", "ảnh minh hoạ", "(ảnh", "ảnh:", "nguồn ảnh", "ảnh tư liệu", "ảnh chụp", "video:", "clip:", "ảnh: ", "(ảnh minh")
 _INITIALS = re.compile(r"^(?:[A-ZĐ][a-zđ]?\.){1,4}[A-ZĐ]?[a-zđ]?\.?$")
@@ -80,6 +83,7 @@ CLASS_CUES = {
 _VIET_RE = re.compile("[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]")
 _UPPER = re.compile(r"[A-ZĐÀ-ỸĂÂÊÔƠƯ]")
 _DIGIT = re.compile(r"\d")
+_DIGIT_RUN = re.compile(r"\d+")
 
 
 def _norm_key(text: str) -> str:
@@ -157,7 +161,15 @@ def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any
     f["paren_source"] = float(bool(_PAREN_SOURCE.match(text)))
     f["quote_start"] = float(text[:1] in "\"“'‘«")
     f["dash_start"] = float(text[:1] in "-–—•+*")
-    f["colon_mid"] = float(0 < text.find(":") < 60)
+    colon = text.find(":")
+    f["colon_mid"] = float(0 < colon < 60)
+    if 0 < colon <= 20 and not text[:colon].strip().isdigit():
+        # A short label before a colon ("Tags:", "Từ khóa:", "Ảnh:", "Nguồn:") names what the line is.
+        head = _SYL.findall(low[:colon])
+        if 0 < len(head) <= 3:
+            f["colon_head"] = " ".join(head)
+    if n <= 4 and (key := " ".join(syls)) and key in AD_LINES:
+        f["ad_line"] = 1.0
     if n <= 12 and _CRUMB.search(text):
         f["crumb"] = 1.0
     # Length x ending: a long line that does not end like a sentence is a glued list of titles, not a paragraph.
@@ -173,13 +185,15 @@ def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any
         if ascii_lead >= 4:
             f["ascii_lead"] = "all" if ascii_lead == n else "then_text"
     if n and n <= 10:
-        # Word identity matters for short lines (headings, menus, labels), not for paragraphs.
-        f["w0"] = syls[0]
+        # Word identity matters for short lines (headings, menus, labels), not for paragraphs. Digits are
+        # folded ("19:13" and "08:45" give the same features) so that numbers do not become vocabulary.
+        w0 = _DIGIT_RUN.sub("0", syls[0])
+        f["w0"] = w0
         if n > 1:
-            f["w01"] = syls[0] + "_" + syls[1]
-        f["wl"] = syls[-1]
+            f["w01"] = w0 + "_" + _DIGIT_RUN.sub("0", syls[1])
+        f["wl"] = _DIGIT_RUN.sub("0", syls[-1])
     elif n:
-        f["w0_long"] = syls[0]
+        f["w0_long"] = _DIGIT_RUN.sub("0", syls[0])
     if block.hints.get("tag"):
         _html_features(f, h)
     if "blank_before" in h:
@@ -304,9 +318,11 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
             f["slug_then_text"] = 1.0
         if first_long is not None:
             f["zone"] = "before" if i < first_long else ("long" if long_w[i] else ("in" if f["long_after"] > 0 else "after"))
+        f["marker_before"] = float(last_marker >= 0)
         if f.get("date_line") or f.get("short_ts"):
             f["ts_where"] = "top" if f["long_before"] == 0.0 else ("end" if f["long_after"] == 0.0 else "mid")
-        f["marker_before"] = float(last_marker >= 0)
+            # A timestamp inside a section opened by a marker dates another article, not this one.
+            f["ts_ctx"] = f["ts_where"] + ("_marker" if last_marker >= 0 else "")
         if last_marker >= 0:
             f["since_marker"] = _bucket(i - last_marker, (1, 2, 4, 8, 16))
         if markers[i]:

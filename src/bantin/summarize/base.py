@@ -104,9 +104,13 @@ class Summarizer(Estimator):
     # -- shared ---------------------------------------------------------------------------
     def summarize_sentences(self, docs: Sequence[Document], n_sentences: int | None = None) -> list[list[str]]:
         """The summary of each document as a list of sentences (document order)."""
+        from bantin.summarize.features import single_threaded_blas
+
         n = _check_n(self.n_sentences if n_sentences is None else n_sentences)
+        with single_threaded_blas():
+            selected = self.select_many(docs, n)
         out = []
-        for doc, idx in zip(docs, self.select_many(docs, n)):
+        for doc, idx in zip(docs, selected):
             out.append([doc.sentences[i] for i in sorted(idx)])
         return out
 

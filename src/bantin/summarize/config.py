@@ -15,6 +15,9 @@ class DataConfig:
     val_split: str = "val"
     #: held-out articles scored after training (None: the whole split)
     max_val_articles: int | None = 1000
+    #: after training, also score this many vietnews test articles and write a kind="evaluate" record
+    #: (0: skip; None: the whole deduplicated test split, 6,000)
+    max_test_articles: int | None = 0
     #: sentence splitter: underthesea (default) or regex
     sentence_backend: str = "underthesea"
     data_dir: str | None = None
@@ -59,7 +62,11 @@ class Seq2SeqConfig:
     #: tokenizer to use with a scratch model: a name/path, or "train" (a Unigram tokenizer fitted on the training text)
     tokenizer: str = "train"
     vocab_size: int = 16000
+    #: encoder-decoder warm start only: cut the SentencePiece vocabulary to the pieces of the training texts (plus
+    #: every single character); e5-small: 250k -> a few 10k pieces, a much smaller decoder softmax
+    prune_vocab: bool = True
     source_prefix: str = ""
+    #: source tokens kept (article truncated); targets: max_target_length tokens
     max_source_length: int = 512
     max_target_length: int = 96
     epochs: float = 1.0
@@ -116,6 +123,9 @@ class EvalConfig:
     #: also word-level ROUGE with this segmenter (underthesea | pyvi), ``*_word`` keys; slow
     segment: str | None = None
     baseline: BaselineConfig = field(default_factory=BaselineConfig)
+    #: write the measured scores of model-directory entries ("default" or a path) into their manifest and model
+    #: card (at the entry's length when it equals the model's n_sentences), with the R-2 of the baselines evaluated
+    update_card: bool = False
     #: write each model's predictions as JSONL here (None: do not)
     predictions_dir: str | None = None
     data_dir: str | None = None

@@ -62,8 +62,10 @@ def evaluate_model(model: Summarizer, examples: Sequence[SummaryExample], n_sent
     """Metrics (flat floats) and the predicted summaries (as sentence lists)."""
     if not examples:
         raise BantinInputError("no examples to evaluate on")
+    backend = getattr(model, "sentence_backend", "underthesea")
+    make_document("", "", "Khởi động. Bộ tách câu.", sentence_backend=backend)  # load the splitter before timing
     t0, c0 = time.perf_counter(), time.process_time()
-    docs = [make_document(e.title, "", e.body, id=e.id, sentence_backend=getattr(model, "sentence_backend", "underthesea")) for e in examples]
+    docs = [make_document(e.title, "", e.body, id=e.id, sentence_backend=backend) for e in examples]
     preds = model.summarize_sentences(docs, n_sentences)
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     refs = [as_lsum_text(e.reference) for e in examples]
@@ -118,4 +120,30 @@ def evaluate_from_config(config_path: str | Path | None = None, overrides: list[
             print(f"  {name:28s} R1 {metrics['rouge1_f']*100:5.2f} R2 {metrics['rouge2_f']*100:5.2f} RL {metrics['rougeL_f']*100:5.2f}"
                   + (f" | ascii R1 {metrics['rouge1_f_ascii']*100:5.2f} R2 {metrics['rouge2_f_ascii']*100:5.2f} RL {metrics['rougeL_f_ascii']*100:5.2f}" if cfg.ascii else "")
                   + f" | {metrics['summary_syllables']:.1f} syl | {metrics['articles_per_s']:.0f} art/s", flush=True)
+    if cfg.update_card:
+        for name, model, n, model_dir in models:
+            if model_dir is not None and n == model.n_sentences:
+                write_measured_scores(model_dir, [r for r in records if r["model"] == name or r["model_dir"] is None])
     return records
+
+
+CARD_KEYS = ("rouge1_f", "rouge2_f", "rougeL_f", "rouge1_f_ascii", "rouge2_f_ascii", "rougeL_f_ascii", "summary_syllables", "articles_per_s", "n_articles")
+
+
+def write_measured_scores(model_dir: str | Path, records: Sequence[dict[str, Any]]) -> Path:
+    """Store evaluation records in a model directory's manifest and card: the model's own records (``model_dir``
+    set) as ``<dataset>_<split>/<metric>``, baselines' (``model_dir`` None) R-2 as ``<dataset>_<split>/<name>/rouge2_f``.
+    Training-time ``val/`` metrics are kept; the weights are written back unchanged."""
+    from bantin.models.base import load_model
+
+    model = load_model(model_dir, task="summarize")
+    metrics = {k: v for k, v in model.metrics.items() if k.startswith("val/")}
+    for r in records:
+        prefix = f"{r['dataset']}_{r['split']}"
+        if r.get("model_dir") is not None:
+            metrics.update({f"{prefix}/{k}": r["metrics"][k] for k in CARD_KEYS if k in r["metrics"]})
+        else:
+            metrics[f"{prefix}/{r['model']}/rouge2_f"] = r["metrics"]["rouge2_f"]
+    model.metrics = metrics
+    print(f"model card updated: {model.save(model_dir)}")
+    return Path(model_dir)

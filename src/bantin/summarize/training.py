@@ -82,8 +82,33 @@ def train_from_config(config_path: str | Path | None = None, overrides: list[str
               f"(ascii R1 {m['rouge1_f_ascii']*100:.2f}) {m['summary_syllables']:.1f} syllables, {m['articles_per_s']:.0f} articles/s")
     out = model.save(cfg.out_dir)
     print(f"saved {out}")
+    name = f"{cfg.model}-{cfg.n_sentences}" if cfg.model != "seq2seq" else "seq2seq"
+    record = record_run(
+        task="summarize", kind="train", model=name, dataset=d.dataset, split=d.train_split, metrics=metrics, model_dir=str(out),
+        config=to_dict(cfg), config_hash=chash, duration_s=duration, command=command, tracking=tracking,
+    )
+    if d.max_test_articles is None or d.max_test_articles > 0:
+        record["test_record"] = evaluate_on_test(model, cfg, name, str(out), chash, command, tracking)
+    return record
+
+
+def evaluate_on_test(model: Summarizer, cfg: TrainConfig, name: str, model_dir: str, chash: str, command: str, tracking: str) -> dict[str, Any]:
+    """Score the freshly trained model on the vietnews test split (``data.max_test_articles``; None: all 6,000)
+    and write a kind="evaluate" record, as `bantin evaluate summarize` would."""
+    from bantin.summarize.evaluation import evaluate_model
+    from bantin.tracking import record_run
+
+    d = cfg.data
+    test = load_examples(d.dataset, "test", d.max_test_articles, d.data_dir)
+    t0 = time.perf_counter()
+    m, _ = evaluate_model(model, test, cfg.n_sentences)
+    split = "test" if d.max_test_articles is None else f"test[:{len(test)}]"
+    print(f"test ({len(test)} articles): R1 {m['rouge1_f']*100:.2f} R2 {m['rouge2_f']*100:.2f} RL {m['rougeL_f']*100:.2f} "
+          f"(ascii {m['rouge1_f_ascii']*100:.2f}/{m['rouge2_f_ascii']*100:.2f}/{m['rougeL_f_ascii']*100:.2f}) {m['articles_per_s']:.1f} articles/s")
     return record_run(
-        task="summarize", kind="train", model=f"{cfg.model}-{cfg.n_sentences}" if cfg.model != "seq2seq" else "seq2seq",
-        dataset=d.dataset, split=d.train_split, metrics=metrics, model_dir=str(out), config=to_dict(cfg), config_hash=chash,
-        duration_s=duration, command=command, tracking=tracking,
+        task="summarize", kind="evaluate", model=f"{name} ({Path(model_dir).name})", dataset=d.dataset, split=split,
+        metrics={k: round(v, 5) for k, v in m.items()}, model_dir=model_dir, config=to_dict(cfg), config_hash=chash,
+        duration_s=time.perf_counter() - t0, command=command, tracking=tracking,
+        extra={"n_sentences": cfg.n_sentences, "after_training": True, "rougeL": "ROUGE-Lsum over sentences (one per line)",
+               "tokenizers": "rouge*_f: Unicode syllables (NFC, lower-cased, punctuation dropped); rouge*_ascii: rouge-score default"},
     )

@@ -44,6 +44,7 @@ class LinearTopicModel(TopicModel):
         sublinear_tf: bool = True,
         classifier: str = "linearsvc",
         C: float = 0.5,
+        class_weight: str | None = None,
         calibration_fraction: float = 0.1,
         max_chars: int = 20_000,
         multi_label: bool = False,
@@ -54,6 +55,8 @@ class LinearTopicModel(TopicModel):
             raise BantinInputError(f"unknown tokenizer {tokenizer!r}: expected one of {', '.join(TOKENIZERS)}")
         if classifier not in CLASSIFIERS:
             raise BantinInputError(f"unknown classifier {classifier!r}: expected one of {', '.join(CLASSIFIERS)}")
+        if class_weight not in (None, "balanced"):
+            raise BantinInputError(f"class_weight must be null or 'balanced', not {class_weight!r}")
         self.tokenizer = tokenizer
         self.ngram_max = ngram_max
         self.n_features = n_features
@@ -62,6 +65,7 @@ class LinearTopicModel(TopicModel):
         self.sublinear_tf = sublinear_tf
         self.classifier = classifier
         self.C = C
+        self.class_weight = class_weight
         self.calibration_fraction = calibration_fraction
         self.max_chars = max_chars
         self.seed = seed
@@ -125,11 +129,12 @@ class LinearTopicModel(TopicModel):
         from sklearn.svm import LinearSVC
 
         if self.classifier == "linearsvc":
-            clf = LinearSVC(C=self.C, random_state=self.seed)
+            clf = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.seed)
         elif self.classifier == "logreg":
-            clf = LogisticRegression(C=self.C, max_iter=1000)
+            clf = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=1000)
         else:
-            clf = SGDClassifier(loss="modified_huber", alpha=1e-5 / max(self.C, 1e-6), random_state=self.seed, max_iter=30, tol=1e-4)
+            clf = SGDClassifier(loss="modified_huber", alpha=1e-5 / max(self.C, 1e-6), class_weight=self.class_weight,
+                                random_state=self.seed, max_iter=30, tol=1e-4)
         return OneVsRestClassifier(clf) if self.multi_label else clf
 
     def _weights(self, clf) -> tuple[np.ndarray, np.ndarray]:
@@ -218,7 +223,8 @@ class LinearTopicModel(TopicModel):
     def get_config(self) -> dict[str, Any]:
         return {"tokenizer": self.tokenizer, "ngram_max": self.ngram_max, "n_features": self.n_features,
                 "max_features": self.max_features, "min_df": self.min_df, "sublinear_tf": self.sublinear_tf,
-                "classifier": self.classifier, "C": self.C, "calibration_fraction": self.calibration_fraction,
+                "classifier": self.classifier, "C": self.C, "class_weight": self.class_weight,
+                "calibration_fraction": self.calibration_fraction,
                 "max_chars": self.max_chars, "multi_label": self.multi_label, "seed": self.seed}
 
     def _save_weights(self, path: Path) -> None:
@@ -263,7 +269,8 @@ class LinearTopicModel(TopicModel):
         return (
             "## Model\n\n"
             f"TF-IDF (sublinear tf={self.sublinear_tf}) over hashed 1..{self.ngram_max}-grams of {seg}, "
-            f"{kept:,} hashed columns kept by chi2 out of {self.n_features:,}; {self.classifier} (C={self.C}), "
+            f"{kept:,} hashed columns kept by chi2 out of {self.n_features:,}; {self.classifier} (C={self.C}"
+            + (", balanced class weights" if self.class_weight else "") + "), "
             + ("one-vs-rest, Platt-scaled probabilities, threshold 0.5 per label (multi-label)." if self.multi_label
                else "softmax probabilities with a temperature fitted on held-out training data.")
             + "\n\n## Limits\n\nTrained on news; topics outside the label set are forced into the closest label. "

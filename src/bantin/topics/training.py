@@ -24,7 +24,7 @@ def build_model(cfg: TrainConfig):
 
         c = cfg.linear
         return LinearTopicModel(tokenizer=c.tokenizer, ngram_max=c.ngram_max, n_features=c.n_features, max_features=c.max_features,
-                                min_df=c.min_df, sublinear_tf=c.sublinear_tf, classifier=c.classifier, C=c.C,
+                                min_df=c.min_df, sublinear_tf=c.sublinear_tf, classifier=c.classifier, C=c.C, class_weight=c.class_weight,
                                 calibration_fraction=c.calibration_fraction, max_chars=c.max_chars,
                                 multi_label=cfg.multi_label, seed=cfg.data.seed)
     if cfg.model == "e5":
@@ -64,7 +64,10 @@ def load_training_data(cfg: TrainConfig) -> tuple[list[TopicDoc], list[TopicDoc]
         train = load_corpus(d.corpus, d.train_split)
         test = load_corpus(d.corpus, "test")
         dataset, split = d.corpus, "test"
+    n_full = len(train)
     train = stratified_subsample(train, d.max_train, d.seed)
+    if len(train) < n_full:  # say so in the record: scores of a subsample are not the full benchmark
+        info = {**info, "train_subset": f"stratified {len(train)} of {n_full} (seed {d.seed})"}
     return train, test, dataset, split, info
 
 
@@ -85,14 +88,21 @@ def train_from_config(config_path: str | Path | None = None, overrides: list[str
     model.training_info.update({"dataset": dataset, "split": cfg.data.train_split if cfg.data.corpus != "file" else "file",
                                 "n_docs": len(train), "config_hash": chash, "fit_seconds": round(train_seconds, 1),
                                 "docs_per_s_train": round(len(train) / train_seconds, 1) if train_seconds else None})
-    if load_info:
+    if "malformed" in load_info:
         model.training_info["data_report"] = {k: load_info[k] for k in ("read", "malformed")}
     metrics: dict[str, float] = {"train_seconds": round(train_seconds, 2), "n_train": float(len(train))}
     eval_split = split
+    extra: dict[str, Any] = {k: v for k, v in load_info.items() if k == "train_subset"}
+    if "malformed" in load_info:
+        extra["data_report"] = {k: load_info[k] for k in ("read", "malformed", "errors")}
+    if cfg.model in ("e5", "transformer"):
+        extra["max_length_tokens"] = cfg.e5.max_length if cfg.model == "e5" else cfg.transformer.max_length
     if cfg.evaluate and test:
         full = len(test)
         test = stratified_subsample(test, cfg.eval_max_docs, cfg.data.seed)
         eval_split = split if len(test) == full else f"{split}[:{len(test)}]"
+        if len(test) < full:
+            extra["test_subset"] = f"stratified {len(test)} of {full} (seed {cfg.data.seed})"
         res = evaluate_model(model, test, train)
         m = res["metrics"]
         for k in ("accuracy", "macro_f1", "weighted_f1", "accuracy_dedup", "docs_per_s", "n_test"):
@@ -107,4 +117,4 @@ def train_from_config(config_path: str | Path | None = None, overrides: list[str
     print(f"trained in {train_seconds:.1f}s; saved {cfg.model} model to {out}")
     return record_run(task="topics", kind="train", model=cfg.model, dataset=dataset, split=f"train -> {eval_split}", metrics=metrics,
                       model_dir=str(out), config=to_dict(cfg), config_hash=chash, duration_s=train_seconds, command=command,
-                      extra={"data_report": load_info} if load_info else None, tracking=tracking)
+                      extra=extra or None, tracking=tracking)

@@ -161,10 +161,44 @@ def _table(rows: Iterable[dict[str, Any]], metrics: list[str], extra_cols: list[
     return lines
 
 
+def _held_out_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Scores a training run took on held-out data, as report rows.
+
+    A train record either names its held-out split ("train -> test") or stores prefixed metrics such as
+    ``seeds_binary_f1`` / ``test_text_token_f1``; validation scores (``val*``) are left out, since they guided training.
+    """
+    shown = set(SHOWN_METRICS.get(record.get("task", ""), []))
+    metrics = record.get("metrics", {})
+    model = f"{record.get('model')} (scored at training)"
+    if "->" in str(record.get("split", "")):
+        held = {k: v for k, v in metrics.items() if k in shown}
+        return [{**record, "model": model, "split": record["split"].split("->")[-1].strip(), "metrics": held}] if held else []
+    rows: dict[str, dict[str, Any]] = {}
+    for key, value in metrics.items():
+        for metric in shown:
+            if key.endswith("_" + metric) and not key.startswith(("val", "train")):
+                prefix = key[: -len(metric) - 1]
+                rows.setdefault(prefix, {})[metric] = value
+    out = []
+    for prefix, held in rows.items():
+        dataset, _, split = prefix.partition("_")
+        if dataset == "seeds":
+            dataset, split = "seed pages (hand-labeled)", split or "all"
+        else:
+            dataset, split = record.get("dataset", ""), prefix.replace("_", ":")
+        out.append({**record, "model": model, "dataset": dataset, "split": split, "metrics": held})
+    return out
+
+
 def render_report(out_dir: str | Path | None = None, write: bool = True) -> str:
     """Render RESULTS.md from results.jsonl: for each task, latest and best evaluation per (model, dataset, split)."""
     out = Path(out_dir or experiments_dir())
-    records = [r for r in load_records(out) if r.get("kind") in ("evaluate", "benchmark")]
+    records = []
+    for r in load_records(out):
+        if r.get("kind") in ("evaluate", "benchmark"):
+            records.append(r)
+        elif r.get("kind") == "train":
+            records.extend(_held_out_rows(r))
     lines = [
         "# bantin results",
         "",

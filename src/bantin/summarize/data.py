@@ -5,6 +5,10 @@
 * ``baomoi_sapo``: baomoi_articles_2017 title + body, the sapo (lead paragraph) is the reference. No
   split: a fixed, spread-out sample (every ``every``-th line). Articles whose body repeats the sapo are
   left out (the sapo would be copied verbatim by lead-1), as are very short ones.
+* your own data: ``dataset`` is a JSON Lines file (``.jsonl``/``.jsonl.gz``) or a folder holding
+  ``train.jsonl[.gz]``, ``val.jsonl[.gz]``, ``test.jsonl[.gz]``. One article per line:
+  ``{"id": ..., "title": ..., "body": ... (or "text"), "summary": ... (or "abstract"/"sapo")}``; in a single
+  file an optional ``"split"`` field picks the split (lines without it belong to every split).
 """
 
 from __future__ import annotations
@@ -64,6 +68,50 @@ def load_baomoi_sapo(limit: int | None = 2000, every: int = 7, data_dir: str | N
     return out
 
 
+USER_BODY_FIELDS = ("body", "text", "content")
+USER_SUMMARY_FIELDS = ("summary", "abstract", "sapo", "reference")
+
+
+def _user_file(dataset: str, split: str):
+    from pathlib import Path
+
+    path = Path(dataset)
+    if path.is_dir():
+        for name in (f"{split}.jsonl", f"{split}.jsonl.gz"):
+            if (path / name).exists():
+                return path / name, False
+        raise BantinInputError(f"{path} has no {split}.jsonl or {split}.jsonl.gz")
+    if not path.exists():
+        raise BantinInputError(f"summarization data {path}: no such file")
+    return path, True
+
+
+def load_user_examples(dataset: str, split: str = "test", limit: int | None = None) -> list[SummaryExample]:
+    """Articles with reference summaries from your own JSON Lines file or folder (format in the module doc).
+
+    A malformed line or a record without body or summary is an error naming the line: training data is
+    not silently thinned out."""
+    from bantin.io import JsonlError, iter_jsonl
+
+    path, filter_split = _user_file(dataset, split)
+    out: list[SummaryExample] = []
+    for n, rec in enumerate(iter_jsonl(path, errors="report"), start=1):
+        if isinstance(rec, JsonlError):
+            raise BantinInputError(f"{path}: line {rec.line_no}: {rec.reason}")
+        if filter_split and rec.get("split") not in (None, split):
+            continue
+        body = next((rec[f] for f in USER_BODY_FIELDS if isinstance(rec.get(f), str) and rec[f].strip()), None)
+        summary = next((rec[f] for f in USER_SUMMARY_FIELDS if isinstance(rec.get(f), str) and rec[f].strip()), None)
+        if body is None or summary is None:
+            raise BantinInputError(f"{path}: line {n}: needs a non-empty body ({'/'.join(USER_BODY_FIELDS)}) and summary ({'/'.join(USER_SUMMARY_FIELDS)})")
+        out.append(SummaryExample(str(rec.get("id", f"{path.name}:{n}")), str(rec.get("title") or ""), body, summary))
+        if limit is not None and len(out) >= limit:
+            break
+    if not out:
+        raise BantinInputError(f"{path}: no articles for split {split!r}")
+    return out
+
+
 def load_examples(dataset: str, split: str = "test", limit: int | None = None, data_dir: str | None = None, sentence_backend: str = "underthesea") -> list[SummaryExample]:
     if dataset == "vietnews":
         return load_vietnews(split, limit, data_dir, sentence_backend)
@@ -71,4 +119,6 @@ def load_examples(dataset: str, split: str = "test", limit: int | None = None, d
         if split not in ("test", "all", "sample"):
             raise BantinInputError("baomoi_sapo has no splits (it is an evaluation sample); use split=test")
         return load_baomoi_sapo(limit if limit is not None else 2000, data_dir=data_dir, sentence_backend=sentence_backend)
-    raise BantinInputError(f"unknown summarization dataset {dataset!r}; expected one of {', '.join(DATASETS)}")
+    if dataset.endswith((".jsonl", ".jsonl.gz", "/")) or "/" in dataset or dataset.startswith("."):
+        return load_user_examples(dataset, split, limit)
+    raise BantinInputError(f"unknown summarization dataset {dataset!r}; expected one of {', '.join(DATASETS)} or a JSONL file/folder")

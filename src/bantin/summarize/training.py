@@ -51,8 +51,8 @@ def train_from_config(config_path: str | Path | None = None, overrides: list[str
     chash = config_hash(cfg)
     command = "bantin train summarize" + (f" --config {config_path}" if config_path else "") + "".join(f" --set {o}" for o in overrides or [])
     d = cfg.data
-    if d.dataset != "vietnews":
-        raise BantinInputError("summarizers train on vietnews (the only corpus with reference abstracts and a train split)")
+    if d.dataset == "baomoi_sapo":
+        raise BantinInputError("baomoi_sapo is an evaluation sample without splits; train on vietnews or on your own JSONL data")
     if d.train_split == "test":
         raise BantinInputError("never train on the test split")
     t0 = time.perf_counter()

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from bantin.errors import BantinError
+
 from bantin.config import config_hash, load_config
 from bantin.errors import BantinInputError, BantinModelError
 from bantin.models.base import Estimator, load_model, read_manifest, register_model
-from bantin.tracking import load_records, record_run, render_report
+from bantin.tracking import load_records, record_run, render_report, update_readme
 
 
 @dataclass
@@ -68,6 +70,29 @@ def test_record_run_and_report(tmp_path):
     assert "| crf | seeds | all |" in text and "0.9500" in text  # best crf run
     assert "0.9925" not in text and "tfidf" not in text  # training runs are not test scores
     assert "Vu et al." in text  # anchors are listed for tasks even without runs
+
+
+def test_held_out_scores_of_training_runs_and_readme_summary(tmp_path):
+    out = tmp_path / "exp"
+    # scored on held-out data at training time: shown; validation and training scores: not shown
+    record_run(task="boilerplate", kind="train", model="crf", dataset="built", split="train+val",
+               metrics={"seeds_binary_f1": 0.97, "test_text_binary_f1": 0.96, "val_binary_f1": 0.999, "train_binary_f1": 1.0}, out_dir=out)
+    record_run(task="topics", kind="train", model="linear", dataset="vntc10", split="train -> test", metrics={"accuracy": 0.93, "train_seconds": 5.0}, out_dir=out)
+    text = render_report(out)
+    assert "| crf (scored at training) | seed pages (hand-labeled) | all |" in text
+    assert "| crf (scored at training) | built | test:text |" in text
+    assert "0.9990" not in text and "| 1.0000 |" not in text
+    assert "| linear (scored at training) | vntc10 | test |" in text and "0.9300" in text
+    readme = tmp_path / "README.md"
+    readme.write_text("intro\n<!-- bantin-report:start -->\nold\n<!-- bantin-report:end -->\nrest\n", encoding="utf-8")
+    update_readme(readme, out)
+    new = readme.read_text(encoding="utf-8")
+    assert new.startswith("intro\n") and new.endswith("rest\n") and "old" not in new
+    assert "| topics | vntc10 | test | linear (scored at training) | accuracy 93.00 |" in new
+    assert "published: Vu et al., RIVF 2007" in new
+    readme.write_text("no markers", encoding="utf-8")
+    with pytest.raises(BantinError, match="markers"):
+        update_readme(readme, out)
 
 
 class _Majority(Estimator):

@@ -73,11 +73,17 @@ def evaluate(
 def report(
     experiments: Annotated[Optional[Path], typer.Option(help="experiments folder (default: ./experiments)")] = None,
     write: Annotated[bool, typer.Option(help="also write RESULTS.md")] = True,
+    readme: Annotated[Optional[Path], typer.Option(help="also put the summary table into this README (between its report markers)")] = None,
 ) -> None:
     """Print the score table (latest and best per task and dataset) and write experiments/RESULTS.md."""
-    from bantin.tracking import render_report
+    from bantin.tracking import render_report, update_readme
 
     typer.echo(render_report(experiments, write=write))
+    if readme is not None:
+        try:
+            update_readme(readme, experiments)
+        except BantinError as exc:
+            fail(str(exc))
 
 
 @data_app.command("build")

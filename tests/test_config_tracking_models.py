@@ -153,3 +153,31 @@ def test_model_directory_errors(tmp_path):
     (tmp_path / "m" / "bantin_model.json").write_text("{not json")
     with pytest.raises(BantinModelError, match="corrupt manifest"):
         load_model(tmp_path / "m")
+
+
+def test_mlflow_tracking_is_optional(tmp_path, monkeypatch):
+    import sys
+    import types
+
+    logged: dict = {}
+
+    class _Run:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    fake = types.ModuleType("mlflow")
+    fake.set_experiment = lambda name: logged.setdefault("experiment", name)
+    fake.start_run = lambda run_name: logged.setdefault("run", run_name) and _Run()
+    fake.log_params = lambda p: logged.setdefault("params", p)
+    fake.log_metrics = lambda m: logged.setdefault("metrics", m)
+    monkeypatch.setitem(sys.modules, "mlflow", fake)
+    record_run(task="topics", kind="evaluate", model="linear", dataset="vntc10", split="test", metrics={"accuracy": 0.9}, out_dir=tmp_path, tracking="mlflow")
+    assert logged["experiment"] == "bantin-topics" and logged["metrics"] == {"accuracy": 0.9}
+    assert logged["params"]["model"] == "linear"
+    assert len(load_records(tmp_path)) == 1  # the JSONL record is written too
+    monkeypatch.setitem(sys.modules, "mlflow", None)  # not installed
+    with pytest.raises(BantinError, match="pip install mlflow"):
+        record_run(task="topics", kind="evaluate", model="linear", dataset="vntc10", split="test", metrics={"accuracy": 0.9}, out_dir=tmp_path, tracking="mlflow")

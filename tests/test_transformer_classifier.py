@@ -142,3 +142,13 @@ def test_pruned_vocabulary_and_half_precision_save(encoder_dir, tmp_path):
     assert loaded.predict(TEXTS) == LABELS
     with pytest.raises(BantinInputError):
         ToyTransformer(save_dtype="int4")
+
+
+def test_word_segmentation_for_phobert_style_models(encoder_dir):
+    # PhoBERT expects word-segmented input; the name alone decides under "auto" (no weights are loaded here)
+    assert TransformerClassifier(task="toy", model_name_or_path="vinai/phobert-base").segmenter == "pyvi"
+    assert TransformerClassifier(task="toy", model_name_or_path=str(encoder_dir)).segmenter is None
+    clf = TransformerClassifier(task="toy", model_name_or_path=str(encoder_dir), word_segmentation="pyvi")
+    assert clf._segment(["Công đoàn cơ sở"]) == ["Công_đoàn cơ_sở"]
+    with pytest.raises(BantinInputError, match="word_segmentation"):
+        TransformerClassifier(task="toy", model_name_or_path=str(encoder_dir), word_segmentation="jieba").segmenter

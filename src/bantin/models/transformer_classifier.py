@@ -66,6 +66,9 @@ class TransformerClassifierConfig:
     pooling: str = "mean"  # "mean" (e5, sentence-transformers) or "first" (the <s>/[CLS] vector)
     dropout: float = 0.1
     text_prefix: str = "auto"  # prepended to each text; "auto": "query: " for e5 models, else ""
+    # PhoBERT was pre-trained on word-segmented text ("công_đoàn"): "auto" segments with pyvi for phobert
+    # models and not otherwise; "pyvi" / "underthesea" force a segmenter, "none" turns it off.
+    word_segmentation: str = "auto"
     truncation: str = "longest_first"  # for pairs: "longest_first" or "only_second" (keep the text, cut context)
     precision: str = "auto"  # "auto": bf16 (or fp16) autocast on GPU, fp32 on CPU; "fp32", "fp16", "bf16"
     device: str | None = None  # None/"auto": cuda when available, else cpu
@@ -162,8 +165,31 @@ class TransformerClassifier(Estimator):
             if bad is not None:
                 raise BantinInputError(f"pair_texts[{bad}] is a {type(pair_texts[bad]).__name__}, not a string")
 
+    @property
+    def segmenter(self) -> str | None:
+        """The word segmenter applied before tokenization, or None."""
+        choice = self.config.word_segmentation
+        if choice == "auto":
+            return "pyvi" if "phobert" in str(self.config.model_name_or_path).lower() else None
+        if choice in ("none", "", None):
+            return None
+        if choice not in ("pyvi", "underthesea"):
+            raise BantinInputError(f"word_segmentation must be auto, none, pyvi or underthesea, not {choice!r}")
+        return choice
+
+    def _segment(self, texts: Sequence[str]) -> list[str]:
+        backend = self.segmenter
+        if backend is None:
+            return list(texts)
+        from bantin.text.tokenize import words
+
+        return [" ".join(words(t, backend=backend)) for t in texts]
+
     def _encode(self, texts: Sequence[str], pair_texts: Sequence[str] | None) -> list[dict[str, list[int]]]:
         """Tokenize without padding (batches are padded dynamically)."""
+        texts = self._segment(texts)
+        if pair_texts is not None:
+            pair_texts = self._segment(pair_texts)
         prefix = self.prefix
         first = [prefix + t for t in texts]
         kwargs = dict(truncation=self.config.truncation if pair_texts is not None else True, max_length=self.config.max_length)

@@ -5,9 +5,12 @@ Why this design:
   ``max_features`` most informative hashed columns, so the model directory holds only those column ids,
   their idf and a float16 weight matrix (about 1.3 MB for 50k features x 10 labels).
 * Syllable uni+bigrams (Unicode ``\\w+`` tokens, lower-cased): a Vietnamese word is one to three syllables, so
-  bigrams cover most two-syllable words without a segmenter; word segmentation (pyvi / underthesea) is
-  available with ``tokenizer`` but costs far more time (see the model card / notes) for no measured gain.
-* Classifier: LinearSVC (one-vs-rest), or logistic regression / SGD. Probabilities: softmax(a * scores)
+  bigrams cover most two-syllable words without a segmenter. Word segmentation (pyvi / underthesea) is
+  available with ``tokenizer`` but is 30-600x slower (pyvi ~46 docs/s); measured on a 3,000/3,000 vntc10
+  sample, pyvi words alone did not beat syllables. Character n-grams (char_wb 3-5) scored lower than
+  syllables, alone or added to them, at 5x the vectorizing cost.
+* Classifier: LinearSVC (one-vs-rest; balanced class weights help VNTC's small labels a little), or logistic
+  regression / SGD (neither beat LinearSVC on vntc10, nor did their ensembles). Probabilities: softmax(a * scores)
   with the temperature a fitted on a held-out share of the training data (multi-label: Platt scaling per
   label, threshold 0.5); the classifier is then refit on all the data.
 Weights are saved as safetensors + the manifest's config: no pickles.

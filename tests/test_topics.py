@@ -248,10 +248,10 @@ def test_embedded_default_model():
     assert model.kind == "linear" and len(model.labels) == 10
     texts = ["Đội tuyển bóng đá Việt Nam thắng 3-0, tiền đạo lập cú đúp trong trận đấu tại vòng loại",
              "Ngân hàng Nhà nước điều chỉnh lãi suất, giá cổ phiếu ngân hàng tăng mạnh trên sàn chứng khoán"]
-    assert model.predict(texts) == ["The thao", "Kinh doanh"]
+    assert model.predict(texts) == ["Thể thao", "Kinh doanh"]
     top = model.top_k(texts, k=3)
     assert [len(t) for t in top] == [3, 3]
-    assert top[0][0][0] == "The thao" and 0.5 < top[0][0][1] <= 1.0 and top[0][0][1] >= top[0][1][1] >= top[0][2][1]
+    assert top[0][0][0] == "Thể thao" and 0.5 < top[0][0][1] <= 1.0 and top[0][0][1] >= top[0][1][1] >= top[0][2][1]
     assert np.allclose(model.predict_proba(texts).sum(axis=1), 1, atol=1e-5)
     assert "vntc10" in (d / "README.md").read_text(encoding="utf-8")
 

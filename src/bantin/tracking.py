@@ -237,6 +237,8 @@ README_END = "<!-- bantin-report:end -->"
 def update_readme(readme: str | Path, out_dir: str | Path | None = None) -> None:
     """Replace the text between the report markers of a README with the summary table."""
     readme = Path(readme)
+    if not readme.is_file():
+        raise BantinError(f"{readme}: no such file")
     text = readme.read_text(encoding="utf-8")
     if README_START not in text or README_END not in text:
         raise BantinError(f"{readme} has no {README_START} ... {README_END} markers")

@@ -35,38 +35,30 @@ SetOpt = Annotated[Optional[list[str]], typer.Option("--set", "-s", help="overri
 TrackingOpt = Annotated[str, typer.Option("--tracking", help="jsonl (experiments/results.jsonl) or mlflow (also logs to MLflow)")]
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": False})
-def train(
-    ctx: typer.Context,
-    task: Annotated[str, typer.Argument(help="boilerplate | topics | summarize")],
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    tracking: TrackingOpt = "jsonl",
-) -> None:
+def _run_task(ctx: typer.Context, task: str, module: str, func: str, config: Path | None, set_: list[str] | None, tracking: str) -> None:
+    """Call bantin.<task>.<module>.<func>(config, overrides, tracking=...) with CLI error handling."""
+    overrides = list(set_ or []) + list(ctx.args)
+    entry = _task_entry(task, module, func)
+    try:
+        entry(config, overrides, tracking=tracking)
+    except BantinError as exc:
+        fail(str(exc))
+
+
+TaskArg = Annotated[str, typer.Argument(help="boilerplate | topics | summarize")]
+EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": False}
+
+
+@app.command(context_settings=EXTRA_ARGS)
+def train(ctx: typer.Context, task: TaskArg, config: ConfigOpt = None, set_: SetOpt = None, tracking: TrackingOpt = "jsonl") -> None:
     """Train a model from a config; trailing key=value arguments override config keys."""
-    overrides = list(set_ or []) + list(ctx.args)
-    entry = _task_entry(task, "training", "train_from_config")
-    try:
-        entry(config, overrides, tracking=tracking)
-    except BantinError as exc:
-        fail(str(exc))
+    _run_task(ctx, task, "training", "train_from_config", config, set_, tracking)
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": False})
-def evaluate(
-    ctx: typer.Context,
-    task: Annotated[str, typer.Argument(help="boilerplate | topics | summarize")],
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    tracking: TrackingOpt = "jsonl",
-) -> None:
+@app.command(context_settings=EXTRA_ARGS)
+def evaluate(ctx: typer.Context, task: TaskArg, config: ConfigOpt = None, set_: SetOpt = None, tracking: TrackingOpt = "jsonl") -> None:
     """Evaluate models and append the scores to experiments/results.jsonl."""
-    overrides = list(set_ or []) + list(ctx.args)
-    entry = _task_entry(task, "evaluation", "evaluate_from_config")
-    try:
-        entry(config, overrides, tracking=tracking)
-    except BantinError as exc:
-        fail(str(exc))
+    _run_task(ctx, task, "evaluation", "evaluate_from_config", config, set_, tracking)
 
 
 @app.command()

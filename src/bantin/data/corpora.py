@@ -142,6 +142,21 @@ def _clean(value: Any) -> str:
     return normalize_text(value).strip() if isinstance(value, str) else ""
 
 
+#: VNTC's labels are its folder names, written without diacritics; records carry the Vietnamese names.
+VNTC10_LABELS = {
+    "Chinh tri Xa hoi": "Chính trị - Xã hội",
+    "The thao": "Thể thao",
+    "The gioi": "Thế giới",
+    "Van hoa": "Văn hóa",
+    "Suc khoe": "Sức khỏe",
+    "Kinh doanh": "Kinh doanh",
+    "Phap luat": "Pháp luật",
+    "Vi tinh": "Vi tính",
+    "Doi song": "Đời sống",
+    "Khoa hoc": "Khoa học",
+}
+
+
 def _to_record(name: str, obj: dict[str, Any], raw: bool) -> CorpusRecord | None:
     spec = CORPORA[name]
     if any(not isinstance(obj.get(k), str) for k in spec.required):
@@ -149,7 +164,8 @@ def _to_record(name: str, obj: dict[str, Any], raw: bool) -> CorpusRecord | None
     rid = obj["id"]
     if name == "vntc10":
         title, lead = _vntc_title_lead(_clean(obj["title"])) if not raw else (_clean(obj["title"]), "")
-        return CorpusRecord(name, rid, title, lead, _clean(obj["text"]), obj.get("label"), obj.get("split"))
+        label = obj.get("label") if raw else VNTC10_LABELS.get(obj.get("label"), obj.get("label"))
+        return CorpusRecord(name, rid, title, lead, _clean(obj["text"]), label, obj.get("split"))
     if name == "vietnews":
         fix = (lambda s: s) if raw else detokenize
         return CorpusRecord(

@@ -3,8 +3,8 @@
     from bantin.models import load_model
     from bantin.topics import default_model_dir
     model = load_model(default_model_dir(), task="topics")
-    model.predict(["Đội tuyển Việt Nam thắng 2-0 ..."])      # -> ["The thao"]
-    model.top_k(["..."], k=3)                                 # -> [[("The thao", 0.97), ...]]
+    model.predict(["Đội tuyển Việt Nam thắng 2-0 ..."])      # -> ["Thể thao"]
+    model.top_k(["..."], k=3)                                 # -> [[("Thể thao", 0.97), ...]]
 
 Model kinds: ``linear`` (TF-IDF + linear model, the embedded fast default trained on VNTC-10),
 ``e5`` (frozen multilingual-e5-small embeddings + logistic regression), ``transformer`` (fine-tuned encoder).

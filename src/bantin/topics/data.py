@@ -88,7 +88,7 @@ def _cached_rows(name: str, data_dir: str | Path | None = None) -> list[dict[str
 
     src = corpus_path(name, data_dir)
     st = src.stat()
-    key = hashlib.sha1(f"{src.resolve()}|{st.st_size}|{int(st.st_mtime)}|v1".encode()).hexdigest()[:12]
+    key = hashlib.sha1(f"{src.resolve()}|{st.st_size}|{int(st.st_mtime)}|v2".encode()).hexdigest()[:12]
     cached = cache_dir() / f"{name}-{key}.jsonl.gz"
     if cached.exists():
         return list(iter_jsonl(cached))

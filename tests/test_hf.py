@@ -11,13 +11,7 @@ from bantin.errors import BantinInputError, BantinModelError  # noqa: E402
 from bantin.models import hf  # noqa: E402
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny models run fastest on one thread (and the test machine is shared)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("torch_one_thread")
 
 
 def test_resolve_pretrained_passes_other_names_through(tmp_path):

@@ -31,13 +31,7 @@ HELD_OUT = (["Cầu thủ đội tuyển ghi bàn", "Ngân hàng tăng giá vàn
 FAST = dict(epochs=30, batch_size=8, lr=3e-3, warmup_ratio=0.0, freeze_embeddings=False, dropout=0.0, max_length=32)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny models run fastest on one thread (and the test machine is shared)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("torch_one_thread")
 
 
 class ToyTransformer(TransformerClassifier):

@@ -20,7 +20,6 @@ read the counts) and logged as warnings; ``errors="raise"`` stops at the first o
 from __future__ import annotations
 
 import gzip
-import json
 import logging
 import re
 import zlib
@@ -31,7 +30,7 @@ from typing import Any
 
 from bantin.data.paths import shared_data_dir
 from bantin.errors import BantinDataError, BantinInputError
-from bantin.io.jsonl import JsonlError, iter_jsonl
+from bantin.io.jsonl import JsonlError, iter_jsonl, parse_object
 from bantin.text.normalize import normalize_text
 
 log = logging.getLogger(__name__)
@@ -190,9 +189,7 @@ def _iter_objects(path: Path, errors: str, every: int, offset: int) -> Iterator[
             if (line_no - 1) % every != offset or not line.strip():
                 continue
             try:
-                obj = json.loads(line)
-                if not isinstance(obj, dict):
-                    raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
+                obj = parse_object(line)
             except ValueError as exc:
                 if errors == "raise":
                     raise BantinDataError(f"{path}:{line_no}: malformed JSON line ({exc})") from exc

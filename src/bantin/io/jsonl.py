@@ -35,6 +35,14 @@ def _open_text(path: Path):
     return open(path, encoding="utf-8-sig", errors="replace")
 
 
+def parse_object(line: str) -> dict[str, Any]:
+    """One JSONL line as a dict; ValueError (json.JSONDecodeError included) when it is not a JSON object."""
+    obj = json.loads(line)
+    if not isinstance(obj, dict):
+        raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
+    return obj
+
+
 def iter_jsonl(path: str | Path, *, errors: str = "raise", limit: int | None = None) -> Iterator[dict | JsonlError]:
     """Yield one dict per line of a (optionally gzipped) JSONL file.
 
@@ -50,9 +58,7 @@ def iter_jsonl(path: str | Path, *, errors: str = "raise", limit: int | None = N
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
-                if not isinstance(obj, dict):
-                    raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
+                obj = parse_object(line)
             except ValueError as exc:
                 if errors == "raise":
                     raise BantinInputError(f"{path}:{line_no}: malformed JSON line ({exc})") from exc

@@ -80,17 +80,16 @@ def top_confusions(docs: Sequence[TopicDoc], y_pred: Sequence[str], k: int, n_ex
 
 def plot_confusion(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str], path: Path, title: str) -> Path:
     """Row-normalized confusion matrix (recall per gold label) with raw counts, as a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # A bare Figure (no pyplot) draws off-screen without switching the session's backend (notebooks keep inline plots).
+    from matplotlib.figure import Figure
     from sklearn.metrics import confusion_matrix
 
     cm = confusion_matrix(y_true, y_pred, labels=list(labels))
     norm = cm / np.clip(cm.sum(axis=1, keepdims=True), 1, None)
     n = len(labels)
     size = max(6.0, 0.45 * n + 3)
-    fig, ax = plt.subplots(figsize=(size, size * 0.9))
+    fig = Figure(figsize=(size, size * 0.9))
+    ax = fig.subplots()
     im = ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
     ax.set_xticks(range(n), labels=list(labels), rotation=60, ha="right", fontsize=8)
     ax.set_yticks(range(n), labels=list(labels), fontsize=8)
@@ -107,7 +106,6 @@ def plot_confusion(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequenc
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path
 
 

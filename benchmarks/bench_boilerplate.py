@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -102,14 +101,14 @@ def main(argv: list[str] | None = None) -> list[dict]:
     if args.one:
         print(json.dumps(bench_one(args.one, args.n_pages, args.dataset_dir)))
         return []
+    from bantin.bench import run_isolated
+
     results = []
     for spec in args.models:
         cmd = [sys.executable, __file__, "--one", spec, "--n-pages", str(args.n_pages)] + (["--dataset-dir", args.dataset_dir] if args.dataset_dir else [])
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
-        if proc.returncode != 0:
-            print(f"{spec}: failed\n{proc.stderr[-2000:]}", file=sys.stderr)
+        res = run_isolated(cmd, spec)
+        if res is None:
             continue
-        res = json.loads(proc.stdout.strip().splitlines()[-1])
         results.append(res)
         print(f"{spec:28s} {res['pages_per_s']:8.1f} pages/s  (with parsing {res['pages_per_s_e2e']:.1f})  peak RSS {res['peak_rss_mb']:.0f} MB  [{res['n_pages']} pages]")
     out = Path(args.out)

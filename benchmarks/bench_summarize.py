@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -79,14 +78,14 @@ def main(argv: list[str] | None = None) -> list[dict]:
     if args.one:
         print(json.dumps(bench_one(args.one, args.n_articles, args.dataset, args.repeat)))
         return []
+    from bantin.bench import run_isolated
+
     results = []
     for spec in args.models:
         cmd = [sys.executable, __file__, "--one", spec, "--n-articles", str(args.n_articles), "--dataset", args.dataset, "--repeat", str(args.repeat)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
-        if proc.returncode != 0:
-            print(f"{spec}: failed\n{proc.stderr[-2000:]}", file=sys.stderr)
+        res = run_isolated(cmd, spec)
+        if res is None:
             continue
-        res = json.loads(proc.stdout.strip().splitlines()[-1])
         results.append(res)
         print(f"{res['model']:24s} {res['articles_per_s']:7.1f} articles/s  ({res['articles_per_cpu_s']:.1f} per CPU s, "
               f"{res['ms_per_article']:.2f} ms/article, of which splitting {res['split_ms']:.2f} ms)  [{res['n_articles']} {res['dataset']}]")

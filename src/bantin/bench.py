@@ -96,3 +96,17 @@ def bench_pipeline(
             command="bantin bench",
         )
     return figures
+
+
+def run_isolated(cmd: list[str], label: str) -> dict[str, Any] | None:
+    """Run one benchmark in a fresh process (so peak memory is its own) and parse the JSON of its last output line;
+    on failure, print the tail of its stderr and return None so the other benchmarks still run."""
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
+    if proc.returncode != 0:
+        print(f"{label}: failed\n{proc.stderr[-2000:]}", file=sys.stderr)
+        return None
+    return json.loads(proc.stdout.strip().splitlines()[-1])

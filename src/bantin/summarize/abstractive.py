@@ -208,7 +208,7 @@ class Seq2SeqSummarizer(Summarizer):
         if self.model_ is None:
             self._build(sources[:5000] + targets[:5000])
         device = select_device(cfg.device)
-        model, tok = self.model_.to(device), self.tokenizer_
+        model = self.model_.to(device)
         model.train()
         batches = self._training_batches(sources, targets, cfg.batch_size)
         steps_per_epoch = math.ceil(len(batches) / cfg.gradient_accumulation)

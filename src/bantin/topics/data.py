@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import logging
 import os
 import random
@@ -29,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bantin.errors import BantinDataError, BantinInputError
+from bantin.errors import BantinInputError
 from bantin.io import iter_jsonl, write_jsonl
 from bantin.io.jsonl import JsonlError
 

@@ -38,6 +38,17 @@ def test_word_segmentation_backends():
         words(text, backend="nope")
 
 
+def test_lexicon_segmentation_longest_match_within_punctuation():
+    from bantin.text.tokenize import segment_syllables
+
+    assert segment_syllables(["bóng", "đá", "là", "môn", "thể", "thao"]) == ["bóng_đá", "là", "môn", "thể_thao"]
+    assert segment_syllables([]) == []
+    # "nội công" is a word of the list, but a comma sits between the two syllables here
+    assert words("Tại Hà Nội, công đoàn cơ sở", backend="lexicon") == ["tại", "hà", "nội", "công_đoàn", "cơ_sở"]
+    # already-segmented input ("_") is matched again, not kept as one token
+    assert words("Công_đoàn ngành", backend="lexicon") == ["công_đoàn", "ngành"]
+
+
 def test_sentences_split_on_punctuation_and_lines():
     text = "Câu thứ nhất. Câu thứ hai!\nDòng mới"
     assert sentences(text) == ["Câu thứ nhất.", "Câu thứ hai!", "Dòng mới"]

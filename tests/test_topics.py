@@ -136,6 +136,23 @@ def test_linear_rejects_bad_input(docs):
         LinearTopicModel(class_weight="heavy")
 
 
+def test_linear_word_features_add_words_to_syllable_ngrams(docs, tmp_path):
+    model = LinearTopicModel(word_features="lexicon", **SMALL)
+    feats = model._syllables_and_words("Bóng đá, thể thao")
+    assert feats == ["bóng", "đá", "thể", "thao", "bóng đá", "đá thể", "thể thao", "w:bóng_đá", "w:thể_thao"]
+    model.fit([d.text for d in docs], [d.label for d in docs])
+    texts = ["Tiền đạo ghi hai bàn thắng trong trận bóng đá tối qua", "Ngân hàng tăng lãi suất cho vay doanh nghiệp"]
+    assert model.predict(texts) == ["the_thao", "kinh_te"]
+    model.save(tmp_path / "w")
+    loaded = load_model(tmp_path / "w")
+    assert loaded.word_features == "lexicon" and loaded.predict(texts) == model.predict(texts)
+    assert "lexicon word segmentation" in (tmp_path / "w" / "README.md").read_text(encoding="utf-8")
+    with pytest.raises(BantinInputError, match="word_features"):
+        LinearTopicModel(word_features="nope")
+    with pytest.raises(BantinInputError, match="tokenizer"):
+        LinearTopicModel(tokenizer="pyvi", word_features="lexicon")
+
+
 @pytest.mark.parametrize("classifier", ["linearsvc", "logreg", "sgd"])
 def test_linear_classifiers_with_balanced_weights(docs, classifier):
     model = LinearTopicModel(classifier=classifier, class_weight="balanced", C=1.0, **SMALL)

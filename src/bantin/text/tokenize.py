@@ -2,7 +2,8 @@
 
 * ``syllables``: Unicode-aware syllable tokens (Vietnamese words are space-separated syllables);
   lower-cased, NFC, punctuation dropped. Used by metrics (token F1, ROUGE) and fast features.
-* ``words``: word segmentation with underthesea or pyvi (both ship their models offline).
+* ``words``: word segmentation with underthesea or pyvi (both ship their models offline), or ``lexicon``:
+  greedy longest match against pyvi's word list (31k entries), about 30x faster than pyvi's CRF.
 * ``sentences``: sentence splitting with underthesea, with a regex fallback.
 """
 
@@ -14,6 +15,7 @@ import unicodedata
 
 # \w in Python's re is Unicode-aware: it keeps letters with diacritics (ư, ơ, ạ...) and digits.
 _SYLLABLE = re.compile(r"\w+", re.UNICODE)
+_PUNCT = re.compile(r"[^\w\s]+", re.UNICODE)
 _SENT_FALLBACK = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(\[]?[A-ZÀ-Ỹ0-9Đ])")
 
 
@@ -32,10 +34,69 @@ def _underthesea():
     return underthesea
 
 
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> tuple[frozenset, int]:
+    """pyvi's word list, lower-cased: the multi-syllable words and all their prefixes of 2+ syllables (as
+    space-joined strings), and the longest word length."""
+    from pathlib import Path
+
+    import pyvi
+
+    path = Path(pyvi.__file__).parent / "models" / "words.txt"
+    entries = {tuple(line.lower().split()) for line in path.read_text(encoding="utf-8").splitlines()}
+    # A handful of entries are 5-9 syllable phrases; 4 covers the words that matter and keeps matching cheap.
+    multi = [w for w in entries if 2 <= len(w) <= 4]
+    # prefix -> True when the prefix is itself a word, False when it only starts longer words
+    table: dict[str, bool] = {}
+    for w in multi:
+        for k in range(2, len(w) + 1):
+            key = " ".join(w[:k])
+            table[key] = table.get(key, False) or k == len(w)
+    return table, max((len(w) for w in multi), default=1)
+
+
+def segment_syllables(tokens: list[str]) -> list[str]:
+    """Greedy longest-match word segmentation of (lower-cased) syllable tokens against pyvi's word list.
+
+    ['bóng', 'đá', 'việt', 'nam'] -> ['bóng_đá', 'việt', 'nam']. Cruder than a CRF (no context), but it runs at
+    thousands of documents per second, which is what the fast topic model needs.
+    """
+    table, longest = _lexicon()
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        best = 1
+        key = tokens[i]
+        for k in range(2, min(longest, n - i) + 1):
+            key = key + " " + tokens[i + k - 1]
+            is_word = table.get(key)
+            if is_word is None:  # not even a prefix: no longer match possible
+                break
+            if is_word:
+                best = k
+        out.append(tokens[i] if best == 1 else "_".join(tokens[i : i + best]))
+        i += best
+    return out
+
+
+def syllables_and_lexicon_words(text: str) -> tuple[list[str], list[str]]:
+    """One pass over lower-cased ``text``: its syllables (as :func:`syllables`) and its ``lexicon`` words
+    (as ``words(text, backend="lexicon")``). The fast topic model needs both."""
+    text = unicodedata.normalize("NFC", text).lower().replace("_", " ")
+    sylls: list[str] = []
+    out: list[str] = []
+    for chunk in _PUNCT.split(text):
+        toks = _SYLLABLE.findall(chunk)
+        sylls.extend(toks)
+        out.extend(segment_syllables(toks))
+    return sylls, out
+
+
 def words(text: str, backend: str = "underthesea", lower: bool = False) -> list[str]:
     """Word-segment Vietnamese text. Multi-syllable words are joined with '_' (e.g. 'công_đoàn').
 
-    backend: 'underthesea' (CRF, more accurate), 'pyvi' (faster) or 'syllable' (no segmentation).
+    backend: 'underthesea' (CRF, most accurate), 'pyvi' (CRF, faster), 'lexicon' (longest match against pyvi's
+    word list, fastest; always lower-cased) or 'syllable' (no segmentation).
     """
     text = unicodedata.normalize("NFC", text)
     if lower:
@@ -44,13 +105,16 @@ def words(text: str, backend: str = "underthesea", lower: bool = False) -> list[
         return []
     if backend == "syllable":
         return syllables(text, lower=lower)
+    if backend == "lexicon":
+        # words never span punctuation: match within each punctuation-free stretch
+        return [w for chunk in _PUNCT.split(text.lower().replace("_", " ")) for w in segment_syllables(_SYLLABLE.findall(chunk))]
     if backend == "pyvi":
         from pyvi import ViTokenizer
 
         return ViTokenizer.tokenize(text).split()
     if backend == "underthesea":
         return [w.replace(" ", "_") for w in _underthesea().word_tokenize(text)]
-    raise ValueError(f"unknown word segmentation backend {backend!r} (underthesea, pyvi, syllable)")
+    raise ValueError(f"unknown word segmentation backend {backend!r} (underthesea, pyvi, lexicon, syllable)")
 
 
 def sentences(text: str, backend: str = "underthesea") -> list[str]:

@@ -33,6 +33,9 @@ class LinearConfig:
     #: "syllable" (Unicode syllables, no segmentation), "pyvi" or "underthesea" (word segmentation, slower)
     tokenizer: str = "syllable"
     ngram_max: int = 2
+    #: words added to the syllable n-grams as separate features: "lexicon" (longest match against pyvi's word
+    #: list, fast), "pyvi" or "underthesea" (CRF segmenters, 30-100x slower), or null (syllables only)
+    word_features: str | None = "lexicon"
     n_features: int = 2**21
     #: features kept after chi2 selection (keeps the model directory small); 0: keep all with df >= min_df
     max_features: int = 50_000

@@ -23,7 +23,7 @@ def build_model(cfg: TrainConfig):
         from bantin.topics.linear import LinearTopicModel
 
         c = cfg.linear
-        return LinearTopicModel(tokenizer=c.tokenizer, ngram_max=c.ngram_max, n_features=c.n_features, max_features=c.max_features,
+        return LinearTopicModel(tokenizer=c.tokenizer, ngram_max=c.ngram_max, word_features=c.word_features, n_features=c.n_features, max_features=c.max_features,
                                 min_df=c.min_df, sublinear_tf=c.sublinear_tf, classifier=c.classifier, C=c.C, class_weight=c.class_weight,
                                 calibration_fraction=c.calibration_fraction, max_chars=c.max_chars,
                                 multi_label=cfg.multi_label, seed=cfg.data.seed)

@@ -153,6 +153,18 @@ def test_linear_word_features_add_words_to_syllable_ngrams(docs, tmp_path):
         LinearTopicModel(tokenizer="pyvi", word_features="lexicon")
 
 
+@pytest.mark.parametrize("options", [{"word_features": "pyvi"}, {"word_features": "underthesea"},
+                                     {"tokenizer": "pyvi", "word_features": None}])
+def test_linear_with_crf_word_segmenters(docs, options, tmp_path):
+    model = LinearTopicModel(**options, **SMALL).fit([d.text for d in docs], [d.label for d in docs])
+    texts = ["Tiền đạo ghi hai bàn thắng trong trận bóng đá tối qua", "Ngân hàng tăng lãi suất cho vay doanh nghiệp"]
+    assert model.predict(texts) == ["the_thao", "kinh_te"]
+    if options["word_features"]:  # CRF words, lower-cased, as "w:" features next to the syllables
+        assert "w:bóng_đá" in model._syllables_and_words("Trận bóng đá")
+    loaded = load_model(model.save(tmp_path / "m"))
+    assert loaded.get_config() == model.get_config() and loaded.predict(texts) == model.predict(texts)
+
+
 @pytest.mark.parametrize("classifier", ["linearsvc", "logreg", "sgd"])
 def test_linear_classifiers_with_balanced_weights(docs, classifier):
     model = LinearTopicModel(classifier=classifier, class_weight="balanced", C=1.0, **SMALL)

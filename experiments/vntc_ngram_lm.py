@@ -15,14 +15,13 @@ documents that duplicate a training document under experiments/ (task "topics"),
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-_SYLLABLE = re.compile(r"\w+")
+from bantin.text.tokenize import syllables
 
 
 def encode(texts, vocab: dict[str, int], grow: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -30,7 +29,7 @@ def encode(texts, vocab: dict[str, int], grow: bool) -> tuple[np.ndarray, np.nda
     seqs = []
     for text in texts:
         ids = []
-        for tok in _SYLLABLE.findall(text.lower()):
+        for tok in syllables(text):
             j = vocab.get(tok)
             if j is None:
                 j = vocab.setdefault(tok, len(vocab)) if grow else 0
@@ -47,10 +46,19 @@ def _bigrams(ids: np.ndarray, lens: np.ndarray):
 
 
 class BigramLMClassifier:
-    """Per-class syllable bigram LMs with interpolated Kneser-Ney smoothing; predict = argmax likelihood."""
+    """Per-class syllable bigram LMs with interpolated Kneser-Ney smoothing; predict = argmax likelihood.
+
+    ``labels`` / ``multi_label`` / ``predict(texts, batch_size=)`` match the topic models, so that
+    ``bantin.topics.evaluation.evaluate_model`` scores it like the shipped ones."""
+
+    multi_label = False
 
     def __init__(self, discount: float = 0.75, add_k: float = 0.1) -> None:
         self.discount, self.add_k = discount, add_k
+
+    @property
+    def labels(self) -> list:
+        return list(self.classes_)
 
     def fit(self, texts, y) -> BigramLMClassifier:
         self.classes_, yi = np.unique(np.asarray(y), return_inverse=True)
@@ -95,7 +103,7 @@ class BigramLMClassifier:
                 scores[:, c] += np.bincount(dd, weights=lp[:, c], minlength=n)
         return scores
 
-    def predict(self, texts) -> list:
+    def predict(self, texts, batch_size: int | None = None) -> list:  # batch_size: unused, scored in chunks
         return list(self.classes_[self.log_likelihood(texts).argmax(axis=1)])
 
 
@@ -108,9 +116,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-record", action="store_true", help="print only; write no record under experiments/")
     args = ap.parse_args(argv)
 
-    from sklearn.metrics import accuracy_score, f1_score
-
-    from bantin.topics.data import duplicates_of, load_corpus, stratified_subsample
+    from bantin.topics.data import load_corpus, stratified_subsample
+    from bantin.topics.evaluation import evaluate_model
     from bantin.tracking import record_run
 
     train = stratified_subsample(load_corpus("vntc10", "train", args.data_dir), args.max_train)
@@ -118,27 +125,17 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     model = BigramLMClassifier(discount=args.discount).fit([d.text for d in train], [d.label for d in train])
     fit_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    pred = model.predict([d.text for d in test])
-    pred_s = time.perf_counter() - t0
-    gold = [d.label for d in test]
-    dup = np.array(duplicates_of(test, train))
-    keep = ~dup
-    metrics = {
-        "accuracy": round(accuracy_score(gold, pred), 4),
-        "macro_f1": round(f1_score(gold, pred, average="macro"), 4),
-        "accuracy_dedup": round(accuracy_score(np.array(gold)[keep], np.array(pred)[keep]), 4),
-        "docs_per_s": round(len(test) / pred_s, 1),
-        "train_s": round(fit_s, 1),
-    }
+    result = evaluate_model(model, test, train)
+    metrics = {**result["metrics"], "train_s": round(fit_s, 1)}
+    n_dup = int(metrics["n_duplicates"])
     print(f"n-gram LM (bigram, KN D={args.discount}) on {len(train)} train / {len(test)} test vntc10 docs "
-          f"({int(dup.sum())} test docs duplicate a train doc): {metrics}")
+          f"({n_dup} test docs duplicate a train doc): {metrics}")
     if not args.no_record:
         sub = args.max_train is not None or args.max_test is not None
         record_run(task="topics", kind="evaluate", model=f"ngram-lm bigram (KN D={args.discount})", dataset="vntc10",
-                   split=f"test ({len(test)} docs)" + (" subsample" if sub else ""), metrics=metrics, duration_s=fit_s + pred_s,
+                   split=f"test ({len(test)} docs)" + (" subsample" if sub else ""), metrics=metrics, duration_s=fit_s + result["seconds"],
                    command="python " + " ".join([str(Path(sys.argv[0]))] + (argv if argv is not None else sys.argv[1:])),
-                   extra={"n_train": len(train), "n_test": len(test), "duplicates": int(dup.sum()),
+                   extra={"n_train": len(train), "n_test": len(test), "duplicates": n_dup, "per_label": result["per_label"],
                           "anchor": "Vu et al. 2007, n-gram LM: 97.1 %"})
     return 0
 

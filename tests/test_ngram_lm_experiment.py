@@ -29,6 +29,13 @@ def test_bigram_lm_classifier_prefers_the_topic_whose_bigrams_it_saw():
     assert scores.shape == (4, 2) and np.isfinite(scores).all()
     assert lm.predict(texts[:2]) == ["thể thao", "kinh doanh"]
     assert (scores[2] == 0).all()  # nothing to score in an empty text
+    # scored by the same evaluation as the topic models (the first test text duplicates no training text)
+    from bantin.topics.data import TopicDoc
+    from bantin.topics.evaluation import evaluate_model
+
+    docs = [TopicDoc("a", texts[0], ["thể thao"]), TopicDoc("b", train[3], ["kinh doanh"])]
+    result = evaluate_model(lm, docs, [TopicDoc(str(i), t, [lab]) for i, (t, lab) in enumerate(zip(train, y))])
+    assert result["metrics"]["accuracy"] == 1.0 and result["metrics"]["n_duplicates"] == 1.0
     # each class LM is a proper distribution over the next syllable given a seen history
     ctx = lm.vocab["ngân"]
     for c in range(2):

@@ -35,9 +35,9 @@ def _underthesea():
 
 
 @functools.lru_cache(maxsize=1)
-def _lexicon() -> tuple[frozenset, int]:
-    """pyvi's word list, lower-cased: the multi-syllable words and all their prefixes of 2+ syllables (as
-    space-joined strings), and the longest word length."""
+def _lexicon() -> tuple[dict[str, bool], int]:
+    """pyvi's word list, lower-cased: every 2+ syllable prefix of its multi-syllable words (space-joined), mapped to
+    whether that prefix is itself a word; and the longest word length."""
     from pathlib import Path
 
     import pyvi
@@ -80,8 +80,8 @@ def segment_syllables(tokens: list[str]) -> list[str]:
 
 
 def syllables_and_lexicon_words(text: str) -> tuple[list[str], list[str]]:
-    """One pass over lower-cased ``text``: its syllables (as :func:`syllables`) and its ``lexicon`` words
-    (as ``words(text, backend="lexicon")``). The fast topic model needs both."""
+    """One pass over lower-cased ``text``: its syllables and its ``lexicon`` words (``words(text, backend="lexicon")``).
+    The fast topic model needs both. Words never span punctuation: matching runs within each punctuation-free stretch."""
     text = unicodedata.normalize("NFC", text).lower().replace("_", " ")
     sylls: list[str] = []
     out: list[str] = []
@@ -106,8 +106,7 @@ def words(text: str, backend: str = "underthesea", lower: bool = False) -> list[
     if backend == "syllable":
         return syllables(text, lower=lower)
     if backend == "lexicon":
-        # words never span punctuation: match within each punctuation-free stretch
-        return [w for chunk in _PUNCT.split(text.lower().replace("_", " ")) for w in segment_syllables(_SYLLABLE.findall(chunk))]
+        return syllables_and_lexicon_words(text)[1]
     if backend == "pyvi":
         from pyvi import ViTokenizer
 

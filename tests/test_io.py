@@ -6,7 +6,7 @@ import json
 import pytest
 
 from bantin.errors import BantinInputError
-from bantin.io import iter_jsonl, write_jsonl
+from bantin.io import iter_jsonl, iter_jsonl_lines, write_jsonl
 from bantin.io.inputs import iter_inputs
 from bantin.io.jsonl import JsonlError
 
@@ -20,6 +20,17 @@ def test_jsonl_reports_bad_lines(tmp_path):
     with pytest.raises(BantinInputError, match=":3: malformed"):
         list(iter_jsonl(f))
     assert [r["id"] for r in iter_jsonl(f, errors="report") if isinstance(r, dict)] == [1, 2]
+
+
+def test_jsonl_lines_carry_true_line_numbers_and_sample(tmp_path):
+    f = tmp_path / "c.jsonl"
+    f.write_text('{"id": 1}\n\n{broken\n{"id": 4}\n{"id": 5}\n', encoding="utf-8")
+    got = list(iter_jsonl_lines(f, errors="report"))
+    assert [n for n, _ in got] == [1, 3, 4, 5]  # the blank line 2 is skipped but still counted
+    assert isinstance(got[1][1], JsonlError) and got[3][1] == {"id": 5}
+    # every/offset: only lines 2 and 4 ((n - 1) % 2 == 1) are parsed; line 2 is blank
+    assert list(iter_jsonl_lines(f, every=2, offset=1)) == [(4, {"id": 4})]
+    assert list(iter_jsonl_lines(f, errors="report", limit=1)) == [(1, {"id": 1})]
 
 
 def test_jsonl_gzip_round_trip_and_limit(tmp_path):

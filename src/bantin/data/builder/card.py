@@ -57,6 +57,14 @@ def write_card(out_dir: Path, card: dict[str, Any]) -> None:
     md += _table({s: card["splits"][s]["labels"] for s in splits}, list(LABELS), "split")
     md += ["", "## Labels per split (HTML blocks)", ""]
     md += _table({s: card["splits"][s]["html_labels"] for s in splits}, list(LABELS), "split")
+    forms = sorted({f for s in splits for f in card["splits"][s].get("forms", {})})
+    if forms:
+        md += ["", "## Converter forms (pages / blocks)", "",
+               "Each page's HTML rendered through the converters of `bantin.data.forms` (record field `forms`), labels "
+               "carried over from the HTML blocks by `bantin.data.align` (unmatched text: `noise`); a form aligned below "
+               "`form_min_matched` is left out of its page. Load with `load_pages(dir, kind=<form>)`.", ""]
+        md += _table({s: {f: f"{v['pages']} / {v['blocks']}" for f, v in card["splits"][s].get("forms", {}).items()} for s in splits},
+                     forms, "split")
     md += ["", "## Labels per template (flattened text)", ""]
     md += _table(card["labels_per_template"], list(LABELS), "template")
     md += ["", "## Dropped pages", "",

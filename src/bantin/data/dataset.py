@@ -60,6 +60,13 @@ def record_to_page(record: dict[str, Any], kind: str = "text") -> Page:
         labels = form["labels"]
         page = parse_page(form["text"], kind=form.get("kind", "auto"), page_id=rid)
         page.meta["form"] = kind
+        if len(page.blocks) != len(labels) and isinstance(record.get("html"), str) and isinstance(record.get("html_labels"), list):
+            # the parsers changed since the build: align the form's blocks with the HTML blocks again
+            from bantin.data.align import align_labels
+
+            source = parse_html(record["html"])
+            if len(source.blocks) == len(record["html_labels"]):
+                labels = align_labels([b.text for b in source.blocks], record["html_labels"], [b.text for b in page.blocks]).labels
     else:
         source_key, labels_key = ("text", "labels") if kind == "text" else ("html", "html_labels")
         source, labels = record.get(source_key), record.get(labels_key)

@@ -138,9 +138,18 @@ def test_html2text_quirks_are_repaired():
                '"Khi chính phủ đi "outsource"")\n')
     fixed = repair_markdown(wrapped)
     assert "http://m.cafef.vn/tai-chinh-quoc-te/nhung-ty-phu-2014.chn)" in fixed
-    page = parse_markdown(wrapped + "\n* [Khác](javascript:void\\(0\\))\n")
-    assert [b.text for b in page.blocks] == ["Những tỷ phú đứng sau kỳ Olympic", "Khác"]
-    assert all(b.hints["link_density"] == 1.0 for b in page.blocks)
+    page = parse_markdown(wrapped + "\n* [Khác](javascript:void\\(0\\))\n\n[Ảnh ![](http://a.vn/can lo.jpg)](/x y.html)\n")
+    assert [b.text for b in page.blocks] == ["Những tỷ phú đứng sau kỳ Olympic", "Khác", "Ảnh"]
+    assert all(b.hints["link_density"] == 1.0 for b in page.blocks) and page.blocks[-1].hints["image_marker"]
+    # a heading hard-wrapped by html2text stays one heading; a list nested past markdown-it's limit is parsed on
+    long_heading = "## " + " ".join(["Showbiz Hoa ngữ có lẽ sẽ rất buồn chán"] * 2) + " nếu hàng ngày thiếu"
+    wrapped_page = "\n".join([textwrap.fill(BODY[0], 78), "", long_heading, "những chiêu trò", "", textwrap.fill(BODY[1], 78),
+                              "", textwrap.fill(BODY[2], 78), ""] * 2)
+    texts = [b.text for b in parse_markdown(wrapped_page).blocks]
+    assert texts[:4] == [BODY[0], long_heading[3:] + " những chiêu trò", BODY[1], BODY[2]]
+    deep = "\n".join("  " * i + "* [x](y)" for i in range(60)) + "\n\nĐoạn cuối cùng.\n"
+    texts = [b.text for b in parse_markdown(deep).blocks]
+    assert texts == ["x"] * 60 + ["Đoạn cuối cùng."]
 
 
 def test_reflow_of_hard_wrapped_text():

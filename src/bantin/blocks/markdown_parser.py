@@ -46,6 +46,9 @@ _DEST = r"(?:\\.|[^\s()\\]|\((?:\\.|[^\s()\\])*\))*"
 _BROKEN_DEST = re.compile(r"(\]\(" + _DEST + r"-)\n[ \t]*(?=[^\s])")
 # Link titles: html2text writes the element's title attribute unescaped ("Khi chính phủ đi "outsource""),
 # which breaks the link. Titles carry nothing bantin uses, so they are dropped.
+# html2text copies src/href attributes as they are, spaces included ("](http://a.vn/can lo lo.jpg)"), which is no
+# destination in CommonMark: spaces inside a destination that is not followed by a quoted title are encoded.
+_SPACED_DEST = re.compile(r"(\]\()([^()\s\"]+(?: +[^()\s\"]+)+)(\))")
 _TITLE = re.compile(r"(\]\(" + _DEST + r")\s+\"(?:[^\"]|\"(?!\))){0,600}?\"\)")
 
 
@@ -110,6 +113,7 @@ def repair_markdown(text: str) -> str:
         prev = text
         text = _BROKEN_DEST.sub(r"\1", text)
     text = _TITLE.sub(r"\1)", text)
+    text = _SPACED_DEST.sub(lambda m: m.group(1) + re.sub(" +", "%20", m.group(2)) + m.group(3), text)
     if looks_wrapped(text):
         lines = text.split("\n")
         out: list[str] = []

@@ -16,7 +16,7 @@ from bantin.errors import BantinInputError
 from bantin.io.decode import decode_bytes
 from bantin.io.jsonl import JsonlError, iter_jsonl
 
-PAGE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
+PAGE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 #: Fields read from a JSONL record, in order of preference.
 TEXT_FIELDS = ("html", "text", "content", "body")

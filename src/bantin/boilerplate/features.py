@@ -13,6 +13,7 @@ format; string values are one-hot features ``name=value``), neighbours (window +
 
 from __future__ import annotations
 
+import functools
 import math
 from bisect import bisect_left
 import re
@@ -203,6 +204,12 @@ def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any
     return {k: v for k, v in f.items() if v != 0.0}
 
 
+@functools.lru_cache(maxsize=65536)
+def _class_cues(token: str) -> frozenset[str]:
+    """The generic cues of one class/id token (cached: pages repeat their class names many times)."""
+    return frozenset(cue for sub, cue in CLASS_CUES.items() if sub in token)
+
+
 def _html_features(f: dict[str, Any], h: dict[str, Any]) -> None:
     f["html"] = 1.0
     tag = h.get("tag", "div")
@@ -214,11 +221,9 @@ def _html_features(f: dict[str, Any], h: dict[str, Any]) -> None:
     f["link_density"] = _bucket(float(h.get("link_density", 0.0)), (0.0, 0.3, 0.7, 0.99))
     for lm in h.get("landmarks", []):
         f["lm_" + lm] = 1.0
-    cues = set()
+    cues: set[str] = set()
     for tok in h.get("class_tokens", []):
-        for sub, cue in CLASS_CUES.items():
-            if sub in tok:
-                cues.add(cue)
+        cues.update(_class_cues(tok))
     for cue in cues:
         f["cls_" + cue] = 1.0
     if "main_pos" in h:

@@ -75,7 +75,10 @@ def _decode_raw(data: bytes, declared: str | None = None) -> tuple[str, str]:
 
 
 def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """Decode page bytes; returns (NFC text, encoding used). Raises BantinInputError on bad input."""
+    """Decode page bytes; returns (NFC text, encoding used). Raises BantinInputError on bad input.
+
+    Horizontal whitespace is kept as it is (the page parsers read indentation, space runs and Markdown line
+    breaks, and normalize it themselves)."""
     if not isinstance(data, (bytes, bytearray)):
         raise BantinInputError(f"expected bytes, got {type(data).__name__}")
     if len(data) > MAX_PAGE_BYTES:
@@ -83,7 +86,7 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     if not data.strip():
         raise BantinInputError("input is empty")
     text, used = _decode_raw(bytes(data), encoding)
-    text = normalize_text(text)
+    text = normalize_text(text, keep_layout=True)
     if not text.strip():
         raise BantinInputError("input contains no text")
     return text, used

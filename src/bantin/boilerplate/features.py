@@ -221,11 +221,16 @@ def _html_features(f: dict[str, Any], h: dict[str, Any]) -> None:
                 cues.add(cue)
     for cue in cues:
         f["cls_" + cue] = 1.0
+    if "main_pos" in h:
+        f["main_pos"] = h["main_pos"]
+        f["box_long"] = _bucket(float(h.get("box_long", 0.0)), (0.0, 0.2, 0.5, 0.8))
+        f["box_link"] = _bucket(float(h.get("box_link", 0.0)), (0.0, 0.3, 0.7, 0.99))
+        f["box_n"] = _bucket(int(h.get("box_n", 1)), (1, 2, 4, 8, 16))
 
 
 #: Features copied to the neighbours' dicts (window +-2): the cheap, telling ones.
 NEIGHBOUR_KEYS = ("nsyl", "end", "marker", "marker_prefix", "title_cont", "zone", "recur", "crumb", "date_line", "short_ts", "cat_date", "image", "trailing_pipe", "dup_prev", "dup_next",
-                  "same_title", "nav_vocab", "paren_source", "empty", "link_density", "heading", "tag", "caption_cue", "byline_start")
+                  "same_title", "nav_vocab", "paren_source", "empty", "link_density", "heading", "tag", "caption_cue", "byline_start", "main_pos")
 
 
 def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:

@@ -10,6 +10,11 @@ and <br>; script/style/noscript/template/svg/iframe/head are dropped. Hints per 
   landmarks      ancestor landmark tags among nav/header/footer/aside/article/main/figure/form
   class_tokens   lower-cased tokens of ancestors' class and id attributes (e.g. "related", "footer")
   depth          DOM depth of the block element
+  main_pos       where the block sits relative to the page's main text container ("in", "before", "after",
+                 "none"): the DOM element that holds the most non-link long text, penalized for the other
+                 text it holds (readability-style); see ``_container_hints``
+  box_long, box_link, box_n   the block's parent container: share of its characters in long non-link blocks,
+                 its link density, and how many blocks it holds (consistency between blocks of one container)
   n_chars, n_syllables, has_date, has_time, ... (the same text hints as flattened pages)
   rel_pos        index / (n_blocks - 1)
 """
@@ -39,6 +44,10 @@ _TOKEN = re.compile(r"[a-z][a-z0-9]+")
 class _Walker:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
+        #: per block, the serial numbers of its block-level ancestors (outermost first), for the container hints
+        self.paths: list[tuple[int, ...]] = []
+        self.stack_ids: list[int] = []
+        self.n_pushed = 0
         self.segments: list[tuple[str, bool]] = []  # (text, inside a link)
         self.stack: list[lxml.html.HtmlElement] = []
 
@@ -76,6 +85,7 @@ class _Walker:
             depth=len(tags),
         )
         self.blocks.append(Block(index=len(self.blocks), text=raw, raw=raw, hints=hints))
+        self.paths.append(tuple(self.stack_ids))
 
     def walk(self, el, in_link: bool = False) -> None:
         tag = el.tag if isinstance(el.tag, str) else None
@@ -94,6 +104,8 @@ class _Walker:
         if is_block:
             self.flush()
             self.stack.append(el)
+            self.stack_ids.append(self.n_pushed)
+            self.n_pushed += 1
         link = in_link or tag == "a"
         self.add(el.text, link)
         for child in el:
@@ -101,7 +113,62 @@ class _Walker:
         if is_block:
             self.flush()
             self.stack.pop()
+            self.stack_ids.pop()
         self.add(el.tail, in_link)
+
+
+#: a block counts as long article-like text from this many syllables on, when under this link density
+LONG_SYLLABLES = 12
+LONG_MAX_LINK_DENSITY = 0.3
+#: weight of a container's other (non-long) text and of its link text against its long text
+OTHER_PENALTY = 0.3
+LINK_PENALTY = 1.0
+
+
+def _container_hints(blocks: list[Block], paths: list[tuple[int, ...]]) -> None:
+    """Hints from the DOM containers: the main text container and each block's parent box. Linear in the
+    total path length (blocks x depth)."""
+    long_c: dict[int, float] = {}
+    all_c: dict[int, float] = {}
+    link_c: dict[int, float] = {}
+    n_c: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    first: dict[int, int] = {}
+    for i, (b, path) in enumerate(zip(blocks, paths)):
+        h = b.hints
+        n_chars = float(h.get("n_chars", len(b.text)))
+        ld = float(h.get("link_density", 0.0))
+        is_long = h.get("n_syllables", 0) >= LONG_SYLLABLES and ld < LONG_MAX_LINK_DENSITY
+        for d, key in enumerate(path):
+            long_c[key] = long_c.get(key, 0.0) + (n_chars if is_long else 0.0)
+            all_c[key] = all_c.get(key, 0.0) + n_chars
+            link_c[key] = link_c.get(key, 0.0) + n_chars * ld
+            n_c[key] = n_c.get(key, 0) + 1
+            depth.setdefault(key, d)
+            first.setdefault(key, i)
+    main = None
+    if any(long_c.values()):
+        def score(k: int) -> float:
+            return long_c[k] - OTHER_PENALTY * (all_c[k] - long_c[k]) - LINK_PENALTY * link_c[k]
+
+        # the best score; among ties the deepest container
+        main = max(long_c, key=lambda k: (score(k), depth[k]))
+    seen_main = False
+    for b, path in zip(blocks, paths):
+        h = b.hints
+        if main is None:
+            h["main_pos"] = "none"
+        elif main in path:
+            h["main_pos"] = "in"
+            seen_main = True
+        else:
+            h["main_pos"] = "after" if seen_main else "before"
+        box = path[-2] if len(path) >= 2 else (path[-1] if path else None)
+        if box is None:
+            h.update(box_long=0.0, box_link=0.0, box_n=1)
+        else:
+            tot = all_c[box] or 1.0
+            h.update(box_long=round(long_c[box] / tot, 3), box_link=round(min(1.0, link_c[box] / tot), 3), box_n=n_c[box])
 
 
 def parse_html(html: str, page_id: str | None = None) -> Page:
@@ -125,6 +192,7 @@ def parse_html(html: str, page_id: str | None = None) -> Page:
     blocks = walker.blocks
     if not blocks:
         raise BantinInputError("HTML page has no visible text")
+    _container_hints(blocks, walker.paths)
     n = len(blocks)
     for b in blocks:
         b.text = normalize_text(b.text).replace("\n", " ")

@@ -187,6 +187,10 @@ def _evaluate_realpages(cfg: EvalConfig, models: dict[str, Any], record) -> None
                 metrics["share_below_uncleaned"] = r["share_below_uncleaned"]
             extra = {"per_site": r["per_site"], "worst": r["worst"], "below_uncleaned": r.get("below_uncleaned", []),
                      "per_page_f1": {pid: round(s["f1"], 4) for pid, s in r["per_page"].items()}, "errors": r["errors"]}
+            if "calibration" in r:
+                metrics["ece"] = r["calibration"]["ece"]
+                metrics["share_warned"] = r["calibration"]["share_warned"]
+                extra["calibration"] = r["calibration"]
             record(name, "realpages", form, metrics, extra)
     if cfg.realpages_md:
         from bantin.data.paths import experiments_dir
@@ -196,6 +200,17 @@ def _evaluate_realpages(cfg: EvalConfig, models: dict[str, Any], record) -> None
             path = experiments_dir().joinpath(*path.parts[1:])
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(realpages_table(by_form), encoding="utf-8")
+        curves = {(name, form): r["calibration"]["reliability"] for form, res in by_form.items() for name, r in res.items() if "calibration" in r}
+        for name in {n for n, _ in curves}:
+            try:
+                from bantin.boilerplate.calibration import reliability_plot
+            except ImportError:  # matplotlib is in the eval extra
+                break
+            png = path.with_name(f"{path.stem}_reliability_{name.replace(':', '_')}.png")
+            try:
+                reliability_plot({f: c for (n, f), c in curves.items() if n == name}, png, f"{name} on real pages: reliability")
+            except ImportError:
+                break
 
 
 def _reference_settings(name: str) -> dict[str, Any]:

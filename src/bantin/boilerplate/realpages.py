@@ -83,15 +83,47 @@ def page_form(page: RealPage, form: str) -> str:
 
 # -- systems: each maps (input text, form) -> extracted article text -----------------------------------
 
-def model_system(model) -> Callable[[str, str], str]:
-    from bantin.blocks import parse_page
-    from bantin.boilerplate.extract import extract_article
+class ModelSystem:
+    """A bantin labeler as a system: parse -> label -> extract. Keeps the last page's blocks as
+    (text, P(content)) for the calibration figures: with a calibrated model, P(content) is the calibrated
+    probability; without one, the label's raw probability (1 - it for boilerplate labels)."""
 
-    def run(text: str, form: str) -> str:
-        page = parse_page(text, kind=FORM_KIND[form])
-        return extract_article(model.label_page(page)).text
+    def __init__(self, model) -> None:
+        self.model = model
+        self.last_blocks: list[tuple[str, float]] = []
+        self.last_warnings: list[str] = []
 
-    return run
+    def __call__(self, text: str, form: str) -> str:
+        from bantin.blocks import parse_page
+        from bantin.boilerplate.extract import extract_article
+        from bantin.labels import CONTENT_LABELS
+
+        labeled = self.model.label_page(parse_page(text, kind=FORM_KIND[form]))
+        self.last_blocks = [(b.text, float(b.score) if b.label in CONTENT_LABELS else 1.0 - float(b.score)) for b in labeled.blocks]
+        self.last_warnings = list(labeled.meta.get("warnings", []))
+        return extract_article(labeled).text
+
+
+def model_system(model) -> ModelSystem:
+    return ModelSystem(model)
+
+
+def _norm_tokens(text: str) -> str:
+    from bantin.text.tokenize import syllables
+
+    return " ".join(syllables(text))
+
+
+def block_gold(blocks_text: Sequence[str], gold: str) -> list[bool]:
+    """Which blocks hold gold article text: a block of 4+ syllables whose syllables occur in order in the gold
+    article, or a shorter one equal to a whole gold line. (Blocks without syllables count as boilerplate.)"""
+    gold_norm = " " + " ".join(_norm_tokens(line) for line in gold.splitlines()) + " "
+    gold_lines = {_norm_tokens(line) for line in gold.splitlines()}
+    out = []
+    for t in blocks_text:
+        n = _norm_tokens(t)
+        out.append(bool(n) and ((n.count(" ") >= 3 and f" {n} " in gold_norm) or n in gold_lines))
+    return out
 
 
 def reference_system(name: str) -> Callable[[str, str], str]:
@@ -134,8 +166,13 @@ def reference_system(name: str) -> Callable[[str, str], str]:
 def score_system(run: Callable[[str, str], str], pages: Sequence[RealPage], form: str,
                  inputs: dict[str, str] | None = None) -> dict[str, Any]:
     """Per-page token P/R/F1 of one system on one form; a page whose input fails is scored 0 and listed."""
+    from bantin.boilerplate.calibration import expected_calibration_error
+
     per_page: dict[str, dict[str, float]] = {}
     errors: dict[str, str] = {}
+    probs: list[float] = []
+    truth: list[bool] = []
+    warned: list[str] = []
     t0 = time.perf_counter()
     for p in pages:
         text = inputs[p.id] if inputs else page_form(p, form)
@@ -144,10 +181,22 @@ def score_system(run: Callable[[str, str], str], pages: Sequence[RealPage], form
         except BantinError as exc:
             errors[p.id] = str(exc)
             out = ""
+        else:
+            if isinstance(run, ModelSystem):
+                probs += [pc for _, pc in run.last_blocks]
+                truth += block_gold([t for t, _ in run.last_blocks], p.gold)
+                if run.last_warnings:
+                    warned.append(p.id)
         per_page[p.id] = token_prf(out, p.gold)
     dt = time.perf_counter() - t0
     n = len(per_page) or 1
+    calibration: dict[str, Any] = {}
+    if probs:
+        ece, bins = expected_calibration_error(probs, truth)
+        calibration = {"ece": ece, "reliability": bins, "n_blocks": len(probs), "warned_pages": warned,
+                       "share_warned": len(warned) / n}
     return {
+        **({"calibration": calibration} if calibration else {}),
         "token_f1": sum(s["f1"] for s in per_page.values()) / n,
         "token_precision": sum(s["precision"] for s in per_page.values()) / n,
         "token_recall": sum(s["recall"] for s in per_page.values()) / n,
@@ -212,6 +261,11 @@ def realpages_table(by_form: dict[str, dict[str, dict[str, Any]]]) -> str:
             below = r.get("share_below_uncleaned")
             cells.append(f"{r['token_f1']:.3f}" + (f" ({below:.0%})" if below is not None and s != "uncleaned" else ""))
         lines.append(f"| {form} | " + " | ".join(cells) + " |")
+    cal = [(form, s, r["calibration"]) for form, res in by_form.items() for s, r in res.items() if "calibration" in r]
+    if cal:
+        lines += ["", "Block scores: expected calibration error (10 bins) against block labels derived from the gold text, and the "
+                  "share of pages that got the out-of-distribution warning.", "", "| form | system | ECE | pages warned |", "|---|---|---|---|"]
+        lines += [f"| {form} | {s} | {c['ece']:.3f} | {c['share_warned']:.0%} |" for form, s, c in cal]
     for s in systems:
         if s in REFERENCE_SYSTEMS:
             continue

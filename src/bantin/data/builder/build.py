@@ -160,7 +160,7 @@ def _make_slot(job: tuple[str, int]) -> tuple[dict | None, list[tuple[str, str]]
 def build_pages(config: BuilderConfig, pool: SourcePool | None = None) -> tuple[dict[str, list[dict]], dict[str, Any]]:
     """Generate the pages of every split in memory; returns (pages per split, card dict)."""
     t0 = time.perf_counter()
-    tsplits = template_splits(config.templates, config.val_templates, config.test_templates)
+    tsplits = template_splits(*config.template_lists())
     if pool is None:
         pool = load_sources(config.corpora, config.max_articles, config.filler_corpus, config.max_filler, config.seed,
                             config.article_fractions.val, config.article_fractions.test, config.data_dir,

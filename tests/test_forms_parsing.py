@@ -123,7 +123,9 @@ def test_markdown_hints():
     assert by_text["Tiêu đề bài viết"]["heading"] == 1 and by_text["Tiêu đề bài viết"]["tag"] == "h1"
     para = "Đoạn văn có một liên kết ở giữa câu, và chữ đậm - có ký tự thoát."
     assert para in by_text and 0 < by_text[para]["link_density"] < 0.3 and not by_text[para]["in_list"]
-    image = [b for b in page.blocks if b.hints.get("image_marker") and not b.text]
+    assert not any(not b.text for b in page.blocks)  # the image goes to the next block, as in HTML
+    assert by_text["Trích dẫn một đoạn."]["image_marker"] and by_text["Trích dẫn một đoạn."]["n_images"] == 1
+    image = [b for b in parse_markdown(md, image_blocks=True).blocks if b.hints.get("image_marker") and not b.text]
     assert len(image) == 1 and image[0].hints["alt"] == "Ảnh minh họa"
     assert by_text["Trích dẫn một đoạn."]["in_blockquote"]
     assert by_text["Ô một Ô hai"]["in_table"] and by_text["Ô một Ô hai"]["tag"] == "td"

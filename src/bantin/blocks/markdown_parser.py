@@ -45,12 +45,12 @@ _REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s+\S+")
 _DEST = r"(?:\\.|[^\s()\\]|\((?:\\.|[^\s()\\])*\))*"
 # html2text's wrap breaks long URLs after a hyphen (textwrap's break_on_hyphens): join the pieces back.
 _BROKEN_DEST = re.compile(r"(\]\(" + _DEST + r"-)\n[ \t]*(?=[^\s])")
-# Link titles: html2text writes the element's title attribute unescaped ("Khi chính phủ đi "outsource""),
-# which breaks the link. Titles carry nothing bantin uses, so they are dropped.
 # html2text copies src/href attributes as they are, spaces included ("](http://a.vn/can lo lo.jpg)"), which is no
 # destination in CommonMark: spaces inside a destination that is not followed by a quoted title are encoded.
 _DEST_PIECE = r"(?:[^()\s\"]|\([^()\s\"]*\))+"
 _SPACED_DEST = re.compile(r"(\]\()(" + _DEST_PIECE + r"(?: +" + _DEST_PIECE + r")+)(\))")
+# Link titles: html2text writes the element's title attribute unescaped ("Khi chính phủ đi "outsource""),
+# which breaks the link. Titles carry nothing bantin uses, so they are dropped.
 _TITLE = re.compile(r"(\]\(" + _DEST + r")\s+\"(?:[^\"]|\"(?!\))){0,600}?\"\)")
 
 
@@ -110,10 +110,10 @@ def repair_markdown(text: str) -> str:
     """Undo html2text's hard wrap where Markdown cannot take it: inside link destinations (a URL never contains a
     line break), in link titles, and in ATX headings (one line in CommonMark: the rest of a wrapped heading
     would become a paragraph)."""
-    prev = None
-    while prev != text:
-        prev = text
-        text = _BROKEN_DEST.sub(r"\1", text)
+    for _ in range(20):  # one join per URL per pass; a wrapped URL has a few breaks (bounded against hostile input)
+        prev, text = text, _BROKEN_DEST.sub(r"\1", text)
+        if text == prev:
+            break
     text = _TITLE.sub(r"\1)", text)
     text = _SPACED_DEST.sub(lambda m: m.group(1) + re.sub(" +", "%20", m.group(2)) + m.group(3), text)
     if looks_wrapped(text):

@@ -319,3 +319,14 @@ def test_a_model_kind_whose_library_is_missing(tmp_path, monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_pycrfsuite)
     with pytest.raises(BantinModelError, match="needs pycrfsuite, which is not installed"):
         load_model(d)
+
+
+@pytest.mark.parametrize("config, message", [({"max_length": "abc"}, "'max_length' = 'abc'"), ({"no_such_key": 1}, "unknown config key"),
+                                             ({"pooling": "max"}, "invalid config")])
+def test_transformer_config_is_checked_before_loading_weights(config, message, tmp_path):
+    d = tmp_path / "transformer"
+    d.mkdir()
+    (d / "bantin_model.json").write_text(json.dumps({"task": "boilerplate", "kind": "transformer", "labels": ["body"], "config": config}),
+                                         encoding="utf-8")
+    with pytest.raises(BantinModelError, match=message):
+        load_model(d)

@@ -37,6 +37,8 @@ class Estimator:
 
     task: ClassVar[str] = ""
     kind: ClassVar[str] = ""
+    # the dataclass that ``**overrides`` of __init__ fill in, if any: lets load_model check a manifest's config
+    config_type: ClassVar[type | None] = None
 
     labels: list[str]
 
@@ -176,21 +178,34 @@ def check_config(cls: type, config: dict[str, Any], where: str) -> None:
     import inspect
     import typing
 
+    import dataclasses
+
     params = inspect.signature(cls.__init__).parameters
+    known = {n for n, p in params.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)} - {"self"}
+    defaults = {n: params[n].default for n in known}
+    targets = [cls.__init__]
     if any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        return
-    unknown = sorted(set(config) - {n for n, p in params.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)} - {"self"})
+        # **overrides: checkable only when the class names the dataclass they fill in (``config_type``)
+        if not dataclasses.is_dataclass(cls.config_type):
+            return
+        fields = dataclasses.fields(cls.config_type)
+        known |= {f.name for f in fields}
+        defaults.update({f.name: f.default for f in fields})
+        targets.append(cls.config_type)
+    unknown = sorted(set(config) - known)
     if unknown:
         raise BantinModelError(f"{where}: unknown config key(s) {', '.join(map(repr, unknown))} for a {cls.__name__}")
-    try:
-        hints = typing.get_type_hints(cls.__init__)
-    except Exception:  # noqa: BLE001 - unresolvable annotations: fall back to the defaults' types
-        hints = {}
+    hints: dict[str, Any] = {}
+    for target in targets:
+        try:
+            hints.update(typing.get_type_hints(target))
+        except Exception:  # noqa: BLE001 - unresolvable annotations: fall back to the defaults' types
+            pass
     for key, value in config.items():
         expected = hints.get(key)
         if expected is None:
-            default = params[key].default
-            if default is inspect.Parameter.empty or default is None:
+            default = defaults.get(key, inspect.Parameter.empty)
+            if default is inspect.Parameter.empty or default is None or default is dataclasses.MISSING:
                 continue
             expected = type(default)
         if not _matches(value, expected):

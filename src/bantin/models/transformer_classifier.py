@@ -84,6 +84,7 @@ class TransformerClassifier(Estimator):
 
     task: ClassVar[str] = ""
     kind: ClassVar[str] = "transformer"
+    config_type: ClassVar[type | None] = TransformerClassifierConfig
 
     def __init__(self, config: TransformerClassifierConfig | None = None, *, task: str | None = None, **overrides: Any):
         super().__init__()

@@ -330,3 +330,20 @@ def test_transformer_config_is_checked_before_loading_weights(config, message, t
                                          encoding="utf-8")
     with pytest.raises(BantinModelError, match=message):
         load_model(d)
+
+
+def test_embedding_model_without_torch_is_a_model_error(monkeypatch):
+    import builtins
+
+    from bantin.models.embeddings import TorchEmbedder
+
+    real_import = builtins.__import__
+
+    def no_torch(name, *args, **kwargs):
+        if name == "torch":
+            raise ModuleNotFoundError("No module named 'torch'", name="torch")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_torch)
+    with pytest.raises(BantinModelError, match=r"needs torch.*bantin\[train\]"):
+        TorchEmbedder("e5-small")

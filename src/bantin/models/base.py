@@ -12,9 +12,15 @@ and ``load_model`` handle the manifest and the card, so every task's model direc
 
 from __future__ import annotations
 
+import collections.abc
+import dataclasses
 import datetime as _dt
 import importlib
+import inspect
 import json
+import os
+import types
+import typing
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -97,8 +103,6 @@ TRUSTED_PATHS_ENV = "BANTIN_TRUSTED_MODEL_PATHS"
 
 
 def _trusted_roots() -> list[Path]:
-    import os
-
     return [Path(p).resolve() for p in os.environ.get(TRUSTED_PATHS_ENV, "").split(os.pathsep) if p.strip()]
 
 
@@ -175,11 +179,6 @@ def check_config(cls: type, config: dict[str, Any], where: str) -> None:
 
     Raises ``BantinModelError`` naming the key, instead of a ``TypeError`` at construction or a crash at first use.
     """
-    import inspect
-    import typing
-
-    import dataclasses
-
     params = inspect.signature(cls.__init__).parameters
     known = {n for n, p in params.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)} - {"self"}
     defaults = {n: params[n].default for n in known}
@@ -213,10 +212,6 @@ def check_config(cls: type, config: dict[str, Any], where: str) -> None:
 
 
 def _matches(value: Any, expected: Any) -> bool:
-    import collections.abc
-    import types
-    import typing
-
     if expected is Any:
         return True
     origin = typing.get_origin(expected)

@@ -9,6 +9,7 @@ crfsuite's own binary format (no pickle), a few hundred KB to a few MB.
 from __future__ import annotations
 
 import shutil
+import struct
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,9 +20,41 @@ from bantin.blocks import Page
 from bantin.boilerplate.base import BlockLabeler, check_training_pages
 from bantin.boilerplate.features import page_features
 from bantin.errors import BantinModelError
-from bantin.labels import CONTENT_LABELS
+from bantin.labels import CONTENT_LABELS, LABELS
+from bantin.models.base import model_file
 
 MODEL_FILE = "model.crfsuite"
+
+# The CRFsuite model file (crfsuite's crf1d_model.c): a 48-byte header (magic "lCRF", the file size, type "FOMC",
+# version, counts, then the offsets of five chunks), each chunk opening with its own 4-byte id and its byte size.
+_CRF_HEADER = struct.Struct("<4sI4s9I")
+_CRF_CHUNKS = (("features", b"FEAT"), ("labels", b"CQDB"), ("attributes", b"CQDB"), ("label refs", b"LFRF"), ("attribute refs", b"AFRF"))
+_CRF_FEATURE_SIZE = 20  # type, src, dst (uint32) + weight (float64)
+
+
+def check_crfsuite_file(path: Path) -> None:
+    """Check a CRFsuite model file's structure before crfsuite maps it; ``BantinModelError`` when it is not sound.
+
+    crfsuite reads the file through the offsets and sizes it declares, without bounds checks, so a truncated or
+    altered file crashes the process. This checks the header (magic, type, declared size = actual size) and that
+    every chunk lies inside the file with the id and size its header declares.
+    """
+    data = path.read_bytes()
+    if len(data) < _CRF_HEADER.size:
+        raise BantinModelError(f"{path}: not a crfsuite model ({len(data)} bytes, shorter than the header)")
+    magic, size, kind, _version, _n_feat, _n_labels, _n_attrs, *offsets = _CRF_HEADER.unpack_from(data)
+    if magic != b"lCRF" or kind != b"FOMC":
+        raise BantinModelError(f"{path}: not a crfsuite model (magic {magic!r}, type {kind!r})")
+    if size != len(data):
+        raise BantinModelError(f"{path}: truncated or corrupt crfsuite model (declares {size} bytes, has {len(data)})")
+    for (what, chunk_id), offset in zip(_CRF_CHUNKS, offsets):
+        if offset < _CRF_HEADER.size or offset + 12 > size:
+            raise BantinModelError(f"{path}: corrupt crfsuite model ({what} chunk offset {offset} outside the file)")
+        got_id, chunk_size, count = struct.unpack_from("<4sII", data, offset)
+        if got_id != chunk_id or chunk_size < 12 or offset + chunk_size > size:
+            raise BantinModelError(f"{path}: corrupt crfsuite model ({what} chunk at {offset}: {got_id!r}, {chunk_size} bytes)")
+        if chunk_id == b"FEAT" and 12 + count * _CRF_FEATURE_SIZE != chunk_size:
+            raise BantinModelError(f"{path}: corrupt crfsuite model ({count} features do not fill {chunk_size} bytes)")
 
 
 class CRFLabeler(BlockLabeler):
@@ -79,13 +112,17 @@ class CRFLabeler(BlockLabeler):
             shutil.copyfile(self._model_path, path / MODEL_FILE)
 
     def _load_weights(self, path: Path) -> None:
-        f = path / MODEL_FILE
-        if not f.exists():
-            raise OSError(f"{f} is missing")
+        f = model_file(path, MODEL_FILE)
+        if not f.is_file():
+            raise OSError(f"{path / MODEL_FILE} is missing")
+        check_crfsuite_file(f)  # crfsuite trusts its input: a truncated file crashes the process (SIGSEGV)
         try:
             self._open(f)
         except (OSError, ValueError) as exc:
             raise BantinModelError(f"{f}: not a crfsuite model ({exc})") from exc
+        unknown = sorted(set(self.labels) - set(LABELS))
+        if unknown:
+            raise BantinModelError(f"{f}: unknown block labels {unknown} (expected some of {', '.join(LABELS)})")
 
     def predict(self, pages: Sequence[Page]) -> list[list[str]]:
         if self._tagger is None:

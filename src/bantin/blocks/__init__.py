@@ -8,7 +8,7 @@ from bantin.blocks.html_parser import parse_html
 from bantin.blocks.model import Block, Page
 from bantin.blocks.text_parser import parse_text
 from bantin.errors import BantinInputError
-from bantin.io.decode import decode_bytes, looks_like_html, read_text
+from bantin.io.decode import check_text, decode_page, looks_like_html, read_page
 
 __all__ = ["Block", "Page", "parse_page", "load_page", "parse_text", "parse_html"]
 
@@ -24,26 +24,33 @@ def parse_page(source: str | bytes, kind: str = "auto", page_id: str | None = No
     if kind not in KINDS:
         raise BantinInputError(f"unknown page kind {kind!r}; expected one of {', '.join(KINDS)}")
     if isinstance(source, (bytes, bytearray)):
-        source = decode_bytes(bytes(source))[0]
-    elif not isinstance(source, str):
+        decoded = decode_page(bytes(source))
+        source, warnings = decoded.text, decoded.warnings
+    elif isinstance(source, str):
+        source, warnings = check_text(source)
+    else:
         raise BantinInputError(f"expected page text or bytes, got {type(source).__name__}")
     if not source.strip():
         raise BantinInputError("input is empty")
     if "\x00" in source:
         raise BantinInputError("input contains NUL characters: it looks binary, not a text or HTML page")
     if kind == "html" or (kind == "auto" and looks_like_html(source)):
-        return parse_html(source, page_id=page_id)
-    page = parse_text(source, page_id=page_id)
+        page = parse_html(source, page_id=page_id)
+    else:
+        page = parse_text(source, page_id=page_id)
     if not page.blocks:
         raise BantinInputError("input contains no text")
+    page.warnings[:0] = warnings
     return page
 
 
 def load_page(path: str | Path, kind: str = "auto", encoding: str | None = None) -> Page:
     """Read and parse a page file (text or HTML), with encoding detection."""
     path = Path(path)
-    text = read_text(path, encoding=encoding)
+    decoded = read_page(path, encoding=encoding)
     try:
-        return parse_page(text, kind=kind, page_id=path.stem)
+        page = parse_page(decoded.text, kind=kind, page_id=path.stem)
     except BantinInputError as exc:
         raise BantinInputError(f"{path}: {exc}") from exc
+    page.warnings[:0] = decoded.warnings
+    return page

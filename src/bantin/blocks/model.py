@@ -8,6 +8,10 @@ from typing import Any
 
 from bantin.labels import LABELS, to_binary
 
+#: Blocks analyzed per page: the parsers drop the rest with a warning (news pages have a few hundred; a page
+#: of a million short lines would otherwise cost minutes and gigabytes in every later stage).
+MAX_BLOCKS = 10_000
+
 
 @dataclass
 class Block:
@@ -54,6 +58,8 @@ class Page:
     source_kind: str = "text"  # "text" (flattened by a crawler) or "html"
     id: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    #: what the parser changed or dropped (replaced bytes, a page cut at the block limit...); reported in results
+    warnings: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.blocks)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from bantin.blocks.model import Block, Page
+from bantin.blocks.model import MAX_BLOCKS, Block, Page
 from bantin.text.normalize import normalize_text, normalize_whitespace
 from bantin.text.tokenize import syllables
 
@@ -53,10 +53,15 @@ def line_hints(raw: str, text: str) -> dict:
     }
 
 
-def parse_text(text: str, page_id: str | None = None) -> Page:
-    """Parse flattened page text (already decoded) into a Page."""
+def parse_text(text: str, page_id: str | None = None, max_blocks: int = MAX_BLOCKS) -> Page:
+    """Parse flattened page text (already decoded) into a Page; after ``max_blocks`` non-empty lines the rest
+    of the page is dropped, with a warning in ``page.warnings``."""
     lines = normalize_text(text).split("\n")
     kept = [(i, line) for i, line in enumerate(lines) if line.strip()]
+    warnings = []
+    if len(kept) > max_blocks:
+        warnings.append(f"page has {len(kept):,} non-empty lines: only the first {max_blocks:,} are analyzed")
+        kept = kept[:max_blocks]
     blocks: list[Block] = []
     n = len(kept)
     for k, (line_no, raw) in enumerate(kept):
@@ -69,4 +74,4 @@ def parse_text(text: str, page_id: str | None = None) -> Page:
             rel_pos=round(k / (n - 1), 4) if n > 1 else 0.0,
         )
         blocks.append(Block(index=k, text=text_, raw=raw, hints=hints))
-    return Page(blocks=blocks, source_kind="text", id=page_id)
+    return Page(blocks=blocks, source_kind="text", id=page_id, warnings=warnings)

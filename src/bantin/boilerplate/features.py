@@ -242,6 +242,7 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
     median = max(1, sorted_len[n // 2])
     # "Article-like" blocks: long sentences. Their distribution tells where the article sits.
     long_w = [lengths[i] if lengths[i] >= 20 and blocks[i].text.rstrip().endswith((".", "!", "?", "…", '"', "”", ":")) else 0 for i in range(n)]
+    any_long = sum(long_w) > 0
     total_long = sum(long_w) or 1
     markers = [is_section_marker(b.text, k) for b, k in zip(blocks, keys)]
     # Title guess: the HTML <h1> if any, else the first headline-like block near the top (5-40 syllables, not a
@@ -281,7 +282,7 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
         f["len_rel"] = _bucket(lengths[i] / median, (0.25, 0.5, 1.0, 2.0, 4.0))
         f["long_before"] = cum_long / total_long
         cum_long += long_w[i]
-        f["long_after"] = (total_long - cum_long) / total_long if sum(long_w) else 0.0
+        f["long_after"] = (total_long - cum_long) / total_long if any_long else 0.0  # (sum once: O(n), not O(n^2))
         f["long_before_b"] = _bucket(f["long_before"], (0.0, 0.3, 0.7, 0.99))
         f["long_after_b"] = _bucket(f["long_after"], (0.0, 0.3, 0.7, 0.99))
         if k:

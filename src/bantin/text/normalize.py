@@ -6,7 +6,10 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+#: Invisible characters dropped from text: zero-width spaces/joiners, the BOM, word joiner and the
+#: bidirectional marks, embeddings, overrides and isolates (U+200E/F, U+061C, U+202A-E, U+2066-9), which would
+#: otherwise turn blank lines into blocks.
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

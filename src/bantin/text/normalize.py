@@ -24,8 +24,9 @@ def normalize_text(text: str) -> str:
     Line structure is kept (it carries block boundaries in flattened pages);
     horizontal whitespace inside lines is collapsed.
     """
-    text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = _ZERO_WIDTH.sub("", text)
     text = _CONTROL.sub("", text)
+    # NFC last: a mark separated from its letter by an invisible character composes too (idempotent result).
+    text = unicodedata.normalize("NFC", text)
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))

@@ -98,6 +98,19 @@ def test_normalize_text_is_idempotent(text):
     assert normalize_text(once) == once
 
 
+@FUZZ
+@given(page_text.map(lambda t: t + "".join(["\x85", " \u1680 ", "\t\n \n"][len(t) % 3])))
+def test_normalize_text_strips_every_line_like_str_strip(text):
+    import re
+    import unicodedata
+
+    ref = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    ref = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]", "", ref)
+    ref = unicodedata.normalize("NFC", re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", ref))
+    ref = "\n".join(re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", line).strip() for line in ref.split("\n"))
+    assert normalize_text(text) == ref
+
+
 _JSONL_LINE = st.one_of(
     st.builds(lambda d: json.dumps(d, ensure_ascii=False).encode("utf-8", "surrogatepass"),
               st.dictionaries(st.sampled_from(["id", "text", "html", "content", "body", "title", "x"]),

@@ -56,12 +56,16 @@ def line_hints(raw: str, text: str) -> dict:
 def parse_text(text: str, page_id: str | None = None, max_blocks: int = MAX_BLOCKS) -> Page:
     """Parse flattened page text (already decoded) into a Page; after ``max_blocks`` non-empty lines the rest
     of the page is dropped, with a warning in ``page.warnings``."""
-    lines = normalize_text(text).split("\n")
-    kept = [(i, line) for i, line in enumerate(lines) if line.strip()]
+    lines = normalize_text(text).split("\n")  # normalized lines are stripped: empty means blank
+    kept: list[tuple[int, str]] = []
     warnings = []
-    if len(kept) > max_blocks:
-        warnings.append(f"page has {len(kept):,} non-empty lines: only the first {max_blocks:,} are analyzed")
-        kept = kept[:max_blocks]
+    for i, line in enumerate(lines):
+        if line:
+            if len(kept) == max_blocks:
+                n_lines = max_blocks + sum(map(bool, lines[i:]))
+                warnings.append(f"page has {n_lines:,} non-empty lines: only the first {max_blocks:,} are analyzed")
+                break
+            kept.append((i, line))
     blocks: list[Block] = []
     n = len(kept)
     for k, (line_no, raw) in enumerate(kept):

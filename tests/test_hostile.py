@@ -337,6 +337,19 @@ def test_jsonl_identity_rules(tmp_path, clean_nlp):
     assert any("2 byte(s) of invalid UTF-8" in w for w in out["bad"].warnings)
 
 
+def test_a_truncated_gzip_jsonl_keeps_its_records_and_reports_the_rest(tmp_path):
+    import gzip
+
+    from bantin.io.inputs import iter_inputs
+
+    data = "".join(json.dumps({"id": f"r{i}", "text": f"Bài số {i} về thời tiết Hà Nội."}, ensure_ascii=False) + "\n" for i in range(200))
+    blob = gzip.compress(data.encode("utf-8"))
+    src = tmp_path / "cut.jsonl.gz"
+    src.write_bytes(blob[: len(blob) // 2])
+    records = list(iter_inputs([str(src)]))
+    assert records[0].id == "r0" and records[-1].error and "cannot be read" in records[-1].error
+
+
 # -- 17: thread safety ---------------------------------------------------------------------------------------------
 def test_pipeline_is_thread_safe(nlp):
 

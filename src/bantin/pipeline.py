@@ -229,7 +229,8 @@ class Pipeline:
         """Analyze a stream of pages. Items are page sources or (id, source) pairs.
 
         errors='raise' stops at the first bad page; errors='report' yields a FailedRecord (id, reason)
-        in its place and goes on, so no input is dropped silently. Output order follows input order.
+        in its place and goes on, so no input is dropped silently, whatever the failure (a BantinError, a
+        MemoryError, any other exception). Output order follows input order. A Pipeline may be shared by threads.
         """
         if errors not in ("raise", "report"):
             raise ValueError("errors must be 'raise' or 'report'")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import glob
 import json
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,8 +89,8 @@ def _records_from_jsonl(path: Path, name: str | None = None) -> Iterator[InputRe
             yield InputRecord(id=rec_id, content=content, kind="html" if field_ == "html" else "auto", source=str(path), warnings=warnings)
     except BantinInputError as exc:
         yield InputRecord(id=str(path), error=str(exc), source=str(path))
-    except OSError as exc:  # unreadable or corrupt (gzip) file: reported, the run goes on
-        yield InputRecord(id=str(path), error=f"cannot be read ({exc})", source=str(path))
+    except (OSError, EOFError, zlib.error) as exc:  # unreadable, corrupt or truncated (gzip) file: reported, the run goes on
+        yield InputRecord(id=str(path), error=f"cannot be read ({exc or type(exc).__name__})", source=str(path))
 
 
 def _record_from_bytes(rec_id: str, data: bytes, source: str) -> InputRecord:

@@ -91,6 +91,23 @@ def test_mostly_utf8_bytes_keep_their_valid_text(data):
 
 
 @FUZZ
+@given(st.lists(st.sampled_from(["à".encode(), "\ufffd".encode(), b"\xff", b"\xe1\xbb", b"\xed\xa0\x80", b"\xf0\x9f", b"a"]), max_size=30).map(b"".join))
+def test_invalid_utf8_bytes_are_counted_exactly(data):
+    from bantin.io.decode import decode_utf8_counting
+
+    bad, pos, parts = 0, 0, []
+    while True:  # reference: decode piece by piece
+        try:
+            parts.append(data[pos:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as exc:
+            parts += [data[pos:pos + exc.start].decode("utf-8"), "\ufffd"]
+            bad += exc.end - exc.start
+            pos += exc.end
+    assert decode_utf8_counting(data) == ("".join(parts), bad)
+
+
+@FUZZ
 @given(page_text)
 @example("e\u200b\u0301 a\x07\u0301")  # a mark cut from its letter by an invisible character
 def test_normalize_text_is_idempotent(text):

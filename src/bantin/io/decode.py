@@ -44,24 +44,16 @@ def _is_binary(data: bytes) -> bool:
 
 
 def decode_utf8_counting(data: bytes) -> tuple[str, int]:
-    """UTF-8 decoding with U+FFFD for each invalid sequence; returns (text, number of invalid bytes)."""
+    """UTF-8 decoding with U+FFFD for each invalid sequence; returns (text, number of invalid bytes). Linear time."""
     try:
         return data.decode("utf-8"), 0
     except UnicodeDecodeError:
         pass
-    parts: list[str] = []
-    bad = 0
-    pos = 0
-    while True:
-        try:
-            parts.append(data[pos:].decode("utf-8"))
-            break
-        except UnicodeDecodeError as exc:
-            parts.append(data[pos : pos + exc.start].decode("utf-8"))
-            parts.append("\ufffd")
-            bad += exc.end - exc.start
-            pos += exc.end
-    return "".join(parts), bad
+    text = data.decode("utf-8", "replace")
+    n_replaced = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))  # minus the U+FFFD already there
+    # each replaced sequence became the 3 bytes of U+FFFD; the valid bytes are unchanged
+    bad = len(data) - (len(text.encode("utf-8")) - 3 * n_replaced)
+    return text, bad
 
 
 def _mostly_utf8(data: bytes) -> tuple[str, int] | None:

@@ -10,7 +10,7 @@ import typer
 
 from bantin.analyze import FORMATS, AnalyzeOptions, analyze_records, render, strip_stages
 from bantin.cli import app, fail
-from bantin.errors import BantinError
+from bantin.errors import BantinError, BantinInputError
 from bantin.pipeline import STAGES, FailedRecord
 from bantin.io.inputs import expand_paths, iter_inputs
 
@@ -20,9 +20,17 @@ class _Stdout:
 
     def write(self, text: str) -> None:
         try:
-            sys.stdout.write(text)
-        except UnicodeEncodeError:
-            sys.stdout.write(text.encode("utf-8", "replace").decode("utf-8", "replace"))
+            try:
+                sys.stdout.write(text)
+            except UnicodeEncodeError:
+                sys.stdout.write(text.encode("utf-8", "replace").decode("utf-8", "replace"))
+        except BrokenPipeError:  # `bantin analyze ... | head`: the reader has gone, stop quietly
+            import os
+
+            sys.stdout = open(os.devnull, "w")
+            raise typer.Exit(0)
+        except OSError as exc:
+            raise BantinInputError(f"cannot write the output: {exc.strerror or exc}") from exc
 
     def flush(self) -> None:
         sys.stdout.flush()

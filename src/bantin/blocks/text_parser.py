@@ -35,9 +35,15 @@ def clean_line(line: str) -> str:
     return normalize_whitespace(text)
 
 
+#: Character ratios (upper case, digits) are measured on at most this many characters of a block: exact for any
+#: real paragraph, bounded for a page that is one 20 MB line.
+MAX_RATIO_CHARS = 20_000
+
+
 def line_hints(raw: str, text: str) -> dict:
     n_chars = len(text)
-    letters = [c for c in text if c.isalpha()]
+    head = text[:MAX_RATIO_CHARS]
+    letters = [c for c in head if c.isalpha()]
     return {
         "n_chars": n_chars,
         "n_syllables": len(syllables(text)),
@@ -49,7 +55,7 @@ def line_hints(raw: str, text: str) -> dict:
         "starts_with_category_date": bool(CATEGORY_DATE.match(text)),
         "ends_with_punct": text.endswith((".", "!", "?", "…", '"', "”", ")", ":")),
         "upper_ratio": round(sum(c.isupper() for c in letters) / len(letters), 3) if letters else 0.0,
-        "digit_ratio": round(sum(c.isdigit() for c in text) / n_chars, 3) if n_chars else 0.0,
+        "digit_ratio": round(sum(c.isdigit() for c in head) / len(head), 3) if n_chars else 0.0,
     }
 
 

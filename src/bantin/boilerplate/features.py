@@ -254,7 +254,7 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
                         and len(NAV_VOCAB.intersection(syls[i])) / len(set(syls[i])) < 0.5), 0)
     title_set = set(syls[title_i])
     title_key = keys[title_i]
-    title_ascii = _deaccent(title_key)
+    title_ascii = _deaccent(title_key[:64])  # only its first 20 characters are compared: a prefix is exact and O(1)
     meta_title = page.meta.get("og:title") or page.meta.get("html_title") or ""
     meta_set = set(_SYL.findall(meta_title.lower())) if meta_title else set()
     # Topic words of the article: the title's (and the first long paragraph's) syllables minus function words.

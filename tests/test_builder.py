@@ -90,8 +90,12 @@ def test_splits_are_disjoint_by_article_and_template(built):
     assert not articles["val"] & articles["test"]
     assert not templates["train"] & templates["val"] and not templates["train"] & templates["test"]
     assert not templates["val"] & templates["test"]
-    assert templates["val"] == {"vietnamnet"} and templates["test"] == {"thanhnien", "nld"}
-    assert card["template_splits"]["train"] == ["laodongthudo", "moet", "vnexpress", "dantri", "tuoitre"]
+    gen = {s: {f"gen{i:03d}" for i in rng} for s, rng in (("train", range(40)), ("val", range(40, 48)), ("test", range(48, 60)))}
+    assert card["template_splits"]["val"] == ["vietnamnet"] + sorted(gen["val"])
+    assert card["template_splits"]["test"] == ["thanhnien", "nld"] + sorted(gen["test"])
+    assert card["template_splits"]["train"] == ["laodongthudo", "moet", "vnexpress", "dantri", "tuoitre"] + sorted(gen["train"])
+    assert templates["val"] <= {"vietnamnet"} | gen["val"] and templates["test"] <= {"thanhnien", "nld"} | gen["test"]
+    assert templates["train"] <= set(card["template_splits"]["train"])
 
 
 def test_related_filler_comes_from_the_same_partition(built):

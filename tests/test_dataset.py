@@ -19,6 +19,7 @@ def built_dir(tmp_path_factory):
     config = load_config(BuilderConfig, None, [
         f"data_dir={FIX}", f"out_dir={out}", "pages.train=15", "pages.val=4", "pages.test=6", "max_articles=100",
         "max_filler=100", "article_fractions.val=0.2", "article_fractions.test=0.3", "min_body_chars=60",
+        "generated.train=0", "generated.val=0", "generated.test=0",  # the hand-written templates only
     ])
     build_dataset(config)
     return out

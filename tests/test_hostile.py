@@ -44,10 +44,10 @@ def _labels(nlp, source, kind="auto"):
 def test_many_short_lines_are_cut_at_the_block_limit_with_a_warning(clean_nlp):
     text = "\n".join(f"dòng {i}" for i in range(MAX_BLOCKS + 500))
     page = parse_page(text)
-    assert len(page.blocks) == MAX_BLOCKS and any("only the first" in w for w in page.warnings)
+    assert len(page.blocks) == MAX_BLOCKS and any("only the first" in w for w in page.meta.get("warnings", []))
     html = "<html><body>" + "".join(f"<p>đoạn {i}</p>" for i in range(MAX_BLOCKS + 50)) + "</body></html>"
     page = parse_page(html)
-    assert len(page.blocks) == MAX_BLOCKS and any("only the first" in w for w in page.warnings)
+    assert len(page.blocks) == MAX_BLOCKS and any("only the first" in w for w in page.meta.get("warnings", []))
     res = clean_nlp(text)
     assert len(res.blocks) == MAX_BLOCKS and any("only the first" in w for w in res.warnings)
 
@@ -104,7 +104,7 @@ def test_text_after_deep_nesting_survives(depth, clean_nlp):
     page = parse_page(html)
     texts = [b.text for b in page.blocks]
     assert texts == ["Trước", "Sâu", "Sau điểm sâu"]
-    assert any("nested deeper" in w for w in page.warnings) == (depth > 2048)
+    assert any("nested deeper" in w for w in page.meta.get("warnings", [])) == (depth > 2048)
     assert clean_nlp(html).blocks[-1].text == "Sau điểm sâu"
 
 
@@ -115,7 +115,7 @@ def test_one_stray_byte_does_not_reject_a_utf8_page(nlp, tmp_path):
     mid = data.index(b"\n", mid)
     bad = data[:mid] + b" \xff" + data[mid:]
     page = parse_page(bad)
-    assert any("1 byte(s) that are not valid UTF-8" in w for w in page.warnings)
+    assert any("1 byte(s) that are not valid UTF-8" in w for w in page.meta.get("warnings", []))
     assert len(page.blocks) == len(parse_page(data).blocks)
     res = nlp(bad)
     assert res.body and any("not valid UTF-8" in w for w in res.warnings)

@@ -17,7 +17,7 @@ FORMATS = ("json", "jsonl", "text", "markdown")
 class AnalyzeOptions:
     """Everything `bantin analyze` can be told; the CLI only fills this in."""
 
-    kind: str = "auto"  # auto | text | html
+    kind: str = "auto"  # auto | text | html | markdown (bantin.blocks.KINDS)
     only: list[str] = field(default_factory=lambda: list(STAGES))  # clean, topics, summary
     models: Path | None = None
     boilerplate_model: Path | None = None

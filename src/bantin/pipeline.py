@@ -203,7 +203,7 @@ class Pipeline:
                 for b in labeled.blocks
             ],
         )
-        result.warnings.extend(page.warnings)
+        result.warnings.extend(labeled.meta.get("warnings", []))
         if not result.body and not result.lead:
             result.warnings.append("no article content found on this page")
         return result

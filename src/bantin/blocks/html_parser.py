@@ -10,6 +10,11 @@ and <br>; script/style/noscript/template/svg/iframe/head are dropped. Hints per 
   landmarks      ancestor landmark tags among nav/header/footer/aside/article/main/figure/form
   class_tokens   lower-cased tokens of ancestors' class and id attributes (e.g. "related", "footer")
   depth          DOM depth of the block element
+  main_pos       where the block sits relative to the page's main text container ("in", "before", "after",
+                 "none"): the DOM element that holds the most non-link long text, penalized for the other
+                 text it holds (readability-style); see ``_container_hints``
+  box_long, box_link, box_n   the block's parent container: share of its characters in long non-link blocks,
+                 its link density, and how many blocks it holds (consistency between blocks of one container)
   n_chars, n_syllables, has_date, has_time, ... (the same text hints as flattened pages)
   rel_pos        index / (n_blocks - 1)
 """
@@ -42,6 +47,8 @@ _TOKEN = re.compile(r"[a-z][a-z0-9]+")
 MAX_ATTR_CHARS = 2_000
 MAX_ATTR_TOKENS = 32
 MAX_CLASS_ANCESTORS = 64
+#: Innermost block ancestors kept per block for the container hints (blocks x depth stays bounded).
+MAX_PATH = 256
 #: Element nesting that libxml2 accepts with huge_tree (deeper documents are cut at the deep point).
 MAX_DEPTH = 2048
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
@@ -64,6 +71,11 @@ class _Walker:
 
     def __init__(self, max_blocks: int = MAX_BLOCKS) -> None:
         self.blocks: list[Block] = []
+        #: per block, the serial numbers of its block-level ancestors (outermost first, at most MAX_PATH innermost
+        #: ones), for the container hints
+        self.paths: list[tuple[int, ...]] = []
+        self.stack_ids: list[int] = []
+        self.n_pushed = 0
         self.segments: list[tuple[str, bool]] = []  # (text, inside a link)
         self.stack: list[str] = []  # tags of the open block elements
         self.tokens: list[list[str]] = []  # their class/id tokens
@@ -107,9 +119,12 @@ class _Walker:
             depth=len(self.stack),
         )
         self.blocks.append(Block(index=len(self.blocks), text=raw, raw=raw, hints=hints))
+        self.paths.append(tuple(self.stack_ids[-MAX_PATH:]))
 
     def _push(self, el, tag: str) -> None:
         self.stack.append(tag)
+        self.stack_ids.append(self.n_pushed)
+        self.n_pushed += 1
         self.tokens.append(_attr_tokens(el))
         self.tag_counts[tag] += 1
         if tag in _HEADINGS:
@@ -117,6 +132,7 @@ class _Walker:
 
     def _pop(self) -> None:
         tag = self.stack.pop()
+        self.stack_ids.pop()
         self.tokens.pop()
         self.tag_counts[tag] -= 1
         if tag in _HEADINGS:
@@ -155,6 +171,60 @@ class _Walker:
             todo.extend((True, child, link, False) for child in reversed(el))
 
 
+#: a block counts as long article-like text from this many syllables on, when under this link density
+LONG_SYLLABLES = 12
+LONG_MAX_LINK_DENSITY = 0.3
+#: weight of a container's other (non-long) text and of its link text against its long text
+OTHER_PENALTY = 0.3
+LINK_PENALTY = 1.0
+
+
+def _container_hints(blocks: list[Block], paths: list[tuple[int, ...]]) -> None:
+    """Hints from the DOM containers: the main text container and each block's parent box. Linear in the
+    total path length (blocks x depth)."""
+    long_c: dict[int, float] = {}
+    all_c: dict[int, float] = {}
+    link_c: dict[int, float] = {}
+    n_c: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    first: dict[int, int] = {}
+    for i, (b, path) in enumerate(zip(blocks, paths)):
+        h = b.hints
+        n_chars = float(h.get("n_chars", len(b.text)))
+        ld = float(h.get("link_density", 0.0))
+        is_long = h.get("n_syllables", 0) >= LONG_SYLLABLES and ld < LONG_MAX_LINK_DENSITY
+        for d, key in enumerate(path):
+            long_c[key] = long_c.get(key, 0.0) + (n_chars if is_long else 0.0)
+            all_c[key] = all_c.get(key, 0.0) + n_chars
+            link_c[key] = link_c.get(key, 0.0) + n_chars * ld
+            n_c[key] = n_c.get(key, 0) + 1
+            depth.setdefault(key, d)
+            first.setdefault(key, i)
+    main = None
+    if any(long_c.values()):
+        def score(k: int) -> float:
+            return long_c[k] - OTHER_PENALTY * (all_c[k] - long_c[k]) - LINK_PENALTY * link_c[k]
+
+        # the best score; among ties the deepest container
+        main = max(long_c, key=lambda k: (score(k), depth[k]))
+    seen_main = False
+    for b, path in zip(blocks, paths):
+        h = b.hints
+        if main is None:
+            h["main_pos"] = "none"
+        elif main in path:
+            h["main_pos"] = "in"
+            seen_main = True
+        else:
+            h["main_pos"] = "after" if seen_main else "before"
+        box = path[-2] if len(path) >= 2 else (path[-1] if path else None)
+        if box is None:
+            h.update(box_long=0.0, box_link=0.0, box_n=1)
+        else:
+            tot = all_c[box] or 1.0
+            h.update(box_long=round(long_c[box] / tot, 3), box_link=round(min(1.0, link_c[box] / tot), 3), box_n=n_c[box])
+
+
 _FLATTEN_BLOCK = re.compile(r"</?(?:div|section|article|main|header|footer|aside|nav|center|blockquote|ul|ol|dl|li|dd|dt|table|thead|tbody|tr|td|th|figure|form)\b[^>]*>", re.I)
 _FLATTEN_INLINE = re.compile(r"</?(?:span|font|b|i|em|strong|u|small|big|sub|sup|mark|label)\b[^>]*>", re.I)
 
@@ -173,7 +243,7 @@ def parse_html(html: str, page_id: str | None = None, max_blocks: int = MAX_BLOC
     Bounded on hostile pages: nesting up to 2048 levels is parsed as is (libxml2's huge_tree); deeper
     nesting is flattened (container tags become line breaks) and parsed again, with a warning; class/id
     attributes are read up to MAX_ATTR_CHARS; after ``max_blocks`` blocks the rest of the page is dropped,
-    with a warning in ``page.warnings``.
+    with a warning in ``page.meta["warnings"]``.
     """
     warnings: list[str] = []
     try:
@@ -202,6 +272,7 @@ def parse_html(html: str, page_id: str | None = None, max_blocks: int = MAX_BLOC
     blocks = walker.blocks
     if not blocks:
         raise BantinInputError("HTML page has no visible text")
+    _container_hints(blocks, walker.paths)
     if walker.truncated:
         warnings.append(f"page has more than {max_blocks:,} blocks: only the first {max_blocks:,} are analyzed")
     n = len(blocks)
@@ -209,4 +280,6 @@ def parse_html(html: str, page_id: str | None = None, max_blocks: int = MAX_BLOC
         b.text = normalize_text(b.text).replace("\n", " ")
         b.raw = b.text
         b.hints["rel_pos"] = round(b.index / (n - 1), 4) if n > 1 else 0.0
-    return Page(blocks=blocks, source_kind="html", id=page_id, meta=meta, warnings=warnings)
+    page = Page(blocks=blocks, source_kind="html", id=page_id, meta=meta)
+    page.add_warnings(warnings)
+    return page

@@ -58,8 +58,13 @@ class Page:
     source_kind: str = "text"  # "text" (flattened by a crawler) or "html"
     id: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
-    #: what the parser changed or dropped (replaced bytes, a page cut at the block limit...); reported in results
-    warnings: list[str] = field(default_factory=list)
+
+    def add_warnings(self, warnings: list[str], first: bool = False) -> None:
+        """Record what parsing changed or dropped (``meta["warnings"]``, which the pipeline's result reports);
+        a new list, so that copies of the page keep their own."""
+        if warnings:
+            old = self.meta.get("warnings", [])
+            self.meta["warnings"] = [*warnings, *old] if first else [*old, *warnings]
 
     def __len__(self) -> int:
         return len(self.blocks)

@@ -61,7 +61,7 @@ def line_hints(raw: str, text: str) -> dict:
 
 def parse_text(text: str, page_id: str | None = None, max_blocks: int = MAX_BLOCKS) -> Page:
     """Parse flattened page text (already decoded) into a Page; after ``max_blocks`` non-empty lines the rest
-    of the page is dropped, with a warning in ``page.warnings``."""
+    of the page is dropped, with a warning in ``page.meta["warnings"]``."""
     lines = normalize_text(text).split("\n")  # normalized lines are stripped: empty means blank
     kept: list[tuple[int, str]] = []
     warnings = []
@@ -84,4 +84,6 @@ def parse_text(text: str, page_id: str | None = None, max_blocks: int = MAX_BLOC
             rel_pos=round(k / (n - 1), 4) if n > 1 else 0.0,
         )
         blocks.append(Block(index=k, text=text_, raw=raw, hints=hints))
-    return Page(blocks=blocks, source_kind="text", id=page_id, warnings=warnings)
+    page = Page(blocks=blocks, source_kind="text", id=page_id)
+    page.add_warnings(warnings)
+    return page

@@ -58,6 +58,18 @@ class TransformerConfig:
 
 
 @dataclass
+class CalibrationConfig:
+    """Fit the score calibration and the out-of-distribution threshold on held-out pages after training."""
+
+    #: a split of the built dataset that is not trained on (null: no calibration)
+    split: str | None = None
+    kinds: list[str] = field(default_factory=lambda: ["text", "html"])
+    max_pages: int | None = 400
+    #: pages whose confidence is below this quantile of the held-out pages' get a warning
+    ood_quantile: float = 0.02
+
+
+@dataclass
 class TrainConfig:
     model: str = "crf"  # crf | rules | transformer
     out_dir: str = "runs/boilerplate/crf"
@@ -65,6 +77,7 @@ class TrainConfig:
     crf: CRFConfig = field(default_factory=CRFConfig)
     rules: RulesConfig = field(default_factory=RulesConfig)
     transformer: TransformerConfig = field(default_factory=TransformerConfig)
+    calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
     #: after training, score on these (recorded): split names of the built dataset and/or "seeds"
     evaluate_on: list[str] = field(default_factory=lambda: ["seeds"])
     eval_max_pages: int | None = 500
@@ -95,3 +108,7 @@ class EvalConfig:
     out_json: str = "experiments/boilerplate_eval.json"
     summary_md: str = "experiments/boilerplate_summary.md"
     seed: int = 0
+    #: the realpages split: folder (None: $BANTIN_REALPAGES_DIR or ../shared/realpages), forms scored, report file
+    realpages_dir: str | None = None
+    realpages_forms: list[str] = field(default_factory=lambda: ["html", "txt", "markdown", "markdown78", "markdownify", "inscriptis", "lxml_text"])
+    realpages_md: str = "experiments/boilerplate_realpages.md"

@@ -20,6 +20,7 @@ from bantin.blocks import Page
 from bantin.boilerplate.base import BlockLabeler, check_training_pages
 from bantin.boilerplate.features import page_features
 from bantin.errors import BantinModelError
+from bantin.labels import CONTENT_LABELS
 
 MODEL_FILE = "model.crfsuite"
 
@@ -144,9 +145,13 @@ class CRFLabeler(BlockLabeler):
             labeled.blocks = [copy.copy(b) for b in page.blocks]
             if page.blocks:
                 tags = tagger.tag(self.features(page))
+                content = [lab for lab in self.labels if lab in CONTENT_LABELS]
+                p_content = []
                 for i, (b, y) in enumerate(zip(labeled.blocks, tags)):
                     b.label = y
                     b.score = float(tagger.marginal(y, i))
+                    p_content.append(min(1.0, sum(tagger.marginal(lab, i) for lab in content)))
+                labeled = self.finish_page(labeled, p_content)
             out.append(labeled)
         return out
 

@@ -123,9 +123,9 @@ def evaluate_from_config(config_path: str | Path | None = None, overrides: list[
     from bantin.tracking import record_run
 
     cfg = load_config(EvalConfig, config_path, overrides)
-    unknown = set(cfg.splits) - {"seeds", "test", "val", "train", "loto"}
+    unknown = set(cfg.splits) - {"seeds", "test", "val", "train", "loto", "realpages"}
     if unknown:
-        raise BantinInputError(f"unknown split(s) {', '.join(sorted(unknown))}: expected seeds, test, val, loto")
+        raise BantinInputError(f"unknown split(s) {', '.join(sorted(unknown))}: expected seeds, test, val, loto, realpages")
     chash = config_hash(cfg)
     command = "bantin evaluate boilerplate" + (f" --config {config_path}" if config_path else "") + "".join(f" --set {o}" for o in overrides or [])
     records: list[dict[str, Any]] = []
@@ -137,9 +137,8 @@ def evaluate_from_config(config_path: str | Path | None = None, overrides: list[
                          model_dir=model_dir, config=to_dict(cfg), config_hash=chash, duration_s=duration, command=command,
                          extra=extra, tracking=tracking)
         records.append(rec)
-        print(f"{model:28s} {dataset:22s} {split:6s} binary_f1={metrics.get('binary_f1', 0):.4f} "
-              f"macro_f1={metrics.get('macro_f1', float('nan')):.4f} token_f1={metrics.get('token_f1', 0):.4f} "
-              f"pages/s={metrics.get('pages_per_s', 0):.0f} (n={metrics.get('n_pages')})")
+        shown = " ".join(f"{k}={metrics[k]:.4f}" for k in ("binary_f1", "macro_f1", "token_f1", "share_below_uncleaned") if k in metrics)
+        print(f"{model:28s} {dataset:22s} {split:10s} {shown} pages/s={metrics.get('pages_per_s', 0):.0f} (n={metrics.get('n_pages')})")
 
     def eval_all(pages: list[Page], dataset: str, split: str, html: dict[str, str] | None) -> None:
         for spec, model in models.items():
@@ -159,6 +158,8 @@ def evaluate_from_config(config_path: str | Path | None = None, overrides: list[
             eval_all(load_seeds(), "seeds", "seeds", None)
         elif split == "loto":
             records.extend(_evaluate_loto(cfg, record))
+        elif split == "realpages":
+            _evaluate_realpages(cfg, models, record)
         else:
             for kind in cfg.kinds:
                 pages = subsample(load_split(cfg.dataset_dir, split, kind), cfg.max_pages, cfg.seed)
@@ -168,6 +169,48 @@ def evaluate_from_config(config_path: str | Path | None = None, overrides: list[
                 eval_all(pages, f"built-pages:{kind}", split, html)
     _write_outputs(cfg, records)
     return records
+
+
+def _evaluate_realpages(cfg: EvalConfig, models: dict[str, Any], record) -> None:
+    """Every system on ``../shared/realpages`` in every form of ``cfg.realpages_forms``; one record per (system, form),
+    with per-page, per-site and worst-page figures in ``extra``, and the markdown report in ``cfg.realpages_md``."""
+    from bantin.boilerplate.realpages import evaluate_realpages, model_system, realpages_table, reference_system
+
+    systems = {}
+    for spec, model in models.items():
+        systems[spec if model is None else _model_label(spec, model)] = reference_system(spec) if model is None else model_system(model)
+    by_form = evaluate_realpages(systems, cfg.realpages_forms, cfg.realpages_dir)
+    for form, res in by_form.items():
+        for name, r in res.items():
+            metrics = {k: r[k] for k in ("token_f1", "token_precision", "token_recall", "n_pages", "n_errors", "pages_per_s")}
+            if "share_below_uncleaned" in r:
+                metrics["share_below_uncleaned"] = r["share_below_uncleaned"]
+            extra = {"per_site": r["per_site"], "worst": r["worst"], "below_uncleaned": r.get("below_uncleaned", []),
+                     "per_page_f1": {pid: round(s["f1"], 4) for pid, s in r["per_page"].items()}, "errors": r["errors"]}
+            if "calibration" in r:
+                metrics["ece"] = r["calibration"]["ece"]
+                metrics["share_warned"] = r["calibration"]["share_warned"]
+                extra["calibration"] = r["calibration"]
+            record(name, "realpages", form, metrics, extra)
+    if cfg.realpages_md:
+        from bantin.data.paths import experiments_dir
+
+        path = Path(cfg.realpages_md)
+        if path.parts and path.parts[0] == "experiments":
+            path = experiments_dir().joinpath(*path.parts[1:])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(realpages_table(by_form), encoding="utf-8")
+        curves = {(name, form): r["calibration"]["reliability"] for form, res in by_form.items() for name, r in res.items() if "calibration" in r}
+        for name in {n for n, _ in curves}:
+            try:
+                from bantin.boilerplate.calibration import reliability_plot
+            except ImportError:  # matplotlib is in the eval extra
+                break
+            png = path.with_name(f"{path.stem}_reliability_{name.replace(':', '_')}.png")
+            try:
+                reliability_plot({f: c for (n, f), c in curves.items() if n == name}, png, f"{name} on real pages: reliability")
+            except ImportError:
+                break
 
 
 def _reference_settings(name: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ format; string values are one-hot features ``name=value``), neighbours (window +
 
 from __future__ import annotations
 
+import functools
 import math
 from bisect import bisect_left
 import re
@@ -203,6 +204,12 @@ def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any
     return {k: v for k, v in f.items() if v != 0.0}
 
 
+@functools.lru_cache(maxsize=65536)
+def _class_cues(token: str) -> frozenset[str]:
+    """The generic cues of one class/id token (cached: pages repeat their class names many times)."""
+    return frozenset(cue for sub, cue in CLASS_CUES.items() if sub in token)
+
+
 def _html_features(f: dict[str, Any], h: dict[str, Any]) -> None:
     f["html"] = 1.0
     tag = h.get("tag", "div")
@@ -214,18 +221,21 @@ def _html_features(f: dict[str, Any], h: dict[str, Any]) -> None:
     f["link_density"] = _bucket(float(h.get("link_density", 0.0)), (0.0, 0.3, 0.7, 0.99))
     for lm in h.get("landmarks", []):
         f["lm_" + lm] = 1.0
-    cues = set()
+    cues: set[str] = set()
     for tok in h.get("class_tokens", []):
-        for sub, cue in CLASS_CUES.items():
-            if sub in tok:
-                cues.add(cue)
+        cues.update(_class_cues(tok))
     for cue in cues:
         f["cls_" + cue] = 1.0
+    if "main_pos" in h:
+        f["main_pos"] = h["main_pos"]
+        f["box_long"] = _bucket(float(h.get("box_long", 0.0)), (0.0, 0.2, 0.5, 0.8))
+        f["box_link"] = _bucket(float(h.get("box_link", 0.0)), (0.0, 0.3, 0.7, 0.99))
+        f["box_n"] = _bucket(int(h.get("box_n", 1)), (1, 2, 4, 8, 16))
 
 
 #: Features copied to the neighbours' dicts (window +-2): the cheap, telling ones.
 NEIGHBOUR_KEYS = ("nsyl", "end", "marker", "marker_prefix", "title_cont", "zone", "recur", "crumb", "date_line", "short_ts", "cat_date", "image", "trailing_pipe", "dup_prev", "dup_next",
-                  "same_title", "nav_vocab", "paren_source", "empty", "link_density", "heading", "tag", "caption_cue", "byline_start")
+                  "same_title", "nav_vocab", "paren_source", "empty", "link_density", "heading", "tag", "caption_cue", "byline_start", "main_pos")
 
 
 def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:

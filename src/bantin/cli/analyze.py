@@ -50,7 +50,7 @@ def analyze(
     format: Annotated[Optional[str], typer.Option("--format", "-f", help="json | jsonl | text | markdown (default: json for one page, jsonl for more)")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here instead of stdout (atomically: a temporary file renamed at the end)")] = None,
     only: Annotated[Optional[list[str]], typer.Option("--only", help="clean | topics | summary (repeatable or comma-separated)")] = None,
-    kind: Annotated[str, typer.Option(help="auto | text | html")] = "auto",
+    kind: Annotated[str, typer.Option(help="auto (detected) | html | markdown | text (block lines, hard-wrapped or whitespace-separated)")] = "auto",
     models: Annotated[Optional[Path], typer.Option(help="folder with boilerplate/, topics/, summarize/ model dirs")] = None,
     boilerplate_model: Annotated[Optional[Path], typer.Option("--boilerplate-model", help="boilerplate model dir")] = None,
     topics_model: Annotated[Optional[Path], typer.Option("--topics-model", help="topics model dir")] = None,
@@ -71,10 +71,12 @@ def analyze(
     stages = [s.strip() for item in (only or list(STAGES)) for s in item.split(",") if s.strip()]
     if any(s not in STAGES for s in stages):
         fail(f"--only takes {', '.join(STAGES)}")
+    from bantin.blocks import KINDS
+
+    if kind not in KINDS:
+        fail(f"--kind takes {', '.join(KINDS)}")
     if format is not None and format not in FORMATS:
         fail(f"--format takes {', '.join(FORMATS)}")
-    if kind not in ("auto", "text", "html"):
-        fail("--kind takes auto, text, html")
     options = AnalyzeOptions(
         kind=kind,
         only=stages,

@@ -129,14 +129,17 @@ def check_size(n_bytes: int) -> None:
 
 
 def decode_page(data: bytes, encoding: str | None = None) -> Decoded:
-    """Decode page bytes into NFC text, with the encoding used and warnings. Raises BantinInputError on bad input."""
+    """Decode page bytes into NFC text, with the encoding used and warnings. Raises BantinInputError on bad input.
+
+    Horizontal whitespace is kept as it is (the page parsers read indentation, space runs and Markdown line
+    breaks, and normalize it themselves)."""
     if not isinstance(data, (bytes, bytearray)):
         raise BantinInputError(f"expected bytes, got {type(data).__name__}")
     check_size(len(data))
     if not data.strip():
         raise BantinInputError("input is empty")
     decoded = _decode_raw(bytes(data), encoding)
-    decoded.text = normalize_text(decoded.text)
+    decoded.text = normalize_text(decoded.text, keep_layout=True)
     if not decoded.text.strip():
         raise BantinInputError("input contains no text")
     return decoded

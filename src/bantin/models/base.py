@@ -56,6 +56,9 @@ class Estimator:
     def _load_weights(self, path: Path) -> None:
         raise NotImplementedError
 
+    def _load_extras(self, path: Path) -> None:
+        """Optional files beside the weights (e.g. a calibration); nothing by default."""
+
     def card_details(self) -> str:
         """Extra markdown for the model card (intended use, features, limits)."""
         return ""
@@ -121,6 +124,7 @@ def load_model(path: str | Path, task: str | None = None) -> Estimator:
     model.training_info = manifest.get("training", {})
     try:
         model._load_weights(Path(path))
+        model._load_extras(Path(path))
     except (OSError, ValueError, KeyError) as exc:
         raise BantinModelError(f"{path}: model files are missing or corrupt ({exc})") from exc
     return model

@@ -24,17 +24,20 @@ def normalize_whitespace(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def normalize_text(text: str) -> str:
+def normalize_text(text: str, keep_layout: bool = False) -> str:
     """NFC-normalize, drop zero-width and control characters, unify line breaks.
 
     Line structure is kept (it carries block boundaries in flattened pages);
-    horizontal whitespace inside lines is collapsed.
+    horizontal whitespace inside lines is collapsed, unless ``keep_layout`` (indentation, runs of spaces and
+    Markdown's trailing-space line breaks are layout that the page parsers read).
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = _ZERO_WIDTH.sub("", text)
     text = _CONTROL.sub("", text)
     # NFC last: a mark separated from its letter by an invisible character composes too (idempotent result).
     text = unicodedata.normalize("NFC", text)
+    if keep_layout:
+        return text
     # Whole-text regexes rather than a loop over lines (a page of a million short lines costs 1 s, not 10 s):
     # collapse horizontal whitespace, then strip it around line breaks and at both ends, as line.strip() would.
     text = _SPACE_RUNS.sub(" ", text)

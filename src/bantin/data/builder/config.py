@@ -51,6 +51,28 @@ class VariationConfig:
 
 
 @dataclass
+class GeneratedStyles:
+    """How many generated site styles (templates gen000, gen001, ...) each split gets; see builder.generated.
+
+    Styles are numbered train first, then val, then test, so the splits never share one.
+    """
+
+    train: int = 40
+    val: int = 8
+    test: int = 12
+
+    def names(self) -> dict[str, list[str]]:
+        from bantin.data.builder.generated import generated_name
+
+        out, i = {}, 0
+        for split in ("train", "val", "test"):
+            n = getattr(self, split)
+            out[split] = [generated_name(j) for j in range(i, i + n)]
+            i += n
+        return out
+
+
+@dataclass
 class BuilderConfig:
     """Everything the build depends on; the card records it, with the seed, so a build can be reproduced."""
 
@@ -68,7 +90,19 @@ class BuilderConfig:
     val_templates: list[str] = field(default_factory=lambda: ["vietnamnet"])
     test_templates: list[str] = field(default_factory=lambda: ["thanhnien", "nld"])
     variation: VariationConfig = field(default_factory=VariationConfig)
+    #: generated site styles added to the templates above (0/0/0: the hand-written templates only)
+    generated: GeneratedStyles = field(default_factory=GeneratedStyles)
     write_html: bool = True
     workers: int = 1  # processes generating pages (the output does not depend on it)
     min_body_chars: int = 120
     max_title_chars: int = 160
+    #: converter forms (bantin.data.forms) each page's HTML is also rendered into, labels carried over by
+    #: alignment (bantin.data.align); [] for none. Needs the converters of bantin[eval].
+    forms: list[str] = field(default_factory=lambda: ["markdown", "markdown78", "markdownify", "inscriptis", "lxml_text"])
+    form_min_matched: float = 0.8  # a form whose tokens align worse than this with the HTML is left out of the page
+
+    def template_lists(self) -> tuple[list[str], list[str], list[str]]:
+        """(all templates, val templates, test templates) with the generated styles added."""
+        gen = self.generated.names()
+        return (list(self.templates) + [n for names in gen.values() for n in names],
+                list(self.val_templates) + gen["val"], list(self.test_templates) + gen["test"])

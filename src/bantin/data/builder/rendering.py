@@ -27,7 +27,7 @@ class Item:
     label: str
     text: str | None  # the flattened line (None: not in the flattened text)
     html: str | list[str] | None  # the HTML block text; a list: inline links joined in one block; None: not in HTML
-    kind: str = "p"  # HTML role: title, lead, p, subhead, list_item, caption, byline, date, section, related, teaser, meta,
+    kind: str = "p"  # HTML role: raw (attrs["markup"] is the block's HTML), title, lead, p, subhead, list_item, caption, byline, date, section, related, teaser, meta,
     #                  inline_links, menu, breadcrumb, logo, tags, share, footer, footer_link, noise
     region: str = "div.content"  # container path, "/"-separated "tag.class" steps
     blank_after: bool | str = False  # blank line after it in the flattened text (a string: that whitespace line)
@@ -61,15 +61,20 @@ def _esc(text: str) -> str:
 
 
 def _open(step: str) -> str:
+    """'div.box.tin-khac#c7' -> '<div class="box tin-khac" id="c7">' (classes and id optional)."""
+    step, _, ident = step.partition("#")
     tag, _, cls = step.partition(".")
-    return f'<{tag} class="{cls}">' if cls else f"<{tag}>"
+    attrs = (f' class="{cls.replace(".", " ")}"' if cls else "") + (f' id="{ident}"' if ident else "")
+    return f"<{tag}{attrs}>"
 
 
 def _close(step: str) -> str:
-    return f"</{step.partition('.')[0]}>"
+    return f"</{step.partition('#')[0].partition('.')[0]}>"
 
 
 def _element(it: Item, site: dict) -> str:
+    if it.kind == "raw":  # the generated site styles write each block's markup themselves (already escaped)
+        return it.attrs["markup"]
     href = it.attrs.get("href") or "/" + slugify(it.html[:70] if isinstance(it.html, str) else "tin")[:60] + ".html"
     text = it.html
     k = it.kind

@@ -3,13 +3,18 @@ related-item filler) is seen in training; val likewise."""
 
 from __future__ import annotations
 
+from bantin.data.builder.generated import ensure_generated
 from bantin.data.builder.sources import SPLITS
 from bantin.data.builder.templates import TEMPLATES
 from bantin.errors import BantinInputError
 
 
 def template_splits(templates: list[str], val_templates: list[str], test_templates: list[str]) -> dict[str, list[str]]:
-    """{'train': [...], 'val': [...], 'test': [...]}: train gets every template not held out for val or test."""
+    """{'train': [...], 'val': [...], 'test': [...]}: train gets every template not held out for val or test.
+
+    Generated styles (gen000, ...) are registered on first use.
+    """
+    ensure_generated(list(templates) + list(val_templates) + list(test_templates))
     unknown = [t for t in list(templates) + list(val_templates) + list(test_templates) if t not in TEMPLATES]
     if unknown:
         raise BantinInputError(f"unknown template(s) {', '.join(sorted(set(unknown)))}; known: {', '.join(TEMPLATES)}")

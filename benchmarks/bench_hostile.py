@@ -4,7 +4,9 @@
     python benchmarks/bench_hostile.py --cases lines_1m --stages clean --timeout 300
 
 Cases (written to a temporary folder, then read as files, as the CLI does):
-  lines_1m      1,000,000 short lines of flattened text (12 MB)
+  lines_1m      1,000,000 short lines of flattened text (14 MB)
+  md_1m         400,000 Markdown list items with links (15 MB; a million would be over the 20 MB page limit)
+  one_line_19mb one 19 MB line of Vietnamese sentences (one block)
   class_1m      a 7.9 MB HTML page whose wrapper <div> has a one-million-token class attribute, 200 paragraphs inside
   deep_5000     HTML nested 5,000 <div> levels deep, text before, inside and after the deep point
   stray_byte    the sample page with one invalid UTF-8 byte
@@ -29,13 +31,20 @@ for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
     os.environ[var] = "1"
 
 REPO = Path(__file__).resolve().parent.parent
-CASES = ("lines_1m", "class_1m", "deep_5000", "stray_byte")
+CASES = ("lines_1m", "md_1m", "class_1m", "deep_5000", "stray_byte", "one_line_19mb")
 
 
 def make_case(name: str, folder: Path) -> Path:
     if name == "lines_1m":
         path = folder / "lines_1m.txt"
         path.write_text("\n".join(f"dòng {i} x" for i in range(1_000_000)), encoding="utf-8")
+    elif name == "md_1m":
+        path = folder / "md_400k.md.txt"
+        path.write_text("# Tiêu đề\n\n" + "".join(f"- [mục {i}](http://x.vn/{i}) **đậm**\n" for i in range(400_000)), encoding="utf-8")
+    elif name == "one_line_19mb":
+        path = folder / "one_line_19mb.txt"
+        sentence = "Hôm nay trời mưa to ở Hà Nội, nhiều tuyến phố bị ngập sâu. "
+        path.write_text(sentence * (19 * 2**20 // len(sentence.encode("utf-8"))), encoding="utf-8")
     elif name == "class_1m":
         path = folder / "class_1m.html"
         cls = " ".join(f"c{i}" for i in range(1_000_000))

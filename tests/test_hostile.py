@@ -52,6 +52,18 @@ def test_many_short_lines_are_cut_at_the_block_limit_with_a_warning(clean_nlp):
     assert len(res.blocks) == MAX_BLOCKS and any("only the first" in w for w in res.warnings)
 
 
+def test_every_parser_meets_the_block_limit(monkeypatch):
+    import bantin.blocks as B
+
+    monkeypatch.setattr(B, "MAX_MARKDOWN_LINES", 60)  # markdown-it costs ~1 ms a line: bounded by lines
+    md = "# Tiêu đề\n\n" + "".join(f"- [mục {i}](http://x/{i}) **đậm**\n" for i in range(500))
+    page = parse_page(md, kind="markdown")
+    assert len(page.blocks) <= 60 and any("only the first 60 are parsed as Markdown" in w for w in page.meta["warnings"])
+    page = parse_page(md, kind="markdown")
+    B._cap_blocks(page, 10)  # the generic cap after any parser
+    assert len(page.blocks) == 10 and page.blocks[-1].hints["rel_pos"] == 1.0 and "only the first 10" in page.meta["warnings"][-1]
+
+
 def test_page_features_are_linear_in_the_number_of_blocks(monkeypatch):
     """Count the elements that `sum` walks in page_features: it was O(n^2) (a sum over all blocks per block)."""
     import builtins

@@ -89,7 +89,10 @@ def analyze(
         batch_size=batch_size,
         stdin_jsonl=stdin_jsonl,
     )
-    expanded = list(expand_paths(paths))
+    try:
+        expanded = list(expand_paths(paths))
+    except OSError as exc:  # an unreadable directory
+        fail(f"cannot list the inputs: {exc}")
     many = len(expanded) > 1 or any(str(p).endswith((".jsonl", ".jsonl.gz", ".ndjson")) for p in expanded) or stdin_jsonl
     fmt = format or ("jsonl" if many else "json")
     if resume and (output is None or fmt != "jsonl"):

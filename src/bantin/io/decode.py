@@ -1,7 +1,10 @@
 """Turn raw bytes into NFC text with a clear error for anything that is not a text page.
 
-Order of attempts: BOM (UTF-8/16/32) -> HTML meta charset -> strict UTF-8 -> Windows-1258
-(still used by old Vietnamese sites) when it decodes to plausible Vietnamese -> charset-normalizer.
+Order of attempts: BOM (UTF-8/16/32) -> HTML meta charset -> strict UTF-8 -> UTF-8 with a few stray bytes
+(at most one invalid byte per 40 valid non-ASCII bytes; replaced by U+FFFD, with a warning giving the count)
+-> Windows-1258 (still used by old Vietnamese sites) when it decodes to plausible Vietnamese ->
+charset-normalizer -> mostly-ASCII UTF-8 with at most max(8, 1 %) invalid bytes (replaced, with a warning).
+Every input path has the same size limit (:data:`MAX_PAGE_BYTES`, :func:`check_size`, :func:`check_text`).
 """
 
 from __future__ import annotations

@@ -40,13 +40,26 @@ def clean_line(line: str) -> str:
 MAX_RATIO_CHARS = 20_000
 
 
+def _count_syllables(text: str, chunk: int = 100_000) -> int:
+    """len(syllables(text)) without holding the list of a huge block: chunks cut at spaces (no syllable spans one)."""
+    if len(text) <= chunk:
+        return len(syllables(text))
+    n, start = 0, 0
+    while start < len(text):
+        end = text.find(" ", start + chunk)
+        end = len(text) if end < 0 else end
+        n += len(syllables(text[start:end]))
+        start = end
+    return n
+
+
 def line_hints(raw: str, text: str) -> dict:
     n_chars = len(text)
     head = text[:MAX_RATIO_CHARS]
     letters = [c for c in head if c.isalpha()]
     return {
         "n_chars": n_chars,
-        "n_syllables": len(syllables(text)),
+        "n_syllables": _count_syllables(text),
         "trailing_pipe": bool(_TRAILING_PIPE.search(raw)),
         "pipe_count": raw.count("|"),
         "image_marker": bool(IMAGE_MARKER.search(raw)),

@@ -24,6 +24,7 @@ from typing import Any
 from bantin.blocks import Block, Page
 
 _SYL = re.compile(r"\w+", re.UNICODE)
+MAX_FEATURE_CHARS = 50_000
 
 #: Headings of boilerplate sections on Vietnamese news sites (lower-cased, NFC).
 SECTION_MARKERS = frozenset(
@@ -244,7 +245,9 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
     n = len(blocks)
     if n == 0:
         return []
-    syls = [_SYL.findall(b.text.lower()) for b in blocks]
+    # A block's syllables are read up to MAX_FEATURE_CHARS characters (paragraphs are far shorter; a page that is
+    # one 20 MB line would otherwise hold millions of syllable strings).
+    syls = [_SYL.findall(b.text[:MAX_FEATURE_CHARS].lower()) for b in blocks]
     keys = [" ".join(s) for s in syls]
     counts = Counter(k for k in keys if k)
     lengths = [len(s) for s in syls]

@@ -52,8 +52,10 @@ def analyze_records(records: Iterator[InputRecord], pipeline: Pipeline, options:
                 yield FailedRecord(r.id, r.error)
             else:
                 res = next(results)
-                if isinstance(res, ArticleResult) and r.kind == "html" and options.kind == "auto":
-                    res.source_kind = "html"
+                if isinstance(res, ArticleResult):
+                    if r.kind == "html" and options.kind == "auto":
+                        res.source_kind = "html"
+                    res.warnings[:0] = r.warnings  # what reading the input changed comes first
                 yield res
 
     for rec in records:

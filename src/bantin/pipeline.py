@@ -108,6 +108,15 @@ class FailedRecord:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
 
+def _reason(exc: BaseException) -> str:
+    """A failure as one line: bantin's own errors by their message, anything else with its type as well."""
+    if isinstance(exc, BantinError):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return "out of memory while analyzing this page"
+    return f"internal error ({type(exc).__name__}: {exc})"
+
+
 def _load_stage(task: str, path: str | Path | None):
     from bantin.models.base import load_model
 
@@ -220,7 +229,8 @@ class Pipeline:
         """Analyze a stream of pages. Items are page sources or (id, source) pairs.
 
         errors='raise' stops at the first bad page; errors='report' yields a FailedRecord (id, reason)
-        in its place and goes on, so no input is dropped silently. Output order follows input order.
+        in its place and goes on, so no input is dropped silently, whatever the failure (a BantinError, a
+        MemoryError, any other exception). Output order follows input order. A Pipeline may be shared by threads.
         """
         if errors not in ("raise", "report"):
             raise ValueError("errors must be 'raise' or 'report'")
@@ -231,10 +241,10 @@ class Pipeline:
                 batch.append(self._clean(self._to_page(source, kind, rec_id if rec_id is not None else None)))
                 if batch[-1].id is None:
                     batch[-1].id = str(n) if rec_id is None else rec_id
-            except BantinError as exc:
+            except Exception as exc:  # any per-record failure (MemoryError included) is reported, the run goes on
                 if errors == "raise":
                     raise
-                batch.append(FailedRecord(rec_id if rec_id is not None else str(n), str(exc)))
+                batch.append(FailedRecord(rec_id if rec_id is not None else str(n), _reason(exc)))
             if len(batch) >= batch_size:
                 yield from self._flush(batch, errors)
                 batch = []
@@ -245,7 +255,7 @@ class Pipeline:
         ok = [r for r in batch if isinstance(r, ArticleResult)]
         try:
             self._finish(ok)
-        except BantinError:
+        except Exception:
             if errors == "raise":
                 raise
             # Find the culprit(s): redo the batch one article at a time so that only bad ones fail.
@@ -253,6 +263,6 @@ class Pipeline:
                 if isinstance(r, ArticleResult):
                     try:
                         self._finish([r])
-                    except BantinError as exc:
-                        batch[i] = FailedRecord(r.id, str(exc))
+                    except Exception as exc:
+                        batch[i] = FailedRecord(r.id, _reason(exc))
         yield from batch

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import struct
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -69,8 +70,10 @@ class CRFLabeler(BlockLabeler):
         self.window = window
         self.min_freq = min_freq
         self.all_possible_transitions = all_possible_transitions
-        self._tagger: pycrfsuite.Tagger | None = None
         self._model_path: Path | None = None
+        # A crfsuite Tagger keeps the last sequence it tagged (marginals read it), so threads must not share one:
+        # each thread opens its own from the model file.
+        self._local = threading.local()
         self._tmpdir: tempfile.TemporaryDirectory | None = None
 
     def get_config(self) -> dict:
@@ -101,9 +104,31 @@ class CRFLabeler(BlockLabeler):
     def _open(self, path: Path) -> None:
         tagger = pycrfsuite.Tagger()
         tagger.open(str(path))
-        self._tagger = tagger
+        self._local = threading.local()
+        self._local.tagger = tagger
         self._model_path = path
         self.labels = list(tagger.labels())
+
+    @property
+    def _tagger(self) -> pycrfsuite.Tagger | None:
+        """This thread's tagger (None when the model is not fitted)."""
+        if self._model_path is None:
+            return None
+        tagger = getattr(self._local, "tagger", None)
+        if tagger is None:
+            tagger = pycrfsuite.Tagger()
+            tagger.open(str(self._model_path))
+            self._local.tagger = tagger
+        return tagger
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_local", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._local = threading.local()
 
     def _save_weights(self, path: Path) -> None:
         if self._model_path is None:
@@ -125,41 +150,44 @@ class CRFLabeler(BlockLabeler):
             raise BantinModelError(f"{f}: unknown block labels {unknown} (expected some of {', '.join(LABELS)})")
 
     def predict(self, pages: Sequence[Page]) -> list[list[str]]:
-        if self._tagger is None:
+        tagger = self._tagger
+        if tagger is None:
             raise BantinModelError("CRFLabeler is not fitted")
-        return [list(self._tagger.tag(self.features(p))) if p.blocks else [] for p in pages]
+        return [list(tagger.tag(self.features(p))) if p.blocks else [] for p in pages]
 
     def predict_proba(self, pages: Sequence[Page]) -> list[list[dict[str, float]]]:
         """Per-block marginal probabilities of every label."""
-        if self._tagger is None:
+        tagger = self._tagger
+        if tagger is None:
             raise BantinModelError("CRFLabeler is not fitted")
         out = []
         for p in pages:
             if not p.blocks:
                 out.append([])
                 continue
-            self._tagger.set(self.features(p))
-            out.append([{lab: self._tagger.marginal(lab, i) for lab in self.labels} for i in range(len(p.blocks))])
+            tagger.set(self.features(p))
+            out.append([{lab: tagger.marginal(lab, i) for lab in self.labels} for i in range(len(p.blocks))])
         return out
 
     def label_pages(self, pages: Sequence[Page]) -> list[Page]:
         """Viterbi labels (the best sequence), scored by each block's marginal probability."""
         import copy
 
-        if self._tagger is None:
+        tagger = self._tagger
+        if tagger is None:
             raise BantinModelError("CRFLabeler is not fitted")
         out = []
         for page in pages:
             labeled = copy.copy(page)
             labeled.blocks = [copy.copy(b) for b in page.blocks]
             if page.blocks:
-                tags = self._tagger.tag(self.features(page))
+                tags = tagger.tag(self.features(page))
                 content = [lab for lab in self.labels if lab in CONTENT_LABELS]
                 p_content = []
                 for i, (b, y) in enumerate(zip(labeled.blocks, tags)):
                     b.label = y
-                    b.score = float(self._tagger.marginal(y, i))
-                    p_content.append(min(1.0, sum(self._tagger.marginal(lab, i) for lab in content)))
+                    b.score = float(tagger.marginal(y, i))
+                    p_content.append(min(1.0, sum(tagger.marginal(lab, i) for lab in content)))
                 labeled = self.finish_page(labeled, p_content)
             out.append(labeled)
         return out

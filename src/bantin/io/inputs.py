@@ -35,22 +35,26 @@ def _is_jsonl(path: Path) -> bool:
     return any(str(path).endswith(s) for s in JSONL_SUFFIXES)
 
 
+def record_to_input(item: dict, default_id: str, source: str | None = None) -> InputRecord:
+    """One JSON/Parquet record (a dict) as an InputRecord: the first non-empty text field, its id or ``default_id``."""
+    rec_id = str(item.get("id", default_id))
+    field = next((f for f in TEXT_FIELDS if isinstance(item.get(f), str) and item[f].strip()), None)
+    if field is None:
+        return InputRecord(id=rec_id, error=f"record has no non-empty text field ({'/'.join(TEXT_FIELDS)})", source=source)
+    content = item[field]
+    if field == "body" and isinstance(item.get("title"), str):
+        # A corpus-style record: title + (sapo) + body make the page text.
+        content = "\n".join(x for x in (item.get("title"), item.get("sapo"), item["body"]) if isinstance(x, str) and x)
+    return InputRecord(id=rec_id, content=content, kind="html" if field == "html" else "auto", source=source)
+
+
 def _records_from_jsonl(path: Path) -> Iterator[InputRecord]:
     try:
         for n, item in enumerate(iter_jsonl(path, errors="report"), 1):
             if isinstance(item, JsonlError):
                 yield InputRecord(id=f"{path.name}:{item.line_no}", error=item.reason, source=str(path))
                 continue
-            rec_id = str(item.get("id", f"{path.name}:{n}"))
-            field = next((f for f in TEXT_FIELDS if isinstance(item.get(f), str) and item[f].strip()), None)
-            if field is None:
-                yield InputRecord(id=rec_id, error=f"record has no non-empty text field ({'/'.join(TEXT_FIELDS)})", source=str(path))
-                continue
-            content = item[field]
-            if field == "body" and isinstance(item.get("title"), str):
-                # A corpus-style record: title + (sapo) + body make the page text.
-                content = "\n".join(x for x in (item.get("title"), item.get("sapo"), item["body"]) if isinstance(x, str) and x)
-            yield InputRecord(id=rec_id, content=content, kind="html" if field == "html" else "auto", source=str(path))
+            yield record_to_input(item, f"{path.name}:{n}", str(path))
     except BantinInputError as exc:
         yield InputRecord(id=str(path), error=str(exc), source=str(path))
 

@@ -18,7 +18,7 @@ from bantin.io.inputs import expand_paths
 @app.command()
 def analyze(
     paths: Annotated[list[str], typer.Argument(help="page files (.txt/.html), directories, globs, JSONL files of records, or - for stdin")],
-    format: Annotated[Optional[str], typer.Option("--format", "-f", help="json | jsonl | text | markdown (default: json for one page, jsonl for more)")] = None,
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="json | jsonl | text | markdown | csv | parquet (default: json for one page, jsonl for more; parquet with --engine ray)")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here instead of stdout")] = None,
     only: Annotated[Optional[list[str]], typer.Option("--only", help="clean | topics | summary (repeatable or comma-separated)")] = None,
     kind: Annotated[str, typer.Option(help="auto | text | html")] = "auto",
@@ -31,14 +31,24 @@ def analyze(
     batch_size: Annotated[int, typer.Option(help="pages per batch")] = 32,
     stdin_jsonl: Annotated[bool, typer.Option("--stdin-jsonl", help="read stdin as JSONL records")] = False,
     progress: Annotated[Optional[bool], typer.Option(help="progress bar on stderr (default: when more than 3 inputs)")] = None,
+    workers: Annotated[int, typer.Option(help="worker processes (each loads the models once; -1: one per CPU); with --engine ray, local Ray CPUs")] = 1,
+    engine: Annotated[str, typer.Option(help="local | ray (Ray Data: JSONL/Parquet shards in, Parquet files out; $RAY_ADDRESS joins a cluster)")] = "local",
+    no_blocks: Annotated[bool, typer.Option("--no-blocks", help="leave the labeled blocks out of the output")] = False,
 ) -> None:
     """Clean, classify and summarize pages. Bad inputs are reported (id, reason) and the run goes on;
     the exit code is 1 if any input failed."""
     stages = [s.strip() for item in (only or list(STAGES)) for s in item.split(",") if s.strip()]
     if any(s not in STAGES for s in stages):
         fail(f"--only takes {', '.join(STAGES)}")
-    if format is not None and format not in FORMATS:
-        fail(f"--format takes {', '.join(FORMATS)}")
+    from bantin.cli.scale import ENGINES, analyze_tabular
+    from bantin.io.tabular import TABULAR_FORMATS
+
+    if format is not None and format not in FORMATS + TABULAR_FORMATS:
+        fail(f"--format takes {', '.join(FORMATS + TABULAR_FORMATS)}")
+    if engine not in ENGINES:
+        fail(f"--engine takes {', '.join(ENGINES)}")
+    if workers < 1 and workers != -1:
+        fail("--workers takes a number >= 1, or -1 for one per CPU")
     options = AnalyzeOptions(
         kind=kind,
         only=stages,
@@ -50,14 +60,17 @@ def analyze(
         summary_sentences=summary_sentences,
         batch_size=batch_size,
         stdin_jsonl=stdin_jsonl,
+        workers=workers,
     )
     expanded = list(expand_paths(paths))
     many = len(expanded) > 1 or any(str(p).endswith((".jsonl", ".jsonl.gz", ".ndjson")) for p in expanded) or stdin_jsonl
-    fmt = format or ("jsonl" if many else "json")
+    fmt = format or ("parquet" if engine == "ray" else "jsonl" if many else "json")
     try:
         pipeline = options.build_pipeline()
     except BantinError as exc:
         fail(str(exc))
+    if fmt in TABULAR_FORMATS or engine != "local":
+        return analyze_tabular([str(p) for p in expanded], options, pipeline, fmt, output, engine, not no_blocks, progress)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
     n_ok = n_failed = 0
     show_progress = progress if progress is not None else (many and len(expanded) > 3 or any(str(p).endswith((".jsonl", ".jsonl.gz")) for p in expanded))
@@ -74,6 +87,8 @@ def analyze(
                     out.write(render(res, fmt) + "\n")
                 continue
             n_ok += 1
+            if no_blocks:
+                res.blocks = []
             out.write(render(strip_stages(res, stages), fmt) + ("\n" if fmt in ("json", "jsonl") else "\n\n"))
     finally:
         bar.close()

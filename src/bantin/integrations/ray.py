@@ -6,7 +6,8 @@
 
     ds = ray.data.read_parquet("s3://bucket/pages/")                 # columns id, text (or html)
     out = ds.map_batches(BantinPredictor, fn_constructor_kwargs={"pipeline": Pipeline.load()},
-                         batch_size=64, batch_format="pyarrow", concurrency=8)
+                         batch_size=64, batch_format="pyarrow",
+                         compute=ray.data.ActorPoolStrategy(size=8))
     out.write_parquet("s3://bucket/analyzed/")
 
 ``BantinPredictor`` is a callable class: Ray builds one per actor, so each actor loads the models once (a Pipeline
@@ -150,7 +151,7 @@ def build_dataset(paths: Iterable[str], pipeline: Any, options: AnalyzeOptions, 
                                "batch_size": options.batch_size, "top_k": options.top_k, "summary_sentences": options.summary_sentences},
         batch_size=options.batch_size,
         batch_format="pyarrow",
-        concurrency=concurrency,
+        compute=ray.data.ActorPoolStrategy(size=concurrency),
         num_cpus=ACTOR_CPUS,
     )
 

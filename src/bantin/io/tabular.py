@@ -185,3 +185,29 @@ def map_dataset(pipeline: Any, dataset: Any, text_column: str = "text", id_colum
     features = Features({**keep, **new})
     return dataset.map(fn, batched=True, batch_size=max(batch_size, 1), with_indices=True, remove_columns=drop or None, features=features,
                        num_proc=num_proc, desc="bantin")
+
+
+def load_page_dataset(folder: str | Path, split: str | None = None):
+    """The built page dataset (``bantin data build``) as a ``datasets.DatasetDict`` (or one split's ``Dataset``),
+    with the card's features; the same as ``datasets.load_dataset(folder)``, which reads the card's YAML header."""
+    import gzip
+
+    import datasets
+
+    from bantin.data.builder.card import page_features
+    from bantin.errors import BantinDataError
+
+    folder = Path(folder)
+    splits = [s for s in ("train", "val", "test") if (folder / f"{s}.jsonl.gz").exists()]
+    if split is not None:
+        if split not in splits:
+            raise BantinDataError(f"{folder}: no {split}.jsonl.gz; build the dataset with `bantin data build`")
+        splits = [split]
+    if not splits:
+        raise BantinDataError(f"{folder}: no train/val/test .jsonl.gz files; build the dataset with `bantin data build`")
+    with gzip.open(folder / f"{splits[0]}.jsonl.gz", "rt", encoding="utf-8") as fh:
+        with_html = "html" in json.loads(fh.readline() or "{}")
+    feats = datasets.Features({f["name"]: datasets.Sequence(datasets.Value(f["sequence"])) if "sequence" in f else datasets.Value(f["dtype"])
+                               for f in page_features(with_html)})
+    ds = datasets.load_dataset("json", data_files={s: str(folder / f"{s}.jsonl.gz") for s in splits}, features=feats)
+    return ds[split] if split is not None else ds

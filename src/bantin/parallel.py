@@ -25,7 +25,7 @@ from bantin.errors import BantinError
 
 #: Chunks in flight per worker: enough to keep every worker busy, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 2
-DEFAULT_START_METHOD = os.environ.get("BANTIN_START_METHOD", "spawn")
+DEFAULT_START_METHOD = "spawn"  # $BANTIN_START_METHOD overrides it (fork, forkserver)
 
 _WORKER_PIPELINE = None
 
@@ -74,7 +74,7 @@ class WorkerPool:
 
     def __init__(self, pipeline: Any, n_process: int, start_method: str | None = None, threads_per_worker: int | None = 1) -> None:
         self.n_process = resolve_workers(n_process)
-        ctx = multiprocessing.get_context(start_method or DEFAULT_START_METHOD)
+        ctx = multiprocessing.get_context(start_method or os.environ.get("BANTIN_START_METHOD") or DEFAULT_START_METHOD)
         self._executor = ProcessPoolExecutor(self.n_process, mp_context=ctx, initializer=_init_worker, initargs=(pipeline, threads_per_worker))
 
     def map_ordered(self, fn: Callable[[Any, Any], Any], chunks: Iterable[Any]) -> Iterator[Any]:

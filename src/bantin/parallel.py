@@ -57,6 +57,9 @@ def worker_peak_rss_mb() -> float:
 
 
 def _rss_task(pipeline: Any, _: Any) -> tuple[int, float]:
+    import time
+
+    time.sleep(0.2)  # stay busy a moment so that the other probes go to the other workers
     return os.getpid(), worker_peak_rss_mb()
 
 

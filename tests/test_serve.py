@@ -122,3 +122,14 @@ def test_real_uvicorn_process_on_loopback():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+def test_serve_cli_rejects_bad_options_before_starting():
+    from typer.testing import CliRunner
+
+    from bantin.cli import app
+
+    res = CliRunner().invoke(app, ["serve", "--only", "bogus"])
+    assert res.exit_code == 2 and "--only takes" in res.output
+    res = CliRunner().invoke(app, ["serve", "--models", "/no/such/models"])
+    assert res.exit_code == 2 and "does not exist" in res.output

@@ -27,6 +27,7 @@ class AnalyzeOptions:
     summary_sentences: int = 2
     batch_size: int = 32
     stdin_jsonl: bool = False
+    workers: int = 1  # > 1: worker processes (bantin.parallel)
 
     def build_pipeline(self) -> Pipeline:
         return Pipeline.load(
@@ -42,6 +43,11 @@ class AnalyzeOptions:
 
 def analyze_records(records: Iterator[InputRecord], pipeline: Pipeline, options: AnalyzeOptions) -> Iterator[ArticleResult | FailedRecord]:
     """Run the pipeline over input records; unreadable records come out as FailedRecord, in order."""
+    if options.workers != 1:
+        from bantin.parallel import analyze_records_parallel
+
+        yield from analyze_records_parallel(records, pipeline, options)
+        return
     pending: list[InputRecord] = []
 
     def run(chunk: list[InputRecord]) -> Iterator[ArticleResult | FailedRecord]:

@@ -153,3 +153,4 @@ def main() -> None:
 
 
 from bantin.cli import analyze as _analyze  # noqa: E402,F401  (registers `analyze` and `bench`)
+from bantin.cli import scale as _scale  # noqa: E402,F401  (registers `serve`)

@@ -47,7 +47,7 @@ def _skip_done(records, done: set[str], counter: list[int]):
 @app.command()
 def analyze(
     paths: Annotated[list[str], typer.Argument(help="page files (.txt/.html), directories, globs, JSONL files of records, or - for stdin")],
-    format: Annotated[Optional[str], typer.Option("--format", "-f", help="json | jsonl | text | markdown (default: json for one page, jsonl for more)")] = None,
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="json | jsonl | text | markdown | csv | parquet (default: json for one page, jsonl for more; parquet with --engine ray)")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here instead of stdout (atomically: a temporary file renamed at the end)")] = None,
     only: Annotated[Optional[list[str]], typer.Option("--only", help="clean | topics | summary (repeatable or comma-separated)")] = None,
     kind: Annotated[str, typer.Option(help="auto (detected) | html | markdown | text (block lines, hard-wrapped or whitespace-separated)")] = "auto",
@@ -61,6 +61,9 @@ def analyze(
     stdin_jsonl: Annotated[bool, typer.Option("--stdin-jsonl", help="read stdin as JSONL records")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="JSONL output: keep the results already in -o, skip their ids, add the rest")] = False,
     progress: Annotated[Optional[bool], typer.Option(help="progress bar on stderr (default: when more than 3 inputs)")] = None,
+    workers: Annotated[int, typer.Option(help="worker processes (each loads the models once; -1: one per CPU); with --engine ray, local Ray CPUs")] = 1,
+    engine: Annotated[str, typer.Option(help="local | ray (Ray Data: JSONL/Parquet shards in, Parquet files out; $RAY_ADDRESS joins a cluster)")] = "local",
+    no_blocks: Annotated[bool, typer.Option("--no-blocks", help="leave the labeled blocks out of the output")] = False,
 ) -> None:
     """Clean, classify and summarize pages. Bad inputs are reported (id, reason) and the run goes on;
     the exit code is 1 if any input failed."""
@@ -72,11 +75,17 @@ def analyze(
     if any(s not in STAGES for s in stages):
         fail(f"--only takes {', '.join(STAGES)}")
     from bantin.blocks import KINDS
+    from bantin.cli.scale import ENGINES, analyze_tabular
+    from bantin.io.tabular import TABULAR_FORMATS
 
     if kind not in KINDS:
         fail(f"--kind takes {', '.join(KINDS)}")
-    if format is not None and format not in FORMATS:
-        fail(f"--format takes {', '.join(FORMATS)}")
+    if format is not None and format not in FORMATS + TABULAR_FORMATS:
+        fail(f"--format takes {', '.join(FORMATS + TABULAR_FORMATS)}")
+    if engine not in ENGINES:
+        fail(f"--engine takes {', '.join(ENGINES)}")
+    if workers < 1 and workers != -1:
+        fail("--workers takes a number >= 1, or -1 for one per CPU")
     options = AnalyzeOptions(
         kind=kind,
         only=stages,
@@ -88,24 +97,28 @@ def analyze(
         summary_sentences=summary_sentences,
         batch_size=batch_size,
         stdin_jsonl=stdin_jsonl,
+        workers=workers,
     )
     try:
         expanded = list(expand_paths(paths))
     except OSError as exc:  # an unreadable directory
         fail(f"cannot list the inputs: {exc}")
     many = len(expanded) > 1 or any(str(p).endswith((".jsonl", ".jsonl.gz", ".ndjson")) for p in expanded) or stdin_jsonl
-    fmt = format or ("jsonl" if many else "json")
+    fmt = format or ("parquet" if engine == "ray" else "jsonl" if many else "json")
+    tabular = fmt in TABULAR_FORMATS or engine != "local"
     if resume and (output is None or fmt != "jsonl"):
         fail("--resume needs JSONL output to a file (-f jsonl -o FILE)")
     try:
         if output is not None:
             check_output(output, [p for p in expanded if isinstance(p, Path)])
         pipeline = options.build_pipeline()
-        sink = BatchOutput(output, resume=resume) if output is not None else None
+        sink = BatchOutput(output, resume=resume) if output is not None and not tabular else None
         if sink is not None:
             sink.__enter__()
     except BantinError as exc:
         fail(str(exc))
+    if tabular:
+        return analyze_tabular([str(p) for p in expanded], options, pipeline, fmt, output, engine, not no_blocks, progress)
     out = sink if sink is not None else _Stdout()
     n_ok = n_failed = 0
     skipped = [0]
@@ -130,6 +143,8 @@ def analyze(
                 for w in res.warnings:
                     if w != "no article content found on this page":
                         typer.echo(f"warning: {res.id}: {w}", err=True)
+            if no_blocks:
+                res.blocks = []
             out.write(render(strip_stages(res, stages), fmt) + ("\n" if fmt in ("json", "jsonl") else "\n\n"))
     except BantinError as exc:  # the output cannot be written
         if sink is not None:

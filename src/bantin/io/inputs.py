@@ -62,6 +62,26 @@ def _record_id(value, fallback: str) -> tuple[str | None, str | None]:
     return None, f"the record's id must be a string or a number, not {type(value).__name__}"
 
 
+def record_to_input(item: dict, default_id: str, source: str | None = None, warnings: list[str] | None = None) -> InputRecord:
+    """One JSON/Parquet record (a dict) as an InputRecord, by the module's id and text-field rules: its id (or
+    ``default_id``), the first non-empty text field (others present are named in a warning)."""
+    warnings = list(warnings or [])
+    rec_id, id_error = _record_id(item.get("id"), default_id)
+    if id_error is not None:
+        return InputRecord(id=default_id, error=id_error, source=source)
+    present = [f for f in TEXT_FIELDS if isinstance(item.get(f), str) and item[f].strip()]
+    if not present:
+        return InputRecord(id=rec_id, error=f"record has no non-empty text field ({'/'.join(TEXT_FIELDS)})", source=source)
+    field_ = present[0]
+    if len(present) > 1:
+        warnings.append(f"record has {', '.join(present)}: analyzed {field_!r}, ignored {', '.join(present[1:])}")
+    content = item[field_]
+    if field_ == "body" and isinstance(item.get("title"), str):
+        # A corpus-style record: title + (sapo) + body make the page text.
+        content = "\n".join(x for x in (item.get("title"), item.get("sapo"), item["body"]) if isinstance(x, str) and x)
+    return InputRecord(id=rec_id, content=content, kind="html" if field_ == "html" else "auto", source=source, warnings=warnings)
+
+
 def _records_from_jsonl(path: Path, name: str | None = None) -> Iterator[InputRecord]:
     name = name or path.name
     try:
@@ -71,22 +91,7 @@ def _records_from_jsonl(path: Path, name: str | None = None) -> Iterator[InputRe
                 yield InputRecord(id=fallback, error=item.reason, source=str(path))
                 continue
             warnings = [f"line {line_no}: {bad:,} byte(s) of invalid UTF-8 replaced by U+FFFD"] if bad else []
-            rec_id, id_error = _record_id(item.get("id"), fallback)
-            if id_error is not None:
-                yield InputRecord(id=fallback, error=id_error, source=str(path))
-                continue
-            present = [f for f in TEXT_FIELDS if isinstance(item.get(f), str) and item[f].strip()]
-            if not present:
-                yield InputRecord(id=rec_id, error=f"record has no non-empty text field ({'/'.join(TEXT_FIELDS)})", source=str(path))
-                continue
-            field_ = present[0]
-            if len(present) > 1:
-                warnings.append(f"record has {', '.join(present)}: analyzed {field_!r}, ignored {', '.join(present[1:])}")
-            content = item[field_]
-            if field_ == "body" and isinstance(item.get("title"), str):
-                # A corpus-style record: title + (sapo) + body make the page text.
-                content = "\n".join(x for x in (item.get("title"), item.get("sapo"), item["body"]) if isinstance(x, str) and x)
-            yield InputRecord(id=rec_id, content=content, kind="html" if field_ == "html" else "auto", source=str(path), warnings=warnings)
+            yield record_to_input(item, fallback, str(path), warnings)
     except BantinInputError as exc:
         yield InputRecord(id=str(path), error=str(exc), source=str(path))
     except (OSError, EOFError, zlib.error) as exc:  # unreadable, corrupt or truncated (gzip) file: reported, the run goes on

@@ -112,6 +112,10 @@ def _load_stage(task: str, path: str | Path | None):
     from bantin.models.base import load_model
 
     path = Path(path) if path is not None else EMBEDDED_MODELS_DIR / TASK_DIRS[task]
+    if task == "topics":  # embedded topic models by name: --topics-model vntc10
+        from bantin.topics import resolve_model_dir
+
+        path = resolve_model_dir(path)
     return load_model(path, task=task)
 
 

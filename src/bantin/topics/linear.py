@@ -56,6 +56,9 @@ class LinearTopicModel(TopicModel):
         class_weight: str | None = None,
         calibration_fraction: float = 0.1,
         max_chars: int = 20_000,
+        strip_sources: bool = False,
+        max_syllables: int | None = None,
+        title_weight: int = 1,
         multi_label: bool = False,
         seed: int = 0,
     ) -> None:
@@ -82,6 +85,9 @@ class LinearTopicModel(TopicModel):
         self.class_weight = class_weight
         self.calibration_fraction = calibration_fraction
         self.max_chars = max_chars
+        self.strip_sources = strip_sources
+        self.max_syllables = max_syllables
+        self.title_weight = int(title_weight)
         self.seed = seed
         # fitted state
         self.feature_index: np.ndarray | None = None  # hashed columns kept (sorted)
@@ -125,6 +131,10 @@ class LinearTopicModel(TopicModel):
 
     def _prepare(self, texts: Sequence[str]) -> list[str]:
         texts = [t[: self.max_chars] for t in texts]
+        if self.strip_sources or self.max_syllables is not None or self.title_weight > 1:
+            from bantin.topics.textprep import prepare_text
+
+            texts = [prepare_text(t, strip=self.strip_sources, max_syllables=self.max_syllables, title_weight=self.title_weight) for t in texts]
         if self.tokenizer == "syllable":
             return texts
         from bantin.text import words
@@ -260,7 +270,8 @@ class LinearTopicModel(TopicModel):
                 "max_features": self.max_features, "min_df": self.min_df, "sublinear_tf": self.sublinear_tf,
                 "classifier": self.classifier, "C": self.C, "class_weight": self.class_weight,
                 "calibration_fraction": self.calibration_fraction,
-                "max_chars": self.max_chars, "multi_label": self.multi_label, "seed": self.seed}
+                "max_chars": self.max_chars, "strip_sources": self.strip_sources, "max_syllables": self.max_syllables,
+                "title_weight": self.title_weight, "multi_label": self.multi_label, "seed": self.seed}
 
     def _save_weights(self, path: Path) -> None:
         from safetensors.numpy import save_file

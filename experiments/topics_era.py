@@ -32,6 +32,8 @@ BASE = dict(tokenizer="syllable", ngram_max=2, word_features="lexicon", max_feat
 VARIANTS = {
     "full": {},
     "syllables-only": {"word_features": None},
+    "syllables-only-trunc120": {"word_features": None, "max_syllables": 120},
+    "no-sublinear-trunc120": {"sublinear_tf": False, "max_syllables": 120},
     "no-sublinear": {"sublinear_tf": False},
     "strip": {"strip_sources": True},
     "title2": {"title_weight": 2},

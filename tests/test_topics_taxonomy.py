@@ -29,7 +29,7 @@ def test_default_taxonomy_file_has_the_13_labels_and_both_maps():
     assert tax.map_label("baomoi_topics_2018", "Thú cưng và Động vật") is None  # no home: left out
     assert tax.map_label("baomoi_topics_2018", "Sức khoẻ") == "Sức khỏe"
     shared = tax.shared_labels("vntc10", "baomoi_topics_2018")
-    assert "Thế giới" not in shared and "Giáo dục" not in shared and "Công nghệ" in shared and len(shared) == 8
+    assert "Thế giới" not in shared and "Giáo dục" not in shared and "Công nghệ" in shared and len(shared) == 7
 
 
 def test_taxonomy_validation_gives_clear_errors():

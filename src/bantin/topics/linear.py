@@ -314,8 +314,13 @@ class LinearTopicModel(TopicModel):
         if self.word_features:
             seg += f" plus the words of {self.word_features} word segmentation"
         kept = len(self.feature_index) if self.feature_index is not None else self.max_features
+        prep = [x for x in ("outlet tags, names, URLs and bylines removed" if self.strip_sources else "",
+                            f"title + the first {self.max_syllables} syllables of the rest" if self.max_syllables is not None else "",
+                            f"title line counted {self.title_weight}x" if self.title_weight > 1 else "") if x]
         return (
             "## Model\n\n"
+            + (f"Text preparation (bantin.topics.textprep): {'; '.join(prep)}. " if prep else "")
+            +
             f"TF-IDF (sublinear tf={self.sublinear_tf}) over hashed 1..{self.ngram_max}-grams of {seg}, "
             f"{kept:,} hashed columns kept by chi2 out of {self.n_features:,}; {self.classifier} (C={self.C}"
             + (", balanced class weights" if self.class_weight else "") + "), "

@@ -26,6 +26,7 @@ def test_default_taxonomy_file_has_the_13_labels_and_both_maps():
     assert tax.map_label("vntc10", "Vi tính") == "Công nghệ"
     assert len(tax.maps["vntc10"]) == 10 and len(tax.maps["baomoi_topics_2018"]) == 25
     assert tax.map_label("baomoi_topics_2018", "Chính trị và Pháp luật") == ["Chính trị - Xã hội", "Pháp luật"]
+    assert tax.split_categories == "drop"
     assert tax.map_label("baomoi_topics_2018", "Thú cưng và Động vật") is None  # no home: left out
     assert tax.map_label("baomoi_topics_2018", "Sức khoẻ") == "Sức khỏe"
     shared = tax.shared_labels("vntc10", "baomoi_topics_2018")

@@ -195,9 +195,7 @@ def final(args):
     if "default" in jobs and default_dir is not None:
         from bantin.models.base import load_model
 
-        d = load_model(default_dir, task="topics")
-        run("default (both eras)", d, vtest, vtrain, "vntc10", "taxonomy labels")
-        run("default (both eras)", d, btest, bm.docs, "baomoi_topics_2018", "taxonomy labels")
+        d = load_model(default_dir, task="topics")  # all labels: bantin evaluate topics --config configs/topics-eval-default-*.yaml
         run("default (both eras)", d, restrict(vtest, shared), vtrain, "vntc10", f"{len(shared)} shared labels")
         run("default (both eras)", d, restrict(btest, shared), bm.docs, "baomoi_topics_2018", f"{len(shared)} shared labels")
 

@@ -267,10 +267,10 @@ def test_transformer_tiny_round_trip(docs, tmp_path):
 
 
 # -- embedded default + real corpora -------------------------------------------------------------------
-def test_embedded_default_model():
-    from bantin.topics import default_model_dir
+def test_embedded_vntc10_model():
+    from bantin.topics import resolve_model_dir
 
-    d = default_model_dir()
+    d = resolve_model_dir("vntc10")  # VNTC-10's own labels (the published comparison)
     size = sum(f.stat().st_size for f in d.iterdir())
     assert size < 5_000_000  # the embedded default stays small
     model = load_model(d, task="topics")
@@ -287,13 +287,11 @@ def test_embedded_default_model():
 
 @needs_data
 @pytest.mark.data
-def test_default_model_on_a_vntc_test_sample():
+def test_vntc10_model_on_a_vntc_test_sample():
     from bantin.data.corpora import iter_corpus
-    from bantin.topics import default_model_dir
+    from bantin.topics import resolve_model_dir
 
-    if not (default_model_dir() / "bantin_model.json").exists():
-        pytest.skip("embedded topics model not trained yet")
-    model = load_model(default_model_dir(), task="topics")
+    model = load_model(resolve_model_dir("vntc10"), task="topics")
     # every 400th line: a spread-out sample of the label-sorted file (test split only: never trained on)
     docs = [r for r in iter_corpus("vntc10", split="test", every=400)][:100]
     pred = model.predict(["\n".join(p for p in (r.title, r.lead, r.body) if p) for r in docs])

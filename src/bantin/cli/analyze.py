@@ -53,7 +53,7 @@ def analyze(
     kind: Annotated[str, typer.Option(help="auto (detected) | html | markdown | text (block lines, hard-wrapped or whitespace-separated)")] = "auto",
     models: Annotated[Optional[Path], typer.Option(help="folder with boilerplate/, topics/, summarize/ model dirs")] = None,
     boilerplate_model: Annotated[Optional[Path], typer.Option("--boilerplate-model", help="boilerplate model dir")] = None,
-    topics_model: Annotated[Optional[Path], typer.Option("--topics-model", help="topics model dir")] = None,
+    topics_model: Annotated[Optional[Path], typer.Option("--topics-model", help="topics model dir, or an embedded model by name: default, vntc10 (VNTC-10's own labels)")] = None,
     summarize_model: Annotated[Optional[Path], typer.Option("--summarize-model", help="summarization model dir")] = None,
     top_k: Annotated[int, typer.Option(min=1, help="topics to report")] = 3,
     summary_sentences: Annotated[int, typer.Option(min=1, help="sentences in the summary")] = 2,

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 
 @dataclass
 class DataConfig:
-    #: a public corpus ("vntc10", "baomoi_topics_2018") or "file" for a user taxonomy (JSONL or CSV)
+    #: a public corpus ("vntc10", "baomoi_topics_2018"), several joined by "+" (needs taxonomy), or "file" for a
+    #: user taxonomy (JSONL or CSV)
     corpus: str = "vntc10"
+    #: a taxonomy file (configs/taxonomy.yaml): relabel the public corpora onto its labels (None: their own labels)
+    taxonomy: str | None = None
     #: user data: a .jsonl/.jsonl.gz/.csv file (train); an optional held-out file
     train_file: str | None = None
     test_file: str | None = None
@@ -59,6 +62,11 @@ class LinearConfig:
     #: for multi-label); the final model is then refit on all the data
     calibration_fraction: float = 0.1
     max_chars: int = 20_000
+    #: era-robust text preparation (bantin.topics.textprep): drop outlet tags/names, URLs and bylines; keep the
+    #: title + the first max_syllables syllables of the rest (None: all); repeat the title line title_weight times
+    strip_sources: bool = False
+    max_syllables: int | None = None
+    title_weight: int = 1
 
 
 @dataclass

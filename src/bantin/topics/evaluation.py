@@ -40,6 +40,11 @@ def load_eval_docs(data: DataConfig, split: str, max_docs: int | None) -> tuple[
         test = load_corpus(data.corpus, split)
         train = load_corpus(data.corpus, data.train_split)
         dataset = data.corpus
+        if data.taxonomy:  # relabel onto the taxonomy; split categories and categories without a home are left out
+            from bantin.topics.taxonomy import load_taxonomy, map_docs
+
+            tax = load_taxonomy(data.taxonomy)
+            test, train = map_docs(tax, data.corpus, test).docs, map_docs(tax, data.corpus, train).docs
     full = len(test)
     test = stratified_subsample(test, max_docs, data.seed)
     split_name = split if len(test) == full else f"{split}[:{len(test)}]"
@@ -146,16 +151,18 @@ def evaluate_model(model, docs: Sequence[TopicDoc], train_docs: Sequence[TopicDo
 def evaluate_from_config(config_path: str | Path | None = None, overrides: list[str] | None = None, tracking: str = "jsonl") -> list[dict[str, Any]]:
     from bantin.data.paths import experiments_dir
     from bantin.models.base import load_model
-    from bantin.topics import default_model_dir
+    from bantin.topics import default_model_dir, resolve_model_dir
     from bantin.tracking import record_run
 
     cfg = load_config(EvalConfig, config_path, overrides)
     command = "bantin evaluate topics" + (f" --config {config_path}" if config_path else "") + "".join(f" --set {o}" for o in overrides or [])
-    model_dir = default_model_dir() if cfg.model_dir in ("default", "", None) else Path(cfg.model_dir)
+    model_dir = default_model_dir() if cfg.model_dir in ("default", "", None) else resolve_model_dir(cfg.model_dir)
     model = load_model(model_dir, task="topics")
     docs, train_docs, dataset, split_name = load_eval_docs(cfg.data, cfg.split, cfg.max_docs)
     trained_on = model.training_info.get("dataset", "?")
     name = cfg.model_name or (f"{model.kind} (embedded default)" if cfg.model_dir in ("default", "", None) else f"{model.kind}:{Path(model_dir).name}")
+    if model_dir.parent == default_model_dir().parent and model_dir.name == "topics-vntc10":
+        name = cfg.model_name or f"{model.kind} (embedded vntc10)"
     print(f"evaluating {name} (trained on {trained_on}) on {dataset} {split_name}: {len(docs)} docs")
     result = evaluate_model(model, docs, train_docs, batch_size=cfg.batch_size)
     m = result["metrics"]

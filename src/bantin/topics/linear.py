@@ -56,6 +56,9 @@ class LinearTopicModel(TopicModel):
         class_weight: str | None = None,
         calibration_fraction: float = 0.1,
         max_chars: int = 20_000,
+        strip_sources: bool = False,
+        max_syllables: int | None = None,
+        title_weight: int = 1,
         multi_label: bool = False,
         seed: int = 0,
     ) -> None:
@@ -82,6 +85,9 @@ class LinearTopicModel(TopicModel):
         self.class_weight = class_weight
         self.calibration_fraction = calibration_fraction
         self.max_chars = max_chars
+        self.strip_sources = strip_sources
+        self.max_syllables = max_syllables
+        self.title_weight = int(title_weight)
         self.seed = seed
         # fitted state
         self.feature_index: np.ndarray | None = None  # hashed columns kept (sorted)
@@ -122,6 +128,10 @@ class LinearTopicModel(TopicModel):
 
     def _prepare(self, texts: Sequence[str]) -> list[str]:
         texts = [t[: self.max_chars] for t in texts]
+        if self.strip_sources or self.max_syllables is not None or self.title_weight > 1:
+            from bantin.topics.textprep import prepare_text
+
+            texts = [prepare_text(t, strip=self.strip_sources, max_syllables=self.max_syllables, title_weight=self.title_weight) for t in texts]
         if self.tokenizer == "syllable":
             return texts
         from bantin.text import words
@@ -270,7 +280,8 @@ class LinearTopicModel(TopicModel):
                 "max_features": self.max_features, "min_df": self.min_df, "sublinear_tf": self.sublinear_tf,
                 "classifier": self.classifier, "C": self.C, "class_weight": self.class_weight,
                 "calibration_fraction": self.calibration_fraction,
-                "max_chars": self.max_chars, "multi_label": self.multi_label, "seed": self.seed}
+                "max_chars": self.max_chars, "strip_sources": self.strip_sources, "max_syllables": self.max_syllables,
+                "title_weight": self.title_weight, "multi_label": self.multi_label, "seed": self.seed}
 
     def _save_weights(self, path: Path) -> None:
         from safetensors.numpy import save_file
@@ -334,8 +345,13 @@ class LinearTopicModel(TopicModel):
         if self.word_features:
             seg += f" plus the words of {self.word_features} word segmentation"
         kept = len(self.feature_index) if self.feature_index is not None else self.max_features
+        prep = [x for x in ("outlet tags, names, URLs and bylines removed" if self.strip_sources else "",
+                            f"title + the first {self.max_syllables} syllables of the rest" if self.max_syllables is not None else "",
+                            f"title line counted {self.title_weight}x" if self.title_weight > 1 else "") if x]
         return (
             "## Model\n\n"
+            + (f"Text preparation (bantin.topics.textprep): {'; '.join(prep)}. " if prep else "")
+            +
             f"TF-IDF (sublinear tf={self.sublinear_tf}) over hashed 1..{self.ngram_max}-grams of {seg}, "
             f"{kept:,} hashed columns kept by chi2 out of {self.n_features:,}; {self.classifier} (C={self.C}"
             + (", balanced class weights" if self.class_weight else "") + "), "

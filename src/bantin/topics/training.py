@@ -8,6 +8,7 @@ user taxonomy (``data.corpus: file`` + ``data.train_file``, JSONL or CSV, single
 from __future__ import annotations
 
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ def build_model(cfg: TrainConfig):
         return LinearTopicModel(tokenizer=c.tokenizer, ngram_max=c.ngram_max, word_features=c.word_features, n_features=c.n_features, max_features=c.max_features,
                                 min_df=c.min_df, sublinear_tf=c.sublinear_tf, classifier=c.classifier, C=c.C, class_weight=c.class_weight,
                                 calibration_fraction=c.calibration_fraction, max_chars=c.max_chars,
+                                strip_sources=c.strip_sources, max_syllables=c.max_syllables, title_weight=c.title_weight,
                                 multi_label=cfg.multi_label, seed=cfg.data.seed)
     if cfg.model == "e5":
         from bantin.topics.embedding import EmbeddingTopicModel
@@ -61,6 +63,8 @@ def load_training_data(cfg: TrainConfig) -> tuple[list[TopicDoc], list[TopicDoc]
         if report.malformed:
             print(f"{report.malformed} malformed record(s) skipped, e.g. {report.errors[0]}")
         dataset = Path(d.train_file).name
+    elif d.taxonomy or "+" in d.corpus:
+        return _taxonomy_data(cfg)
     else:
         train = load_corpus(d.corpus, d.train_split)
         test = load_corpus(d.corpus, "test")
@@ -72,6 +76,36 @@ def load_training_data(cfg: TrainConfig) -> tuple[list[TopicDoc], list[TopicDoc]
     return train, test, dataset, split, info
 
 
+def _taxonomy_data(cfg: TrainConfig) -> tuple[list[TopicDoc], list[TopicDoc], str, str, dict[str, Any]]:
+    """Public corpora relabeled onto a taxonomy (configs/taxonomy.yaml). info["tests"] holds each corpus's test
+    split and info["split_docs"] the training documents of split categories with their candidate labels."""
+    from bantin.topics.taxonomy import load_taxonomy, map_docs
+
+    d = cfg.data
+    if not d.taxonomy:
+        raise BantinInputError(f"data.corpus {d.corpus!r} joins several corpora: set data.taxonomy (e.g. configs/taxonomy.yaml)")
+    tax = load_taxonomy(d.taxonomy)
+    train: list[TopicDoc] = []
+    split_docs: list = []
+    tests: dict[str, list[TopicDoc]] = {}
+    counts: dict[str, Any] = {}
+    for corpus in d.corpus.split("+"):
+        raw = load_corpus(corpus, d.train_split)
+        n_full = len(raw)
+        raw = stratified_subsample(raw, d.max_train, d.seed)
+        m = map_docs(tax, corpus, raw)
+        train += [TopicDoc(f"{corpus}:{x.id}", x.text, x.labels) for x in m.docs]
+        if tax.split_categories == "resolve":
+            split_docs += m.split
+        tm = map_docs(tax, corpus, load_corpus(corpus, "test"))
+        tests[corpus] = tm.docs
+        counts[corpus] = {"train": len(m.docs), "train_of": n_full, "split_category_docs": len(m.split), "left_out": m.left_out,
+                          "test": len(tm.docs), "test_split_category_left_out": len(tm.split), "test_left_out": tm.left_out}
+    info = {"taxonomy": {"file": str(d.taxonomy), "split_categories": tax.split_categories, "docs": counts},
+            "tests": tests, "split_docs": split_docs}
+    return train, [x for docs in tests.values() for x in docs], d.corpus, "test", info
+
+
 def train_from_config(config_path: str | Path | None = None, overrides: list[str] | None = None, tracking: str = "jsonl") -> dict[str, Any]:
     from bantin.data.paths import REPO_ROOT
     from bantin.topics.evaluation import evaluate_model
@@ -81,9 +115,19 @@ def train_from_config(config_path: str | Path | None = None, overrides: list[str
     chash = config_hash(cfg)
     command = "bantin train topics" + (f" --config {config_path}" if config_path else "") + "".join(f" --set {o}" for o in overrides or [])
     train, test, dataset, split, load_info = load_training_data(cfg)
+    tests = load_info.pop("tests", None) or {dataset: test}
+    split_docs = load_info.pop("split_docs", [])
     model = build_model(cfg)
     print(f"training {cfg.model} on {len(train)} {dataset} docs ({'multi' if cfg.multi_label else 'single'}-label)")
     t0 = time.perf_counter()
+    if split_docs:  # partial labels: a first model on the unsplit docs picks each split doc's label among its candidates
+        from bantin.topics.taxonomy import resolve_split_docs
+
+        model.fit([x.text for x in train], [x.labels for x in train])
+        resolved = resolve_split_docs(model, split_docs)
+        load_info["taxonomy"]["resolved"] = dict(Counter(x.label for x in resolved))
+        train = train + resolved
+        model = build_model(cfg)
     model.fit([x.text for x in train], [x.labels for x in train])
     train_seconds = time.perf_counter() - t0
     model.training_info.update({"dataset": dataset, "split": cfg.data.train_split if cfg.data.corpus != "file" else "file",
@@ -91,31 +135,40 @@ def train_from_config(config_path: str | Path | None = None, overrides: list[str
                                 "docs_per_s_train": round(len(train) / train_seconds, 1) if train_seconds else None})
     if "malformed" in load_info:
         model.training_info["data_report"] = {k: load_info[k] for k in ("read", "malformed")}
-    metrics: dict[str, float] = {"train_seconds": round(train_seconds, 2), "n_train": float(len(train))}
-    eval_split = split
-    extra: dict[str, Any] = {k: v for k, v in load_info.items() if k == "train_subset"}
+    base_metrics: dict[str, float] = {"train_seconds": round(train_seconds, 2), "n_train": float(len(train))}
+    extra: dict[str, Any] = {k: v for k, v in load_info.items() if k in ("train_subset", "taxonomy")}
     if "malformed" in load_info:
         extra["data_report"] = {k: load_info[k] for k in ("read", "malformed", "errors")}
     if cfg.model in ("e5", "transformer"):
         extra["max_length_tokens"] = cfg.e5.max_length if cfg.model == "e5" else cfg.transformer.max_length
-    if cfg.evaluate and test:
-        full = len(test)
-        test = stratified_subsample(test, cfg.eval_max_docs, cfg.data.seed)
-        eval_split = split if len(test) == full else f"{split}[:{len(test)}]"
-        if len(test) < full:
-            extra["test_subset"] = f"stratified {len(test)} of {full} (seed {cfg.data.seed})"
-        res = evaluate_model(model, test, train)
-        m = res["metrics"]
-        for k in ("accuracy", "macro_f1", "weighted_f1", "accuracy_dedup", "docs_per_s", "n_test"):
-            if k in m:
-                metrics[k] = round(float(m[k]), 6)
-        model.metrics = {f"{dataset}/{eval_split}/{k}": v for k, v in metrics.items() if k in ("accuracy", "macro_f1", "weighted_f1", "accuracy_dedup")}
-        print(f"{dataset} {eval_split}: accuracy={m['accuracy']:.4f} macro_f1={m['macro_f1']:.4f} docs/s={m['docs_per_s']:.0f}")
+    scored: list[tuple[str, str, dict[str, float], dict[str, Any]]] = []  # (dataset, split, metrics, extra) per test set
+    for test_name, test_docs in tests.items():
+        metrics, rec_extra, eval_split = dict(base_metrics), dict(extra), split
+        if "taxonomy" in extra:
+            rec_extra["trained_on"] = dataset
+        if cfg.evaluate and test_docs:
+            full = len(test_docs)
+            test_docs = stratified_subsample(test_docs, cfg.eval_max_docs, cfg.data.seed)
+            eval_split = split if len(test_docs) == full else f"{split}[:{len(test_docs)}]"
+            if len(test_docs) < full:
+                rec_extra["test_subset"] = f"stratified {len(test_docs)} of {full} (seed {cfg.data.seed})"
+            res = evaluate_model(model, test_docs, train)
+            m = res["metrics"]
+            for k in ("accuracy", "macro_f1", "weighted_f1", "accuracy_dedup", "docs_per_s", "n_test"):
+                if k in m:
+                    metrics[k] = round(float(m[k]), 6)
+            if len(tests) > 1:
+                rec_extra["per_label"] = res["per_label"]
+            model.metrics.update({f"{test_name}/{eval_split}/{k}": v for k, v in metrics.items() if k in ("accuracy", "macro_f1", "weighted_f1", "accuracy_dedup")})
+            print(f"{test_name} {eval_split}: accuracy={m['accuracy']:.4f} macro_f1={m['macro_f1']:.4f} docs/s={m['docs_per_s']:.0f}")
+        scored.append((test_name, eval_split, metrics, rec_extra))
     out = Path(cfg.out_dir)
     if not out.is_absolute() and REPO_ROOT is not None and Path.cwd().resolve() != REPO_ROOT.resolve():
         out = Path.cwd() / out
     model.save(out)
     print(f"trained in {train_seconds:.1f}s; saved {cfg.model} model to {out}")
-    return record_run(task="topics", kind="train", model=cfg.model, dataset=dataset, split=f"train -> {eval_split}", metrics=metrics,
-                      model_dir=str(out), config=to_dict(cfg), config_hash=chash, duration_s=train_seconds, command=command,
-                      extra=extra or None, tracking=tracking)
+    records = [record_run(task="topics", kind="train", model=cfg.model, dataset=test_name, split=f"train -> {eval_split}", metrics=metrics,
+                          model_dir=str(out), config=to_dict(cfg), config_hash=chash, duration_s=train_seconds, command=command,
+                          extra=rec_extra or None, tracking=tracking)
+               for test_name, eval_split, metrics, rec_extra in scored]
+    return records[0]

@@ -1,0 +1,147 @@
+"""The 13-label taxonomy, its corpus label maps, era-robust text preparation and the named embedded models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bantin.errors import BantinInputError
+from bantin.models.base import load_model
+from bantin.topics.data import TopicDoc
+from bantin.topics.taxonomy import load_taxonomy, map_docs, parse_taxonomy, resolve_split_docs
+from bantin.topics.textprep import prepare_text, strip_sources, truncate_body
+
+from conftest import REPO, needs_data
+
+TAXONOMY = REPO / "configs" / "taxonomy.yaml"
+ISSUE_LABELS = ["Chính trị - Xã hội", "Thế giới", "Kinh doanh", "Pháp luật", "Thể thao", "Văn hóa", "Sức khỏe", "Khoa học",
+                "Công nghệ", "Đời sống", "Giáo dục", "Du lịch", "Việc làm"]
+
+
+def test_default_taxonomy_file_has_the_13_labels_and_both_maps():
+    tax = load_taxonomy(TAXONOMY)
+    assert tax.labels == ISSUE_LABELS
+    assert tax.map_label("vntc10", "Vi tính") == "Công nghệ"
+    assert len(tax.maps["vntc10"]) == 10 and len(tax.maps["baomoi_topics_2018"]) == 25
+    assert tax.map_label("baomoi_topics_2018", "Chính trị và Pháp luật") == ["Chính trị - Xã hội", "Pháp luật"]
+    assert tax.split_categories == "drop"
+    assert tax.map_label("baomoi_topics_2018", "Thú cưng và Động vật") is None  # no home: left out
+    assert tax.map_label("baomoi_topics_2018", "Sức khoẻ") == "Sức khỏe"
+    shared = tax.shared_labels("vntc10", "baomoi_topics_2018")
+    assert "Thế giới" not in shared and "Giáo dục" not in shared and "Công nghệ" in shared and len(shared) == 7
+
+
+def test_taxonomy_validation_gives_clear_errors():
+    ok = {"labels": ["A", "B"], "maps": {"c": {"x": "A", "y": None, "z": ["A", "B"]}}}
+    tax = parse_taxonomy(ok)
+    assert tax.map_label("c", "x") == "A" and tax.map_label("c", "y") is None
+    with pytest.raises(BantinInputError, match="'C' is not a taxonomy label"):
+        parse_taxonomy({"labels": ["A", "B"], "maps": {"c": {"x": "C"}}})
+    with pytest.raises(BantinInputError, match="duplicate"):
+        parse_taxonomy({"labels": ["A", "A"], "maps": {"c": {}}})
+    with pytest.raises(BantinInputError, match="split_categories"):
+        parse_taxonomy({**ok, "split_categories": "guess"})
+    with pytest.raises(BantinInputError, match="not in its map"):
+        tax.map_label("c", "unmapped")
+    with pytest.raises(BantinInputError, match="no map for corpus"):
+        tax.map_label("other", "x")
+    with pytest.raises(BantinInputError, match="not found"):
+        load_taxonomy("/nonexistent/taxonomy.yaml")
+
+
+def test_map_docs_relabels_leaves_out_and_keeps_split_candidates():
+    tax = parse_taxonomy({"labels": ["A", "B", "C"], "maps": {"c": {"x": "A", "y": None, "z": ["A", "B"], "w": "C"}}})
+    docs = [TopicDoc("1", "t1", ["x"]), TopicDoc("2", "t2", ["y"]), TopicDoc("3", "t3", ["z"]), TopicDoc("4", "t4", ["w"])]
+    m = map_docs(tax, "c", docs)
+    assert [(d.id, d.label) for d in m.docs] == [("1", "A"), ("4", "C")]
+    assert m.left_out == 1 and [(d.id, c) for d, c in m.split] == [("3", ["A", "B"])]
+    r = map_docs(tax, "c", docs, labels=["A", "C"])  # restricted: the split category collapses to its one kept label
+    assert [(d.id, d.label) for d in r.docs] == [("1", "A"), ("3", "A"), ("4", "C")]
+
+
+def test_resolve_split_docs_picks_the_better_candidate():
+    from bantin.topics.linear import LinearTopicModel
+
+    train = ["bóng đá cầu thủ ghi bàn"] * 6 + ["tòa án xét xử bị cáo"] * 6 + ["chứng khoán cổ phiếu lãi suất"] * 6
+    labels = ["Thể thao"] * 6 + ["Pháp luật"] * 6 + ["Kinh doanh"] * 6
+    model = LinearTopicModel(min_df=1, max_features=0, calibration_fraction=0).fit(train, labels)
+    split = [(TopicDoc("a", "bị cáo ra tòa", ["x"]), ["Pháp luật", "Kinh doanh"]), (TopicDoc("b", "cổ phiếu giảm", ["x"]), ["Pháp luật", "Kinh doanh"])]
+    assert [d.label for d in resolve_split_docs(model, split)] == ["Pháp luật", "Kinh doanh"]
+    with pytest.raises(BantinInputError, match="no label"):
+        resolve_split_docs(model, [(TopicDoc("c", "x", ["x"]), ["Pháp luật", "Du lịch"])])
+
+
+def test_strip_sources_removes_outlet_tokens_but_not_topic_words():
+    text = "Đội tuyển thắng\n(Dân trí) - Sáng nay, trả lời VnExpress, HLV nói về thanh niên\nNội dung bài. Xem www.dantri.com.vn\nTheo TTXVN"
+    out = strip_sources(text)
+    assert "Dân trí" not in out and "VnExpress" not in out and "TTXVN" not in out and "dantri" not in out
+    assert out.startswith("Đội tuyển thắng\nSáng nay") and "thanh niên" in out
+    assert strip_sources("Tít\nTTO - Ngày 15-3, Bộ GD-ĐT cho biết") == "Tít\nNgày 15-3, Bộ GD-ĐT cho biết"
+    assert strip_sources("Tít\nVOV.VN - Mưa lớn") == "Tít\nMưa lớn"
+    assert strip_sources("Tít\ndòng một\nhết bài của mình. Hạnh").endswith("của mình.")  # trailing byline
+
+
+def test_truncate_and_title_weight():
+    assert truncate_body("Tiêu đề dài\na b c d e", 3) == "Tiêu đề dài\na b c"
+    assert truncate_body("Tiêu đề\na b", 10) == "Tiêu đề\na b"
+    assert prepare_text("T\na b c", max_syllables=1, title_weight=3) == "T\nT\nT\na"
+
+
+def test_linear_model_keeps_text_preparation_in_its_config(tmp_path):
+    from bantin.topics.linear import LinearTopicModel
+
+    texts = ["bóng đá\n(Dân trí) - cầu thủ ghi bàn thắng", "tòa án\nTTO - xét xử bị cáo"] * 5
+    model = LinearTopicModel(min_df=1, max_features=0, calibration_fraction=0, strip_sources=True, max_syllables=40, title_weight=2)
+    model.fit(texts, ["Thể thao", "Pháp luật"] * 5)
+    model.save(tmp_path / "m")
+    back = load_model(tmp_path / "m", task="topics")
+    assert (back.strip_sources, back.max_syllables, back.title_weight) == (True, 40, 2)
+    assert np.allclose(back.predict_proba(texts), model.predict_proba(texts), atol=1e-3)
+
+
+def test_named_embedded_models():
+    from bantin.topics import default_model_dir, resolve_model_dir
+
+    assert resolve_model_dir("vntc10").name == "topics-vntc10"
+    assert resolve_model_dir("default") == default_model_dir()
+    assert resolve_model_dir("runs/x") == Path("runs/x")
+    vntc = load_model(resolve_model_dir("vntc10"), task="topics")
+    assert "Vi tính" in vntc.labels and len(vntc.labels) == 10
+    default = load_model(default_model_dir(), task="topics")
+    assert set(default.labels) <= set(ISSUE_LABELS) and "Công nghệ" in default.labels and "Giáo dục" in default.labels
+    texts = ["Đội tuyển bóng đá Việt Nam thắng 3-0, tiền đạo lập cú đúp trong trận đấu tại vòng loại",
+             "Bộ Giáo dục công bố phương án thi tốt nghiệp THPT, học sinh và giáo viên chuẩn bị ôn tập"]
+    assert default.predict(texts) == ["Thể thao", "Giáo dục"]
+
+
+def test_pipeline_and_cli_take_a_topics_model_by_name():
+    from typer.testing import CliRunner
+
+    from bantin.cli import app
+    from bantin.pipeline import Pipeline
+
+    nlp = Pipeline.load(topics="vntc10", stages=("clean", "topics"))
+    assert "Vi tính" in nlp.topics.labels
+    assert "Giáo dục" in Pipeline.load(stages=("clean", "topics")).topics.labels
+    res = CliRunner().invoke(app, ["analyze", str(REPO / "data" / "samples" / "laodongthudo.txt"), "--only", "topics", "--topics-model", "vntc10"])
+    assert res.exit_code == 0, res.stdout
+
+
+@needs_data
+@pytest.mark.data
+def test_every_corpus_category_is_mapped():
+    import gzip
+    import json
+
+    from bantin.data.corpora import VNTC10_LABELS, corpus_path
+
+    tax = load_taxonomy(TAXONOMY)
+    with gzip.open(corpus_path("baomoi_topics_2018"), "rt", encoding="utf-8") as fh:
+        cats = {json.loads(line)["label"] for line in fh}
+    assert len(cats) == 25
+    for c in cats:
+        tax.map_label("baomoi_topics_2018", c)  # raises on an unmapped category
+    for c in VNTC10_LABELS.values():
+        assert tax.map_label("vntc10", c) in ISSUE_LABELS

@@ -15,6 +15,11 @@ class DataConfig:
     max_pages: int | None = None
     exclude_templates: list[str] = field(default_factory=list)
     seed: int = 0
+    #: a second built dataset mixed into training (e.g. one of the hand-written site templates only, at a
+    #: larger share than they get among many generated styles); its own kinds and per-kind page cap
+    extra_dataset_dir: str | None = None
+    extra_kinds: list[str] = field(default_factory=lambda: ["text", "html"])
+    extra_max_pages: int | None = None
 
 
 @dataclass

@@ -41,6 +41,10 @@ def training_pages(cfg: TrainConfig) -> list[Page]:
             got = load_split(d.dataset_dir, split, kind, exclude_templates=d.exclude_templates)
             # a different sample of articles per kind: the model sees more articles, each in one or two forms
             pages.extend(subsample(got, d.max_pages, d.seed + i))
+        if d.extra_dataset_dir:
+            for i, kind in enumerate(d.extra_kinds):
+                got = load_split(d.extra_dataset_dir, split, kind, exclude_templates=d.exclude_templates)
+                pages.extend(subsample(got, d.extra_max_pages, d.seed + 100 + i))
     if not pages:
         raise BantinInputError(f"no training pages in {d.dataset_dir} for splits {d.train_splits}")
     return pages
@@ -85,6 +89,9 @@ def train_from_config(config_path: str | Path | None = None, overrides: list[str
     duration = time.perf_counter() - t0
     model.training_info.update({"dataset": cfg.data.dataset_dir, "splits": cfg.data.train_splits, "kinds": cfg.data.kinds,
                                 "n_pages": len(pages), "config_hash": chash, "duration_s": round(duration, 1)})
+    if cfg.data.extra_dataset_dir:
+        model.training_info["extra_dataset"] = {"dir": cfg.data.extra_dataset_dir, "kinds": cfg.data.extra_kinds,
+                                                "max_pages": cfg.data.extra_max_pages}
     # Scores on held-out data only (never on the training splits).
     metrics: dict[str, float] = {}
     for split in cfg.evaluate_on:

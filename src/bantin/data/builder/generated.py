@@ -884,12 +884,19 @@ def _inline_related(p: Page, region: str) -> None:
             return
         reg = region + "/" + st.step("inline")
         if rng.random() < 0.8:
-            head = st.head(rng.choice(["Tin liên quan", "Bài liên quan", "Đọc thêm", "Xem thêm", "Có thể bạn quan tâm", "Tin cùng chủ đề"]))
+            sec = p.s.section.lower()
+            head = rng.choice(["Tin liên quan", "Bài liên quan", "Đọc thêm", "Xem thêm", "Có thể bạn quan tâm", "Tin cùng chủ đề",
+                               f"Đọc những thông tin {sec} mới nhất trên {st.short}:", f"Mời bạn đọc xem thêm tin {sec}:",
+                               f"Xem thêm các bài viết về {sec}:", "Tin liên quan:", "Bài viết liên quan:"])
+            head = st.head(head) if len(head) < 30 else head
             p.add("section_heading", head, reg, f"<{st.box_head_tag}>{esc(head)}</{st.box_head_tag}>")
         if kind == "box":
             sep = rng.choice(["", "", "- ", "• ", "» "])
+            dated = rng.random() < 0.3
             for t in teasers:
-                p.add("related", sep + t.title, reg, f"<p>{esc(sep)}{st.a(t.title)}</p>" if sep else f"<p>{st.a(t.title)}</p>")
+                stamp = f" ({random_time(rng, 2013, 2025):%d/%m})" if dated else ""
+                inner = f"{esc(sep)}{st.a(t.title)}{esc(stamp)}"
+                p.add("related", sep + t.title + stamp, reg, f"<p>{inner}</p>")
         else:
             p.teaser_list(teasers, p.list_region(reg, "item"), all_sapo=rng.random() < 0.5)
         return

@@ -391,6 +391,7 @@ class Page:
     def title_list(self, teasers: list[Teaser], region: str, numbered: bool = False, times: bool = False) -> None:
         st, rng = self.st, self.rng
         num_style = rng.randrange(4)
+        stamp_after = st.rel_time_fmt.startswith("(") or rng.random() < 0.5  # one position for the whole list
         dt = random_time(rng, 2013, 2025)
         for i, t in enumerate(teasers, 1):
             title = t.title
@@ -410,7 +411,7 @@ class Page:
                 sep = "." if num_style == 1 else ""
                 text, inner = f"{n}{sep} {title}", f'<span{st.attr("num")}>{n}{sep}</span> {inner}'
             if stamp:
-                if stamp.startswith("(") or rng.random() < 0.5:
+                if stamp_after:
                     text, inner = f"{text} {stamp}", f'{inner} <span{st.attr("time")}>{esc(stamp)}</span>'
                 else:
                     text, inner = f"{stamp} {text}", f'<span{st.attr("time")}>{esc(stamp)}</span> {inner}'
@@ -512,9 +513,17 @@ class Page:
 
 # ------------------------------------------------------------------------------------------------ chrome blocks
 def _phone(rng) -> str:
-    return rng.choice(["0{}{} {} {}", "0{}{}.{}.{}", "(0{}{}) {} {}", "1900 {}{}{}{}"]).format(
-        rng.randint(2, 9), rng.randint(0, 9), rng.randint(100, 999), rng.randint(1000, 9999)) if rng.random() < 0.8 else \
-        f"0{rng.randint(900, 989)} {rng.randint(100, 999)} {rng.randint(100, 999)}"
+    d = lambda n: "".join(str(rng.randint(0, 9)) for _ in range(n))
+    form = rng.randrange(5)
+    if form == 0:
+        return f"0{rng.choice(['24', '28', '236', '225'])} {d(4)} {d(4)}"
+    if form == 1:
+        return f"0{rng.choice(['9', '8', '3', '7'])}{d(2)}.{d(3)}.{d(3)}"
+    if form == 2:
+        return f"(0{rng.choice(['24', '28'])}) {d(8)}"
+    if form == 3:
+        return f"1900 {d(4)}"
+    return f"0{rng.choice(['9', '8'])}{d(2)} {d(3)} {d(3)}"
 
 
 def _address(rng) -> str:

@@ -148,3 +148,18 @@ def test_mobile_styles_are_simpler(gen_pages):
         nav[style_for(r["template"]).mobile].append(r["labels"].count("nav"))
     assert nav[True] and nav[False]
     assert sum(nav[True]) / len(nav[True]) < sum(nav[False]) / len(nav[False])
+
+
+def test_generated_share_of_the_slots():
+    from bantin.data.builder.splits import slot_template
+
+    names = ["moet", "nld", "gen000", "gen001", "gen002"]
+    for share in (0.0, 0.3, 0.5, 1.0):
+        got = Counter(slot_template(names, i, share) for i in range(1000))
+        n_gen = sum(n for t, n in got.items() if t.startswith("gen"))
+        assert n_gen == round(1000 * share)
+        if 0 < share < 1:
+            assert set(got) == set(names) and max(got.values()) - min(got[t] for t in names if t.startswith("gen")) < 400
+    assert {slot_template(["gen000", "gen001"], i, 0.2) for i in range(4)} == {"gen000", "gen001"}  # one group: all slots
+    with pytest.raises(Exception, match="generated.share"):
+        load_config(BuilderConfig, None, ["generated.share=1.5"]).template_lists()

@@ -418,19 +418,29 @@ class Page:
             self.add("related", text, region, self.li(inner))
 
     def teaser_list(self, teasers: list[Teaser], region: str, all_sapo: bool) -> None:
-        """Titles with their sapos (long, sentence-like: the hard case), sometimes only the first one."""
+        """Titles with their sapos (long, sentence-like: the hard case), sometimes only the first one.
+
+        Some sites print the title twice (a text link over the thumbnail, then the headline) and start each sapo
+        with the site's own lead prefix, as on the article itself.
+        """
         st, rng = self.st, self.rng
         tt = st.item_title_tag if st.item_title_tag != "a" else "h3"
+        twice = rng.random() < 0.2
+        prefixed = bool(st.lead_prefix) and rng.random() < 0.5
         for i, t in enumerate(teasers):
             with_sapo = bool(t.lead) and (all_sapo or i == 0)
             title_markup = f"<{tt}>{st.a(t.title)}</{tt}>"
-            if rng.random() < 0.4:
+            if twice:
+                self.add("related", t.title, region, self.li(f'<div{st.attr("item")}>{st.a(t.title)}</div>', True, False))
+            elif rng.random() < 0.4:
                 title_markup = f'<a href="#"><img src="/img/{i}.jpg" alt=""></a>' + title_markup
             if not with_sapo:
-                self.add("related", t.title, region, self.li(title_markup))
+                self.add("related", t.title, region, self.li(title_markup, not twice, True))
                 continue
-            sapo = truncate(t.lead, rng.choice([140, 220, 400]), rng)
-            self.add("related", t.title, region, self.li(title_markup, True, False))
+            sapo = truncate(t.lead, rng.choice([140, 220, 400, 600]), rng)
+            if prefixed:
+                sapo = st.lead_prefix + sapo
+            self.add("related", t.title, region, self.li(title_markup, not twice, False))
             self.add("related", sapo, region, self.li(f'<p{st.attr("teaser")}>{esc(sapo)}</p>', False, True))
 
     def box(self, head: str | None, region: str, role: str, fill) -> None:

@@ -940,7 +940,7 @@ def _composer(name: str):
         p = Page(c, st)
         rng = p.rng
         page = st.step("page")
-        if rng.random() < 0.6:  # block dumps start with the document <title> (not a block of the HTML body)
+        if rng.random() < 0.3:  # block dumps may start with the document <title> (not a block of the HTML body)
             sep = rng.choice([" - ", " | ", " – ", " :: "])
             line = f"{p.s.title}{sep}{st.site_name if rng.random() < 0.7 else st.domain}"
             p.items.append(Item("noise", line, None, "raw", "", blank_after=p.gap))

@@ -27,6 +27,7 @@ TINY = [
     "article_fractions.test=0.3",
     "min_body_chars=60",
     "variation.p_nfd=0.3",
+    "forms=[markdown]",  # one converter form keeps the tiny builds quick (every form: tests/test_forms_parsing.py)
 ]
 
 

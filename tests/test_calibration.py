@@ -115,3 +115,12 @@ def test_container_hints_find_the_main_text_and_boxes():
     assert menu_block.hints["box_link"] == 1.0 and menu_block.hints["box_n"] == 12 and menu_block.hints["box_long"] == 0.0
     para_block = next(b for b in page.blocks if b.text == para)
     assert para_block.hints["box_long"] > 0.8
+
+
+def test_a_calibration_file_outside_the_model_directory_is_refused(tmp_path):
+    outside = tmp_path / "outside.json"
+    outside.write_text('{"x": [0, 1], "y": [0, 1]}', encoding="utf-8")
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / CALIBRATION_FILE).symlink_to(outside)
+    with pytest.raises(BantinModelError, match="outside the model directory"):
+        Calibration.load(tmp_path / "model")

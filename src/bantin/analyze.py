@@ -17,7 +17,7 @@ FORMATS = ("json", "jsonl", "text", "markdown")
 class AnalyzeOptions:
     """Everything `bantin analyze` can be told; the CLI only fills this in."""
 
-    kind: str = "auto"  # auto | text | html
+    kind: str = "auto"  # auto | text | html | markdown (bantin.blocks.KINDS)
     only: list[str] = field(default_factory=lambda: list(STAGES))  # clean, topics, summary
     models: Path | None = None
     boilerplate_model: Path | None = None
@@ -27,6 +27,7 @@ class AnalyzeOptions:
     summary_sentences: int = 2
     batch_size: int = 32
     stdin_jsonl: bool = False
+    workers: int = 1  # > 1: worker processes (bantin.parallel)
 
     def build_pipeline(self) -> Pipeline:
         return Pipeline.load(
@@ -42,6 +43,11 @@ class AnalyzeOptions:
 
 def analyze_records(records: Iterator[InputRecord], pipeline: Pipeline, options: AnalyzeOptions) -> Iterator[ArticleResult | FailedRecord]:
     """Run the pipeline over input records; unreadable records come out as FailedRecord, in order."""
+    if options.workers != 1:
+        from bantin.parallel import analyze_records_parallel
+
+        yield from analyze_records_parallel(records, pipeline, options)
+        return
     pending: list[InputRecord] = []
 
     def run(chunk: list[InputRecord]) -> Iterator[ArticleResult | FailedRecord]:
@@ -52,8 +58,10 @@ def analyze_records(records: Iterator[InputRecord], pipeline: Pipeline, options:
                 yield FailedRecord(r.id, r.error)
             else:
                 res = next(results)
-                if isinstance(res, ArticleResult) and r.kind == "html" and options.kind == "auto":
-                    res.source_kind = "html"
+                if isinstance(res, ArticleResult):
+                    if r.kind == "html" and options.kind == "auto":
+                        res.source_kind = "html"
+                    res.warnings[:0] = r.warnings  # what reading the input changed comes first
                 yield res
 
     for rec in records:

@@ -108,11 +108,43 @@ class FailedRecord:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
 
+def _reason(exc: BaseException) -> str:
+    """A failure as one line: bantin's own errors by their message, anything else with its type as well."""
+    if isinstance(exc, BantinError):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return "out of memory while analyzing this page"
+    return f"internal error ({type(exc).__name__}: {exc})"
+
+
 def _load_stage(task: str, path: str | Path | None):
     from bantin.models.base import load_model
 
-    path = Path(path) if path is not None else EMBEDDED_MODELS_DIR / TASK_DIRS[task]
-    return load_model(path, task=task)
+    model = load_model(Path(path) if path is not None else EMBEDDED_MODELS_DIR / TASK_DIRS[task], task=task)
+    # Where the model came from, so that a Pipeline pickles as "reload from these directories" (never the weights).
+    # None = the embedded default, resolved again on the other side (another venv, another node).
+    model._bantin_model_dir = None if path is None else str(Path(path).resolve())
+    return model
+
+
+def _model_ref(task: str, model: Any) -> tuple[bool, str | None]:
+    """(used, directory) of one stage for pickling: (False, None) for a skipped stage."""
+    if model is None:
+        return False, None
+    if not hasattr(model, "_bantin_model_dir"):
+        import pickle
+
+        raise pickle.PicklingError(
+            f"the {task} model was not loaded from a model directory, so the Pipeline cannot be sent to another process; "
+            "save it (model.save(dir)) and build the pipeline with Pipeline.load(...)"
+        )
+    return True, model._bantin_model_dir
+
+
+def _restore_pipeline(refs: dict[str, tuple[bool, str | None]], options: dict[str, Any]) -> Pipeline:
+    """Unpickle a Pipeline: load each used stage from its directory (or the embedded default)."""
+    stages = {task: _load_stage(task, path) if used else None for task, (used, path) in refs.items()}
+    return Pipeline(boilerplate=stages["boilerplate"], topics=stages["topics"], summarizer=stages["summarize"], **options)
 
 
 class Pipeline:
@@ -125,6 +157,13 @@ class Pipeline:
         self.top_k = top_k
         self.summary_sentences = summary_sentences
         self.min_topic_score = min_topic_score
+
+    def __reduce__(self):
+        # Picklable by reloading from the model directories (multiprocessing workers, Ray actors); model files are never pickled.
+        refs = {"boilerplate": _model_ref("boilerplate", self.boilerplate), "topics": _model_ref("topics", self.topics),
+                "summarize": _model_ref("summarize", self.summarizer)}
+        options = {"top_k": self.top_k, "summary_sentences": self.summary_sentences, "min_topic_score": self.min_topic_score}
+        return _restore_pipeline, (refs, options)
 
     @classmethod
     def load(
@@ -216,36 +255,64 @@ class Pipeline:
         batch_size: int = 32,
         kind: str = "auto",
         errors: str = "raise",
+        n_process: int = 1,
+        text_column: str = "text",
+        id_column: str = "id",
     ) -> Iterator[ArticleResult | FailedRecord]:
-        """Analyze a stream of pages. Items are page sources or (id, source) pairs.
+        """Analyze a stream of pages. Items are page sources or (id, source) pairs, or a ``datasets.Dataset``
+        (pages from ``text_column``, ids from ``id_column`` when it has one).
 
         errors='raise' stops at the first bad page; errors='report' yields a FailedRecord (id, reason)
-        in its place and goes on, so no input is dropped silently. Output order follows input order.
+        in its place and goes on, so no input is dropped silently, whatever the failure (a BantinError, a
+        MemoryError, any other exception). Output order follows input order. A Pipeline may be shared by threads.
+        n_process > 1 runs batches in that many worker processes (each loads the models once; see
+        ``bantin.parallel``); results and failures are the same as with one process.
         """
         if errors not in ("raise", "report"):
             raise ValueError("errors must be 'raise' or 'report'")
+        if type(items).__module__.startswith("datasets.") and hasattr(items, "column_names"):
+            from bantin.io.tabular import dataset_items
+
+            items = dataset_items(items, text_column=text_column, id_column=id_column)
+        if n_process != 1:
+            from bantin.parallel import pipe_parallel
+
+            yield from pipe_parallel(self, items, batch_size=batch_size, kind=kind, errors=errors, n_process=n_process)
+            return
+        yield from self._pipe_serial(items, batch_size, kind, errors)
+
+    def _pipe_serial(self, items: Iterable, batch_size: int, kind: str, errors: str, start: int = 0) -> Iterator[ArticleResult | FailedRecord]:
         batch: list[ArticleResult | FailedRecord] = []
-        for n, item in enumerate(items):
+        for n, item in enumerate(items, start):
             rec_id, source = item if isinstance(item, tuple) else (None, item)
             try:
                 batch.append(self._clean(self._to_page(source, kind, rec_id if rec_id is not None else None)))
                 if batch[-1].id is None:
                     batch[-1].id = str(n) if rec_id is None else rec_id
-            except BantinError as exc:
+            except Exception as exc:  # any per-record failure (MemoryError included) is reported, the run goes on
                 if errors == "raise":
                     raise
-                batch.append(FailedRecord(rec_id if rec_id is not None else str(n), str(exc)))
+                batch.append(FailedRecord(rec_id if rec_id is not None else str(n), _reason(exc)))
             if len(batch) >= batch_size:
                 yield from self._flush(batch, errors)
                 batch = []
         if batch:
             yield from self._flush(batch, errors)
 
+    def map_dataset(self, dataset, text_column: str = "text", id_column: str = "id", batch_size: int = 32, kind: str = "auto",
+                    blocks: bool = False, num_proc: int | None = None):
+        """A ``datasets.Dataset`` with the analysis as flat columns added (title, lead, body, topics, topic_scores,
+        summary, warnings, error; ``blocks`` too when asked). Bad pages get ``error`` set instead of failing the map."""
+        from bantin.io.tabular import map_dataset
+
+        return map_dataset(self, dataset, text_column=text_column, id_column=id_column, batch_size=batch_size, kind=kind,
+                           blocks=blocks, num_proc=num_proc)
+
     def _flush(self, batch: list[ArticleResult | FailedRecord], errors: str) -> Iterator[ArticleResult | FailedRecord]:
         ok = [r for r in batch if isinstance(r, ArticleResult)]
         try:
             self._finish(ok)
-        except BantinError:
+        except Exception:
             if errors == "raise":
                 raise
             # Find the culprit(s): redo the batch one article at a time so that only bad ones fail.
@@ -253,6 +320,6 @@ class Pipeline:
                 if isinstance(r, ArticleResult):
                     try:
                         self._finish([r])
-                    except BantinError as exc:
-                        batch[i] = FailedRecord(r.id, str(exc))
+                    except Exception as exc:
+                        batch[i] = FailedRecord(r.id, _reason(exc))
         yield from batch

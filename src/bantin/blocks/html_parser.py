@@ -22,11 +22,12 @@ and <br>; script/style/noscript/template/svg/iframe/head are dropped. Hints per 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import lxml.etree
 import lxml.html
 
-from bantin.blocks.model import Block, Page
+from bantin.blocks.model import MAX_BLOCKS, Block, Page
 from bantin.blocks.text_parser import line_hints
 from bantin.errors import BantinInputError
 from bantin.text.normalize import normalize_text, normalize_whitespace
@@ -41,15 +42,47 @@ LANDMARKS = frozenset("nav header footer aside article main figure form".split()
 _TOKEN = re.compile(r"[a-z][a-z0-9]+")
 
 
+#: Bounds that keep hostile pages linear (with MAX_BLOCKS, blocks per page): class/id
+#: characters and tokens read per attribute, and the ancestors whose class/id tokens a block sees.
+MAX_ATTR_CHARS = 2_000
+MAX_ATTR_TOKENS = 32
+MAX_CLASS_ANCESTORS = 64
+#: Innermost block ancestors kept per block for the container hints (blocks x depth stays bounded).
+MAX_PATH = 256
+#: Element nesting that libxml2 accepts with huge_tree (deeper documents are cut at the deep point).
+MAX_DEPTH = 2048
+_HEADINGS = {f"h{i}": i for i in range(1, 7)}
+
+
+def _attr_tokens(el) -> list[str]:
+    """Lower-cased class and id tokens of one element, bounded (a million-token class costs nothing)."""
+    out: dict[str, None] = {}
+    for attr in ("class", "id"):
+        value = el.get(attr)
+        if value:
+            for tok in _TOKEN.findall(value[:MAX_ATTR_CHARS].lower())[:MAX_ATTR_TOKENS]:
+                out[tok] = None
+    return list(out)
+
+
 class _Walker:
-    def __init__(self) -> None:
+    """Walks the tree without recursion (nesting depth is only bounded by the parser) and keeps the state of
+    the block ancestors incrementally, so that a block costs O(1) whatever the depth."""
+
+    def __init__(self, max_blocks: int = MAX_BLOCKS) -> None:
         self.blocks: list[Block] = []
-        #: per block, the serial numbers of its block-level ancestors (outermost first), for the container hints
+        #: per block, the serial numbers of its block-level ancestors (outermost first, at most MAX_PATH innermost
+        #: ones), for the container hints
         self.paths: list[tuple[int, ...]] = []
         self.stack_ids: list[int] = []
         self.n_pushed = 0
         self.segments: list[tuple[str, bool]] = []  # (text, inside a link)
-        self.stack: list[lxml.html.HtmlElement] = []
+        self.stack: list[str] = []  # tags of the open block elements
+        self.tokens: list[list[str]] = []  # their class/id tokens
+        self.tag_counts: Counter = Counter()
+        self.headings: list[int] = []  # levels of the open heading elements
+        self.max_blocks = max_blocks
+        self.truncated = False
 
     def add(self, text: str | None, in_link: bool) -> None:
         if text:
@@ -63,58 +96,79 @@ class _Walker:
         self.segments = []
         if not raw:
             return
-        tags = [el.tag for el in self.stack]
-        top = tags[-1] if tags else "body"
-        heading = next((int(t[1]) for t in reversed(tags) if len(t) == 2 and t[0] == "h" and t[1].isdigit()), 0)
-        class_tokens: list[str] = []
-        for el in self.stack:
-            for attr in ("class", "id"):
-                for tok in _TOKEN.findall((el.get(attr) or "").lower()):
-                    if tok not in class_tokens:
-                        class_tokens.append(tok)
+        if len(self.blocks) >= self.max_blocks:
+            self.truncated = True
+            return
+        counts = self.tag_counts
+        class_tokens: dict[str, None] = {}
+        for toks in self.tokens[-MAX_CLASS_ANCESTORS:]:
+            for tok in toks:
+                if tok not in class_tokens:
+                    class_tokens[tok] = None
+        tokens = list(class_tokens)
         hints = line_hints(raw, raw)
         hints.update(
-            tag=top,
-            heading=heading,
-            in_list="li" in tags,
-            in_table="td" in tags or "th" in tags,
-            is_caption="figcaption" in tags or "caption" in tags or any("caption" in t for t in class_tokens),
+            tag=self.stack[-1] if self.stack else "body",
+            heading=self.headings[-1] if self.headings else 0,
+            in_list=counts["li"] > 0,
+            in_table=counts["td"] > 0 or counts["th"] > 0,
+            is_caption=counts["figcaption"] > 0 or counts["caption"] > 0 or any("caption" in t for t in tokens),
             link_density=round(min(1.0, link_chars / max(1, len(raw))), 3),
-            landmarks=sorted({t for t in tags if t in LANDMARKS}),
-            class_tokens=class_tokens[-24:],
-            depth=len(tags),
+            landmarks=sorted(t for t in LANDMARKS if counts[t]),
+            class_tokens=tokens[-24:],
+            depth=len(self.stack),
         )
         self.blocks.append(Block(index=len(self.blocks), text=raw, raw=raw, hints=hints))
-        self.paths.append(tuple(self.stack_ids))
+        self.paths.append(tuple(self.stack_ids[-MAX_PATH:]))
 
-    def walk(self, el, in_link: bool = False) -> None:
-        tag = el.tag if isinstance(el.tag, str) else None
-        if tag is None:  # comment or processing instruction: keep only its tail
-            self.add(el.tail, in_link)
-            return
-        tag = tag.lower()
-        if tag in DROP_TAGS:
-            self.add(el.tail, in_link)
-            return
-        is_block = tag in BLOCK_TAGS
-        if tag == "br":
-            self.flush()
-            self.add(el.tail, in_link)
-            return
-        if is_block:
-            self.flush()
-            self.stack.append(el)
-            self.stack_ids.append(self.n_pushed)
-            self.n_pushed += 1
-        link = in_link or tag == "a"
-        self.add(el.text, link)
-        for child in el:
-            self.walk(child, link)
-        if is_block:
-            self.flush()
-            self.stack.pop()
-            self.stack_ids.pop()
-        self.add(el.tail, in_link)
+    def _push(self, el, tag: str) -> None:
+        self.stack.append(tag)
+        self.stack_ids.append(self.n_pushed)
+        self.n_pushed += 1
+        self.tokens.append(_attr_tokens(el))
+        self.tag_counts[tag] += 1
+        if tag in _HEADINGS:
+            self.headings.append(_HEADINGS[tag])
+
+    def _pop(self) -> None:
+        tag = self.stack.pop()
+        self.stack_ids.pop()
+        self.tokens.pop()
+        self.tag_counts[tag] -= 1
+        if tag in _HEADINGS:
+            self.headings.pop()
+
+    def walk(self, root) -> None:
+        """Collect the blocks under ``root`` in document order (text, children, then each element's tail)."""
+        todo: list[tuple] = [(True, root, False, False)]  # (entering?, element, inside a link, is a block)
+        while todo and not self.truncated:
+            entering, el, in_link, is_block = todo.pop()
+            if not entering:
+                if is_block:
+                    self.flush()
+                    self._pop()
+                self.add(el.tail, in_link)
+                continue
+            tag = el.tag if isinstance(el.tag, str) else None
+            if tag is None:  # comment or processing instruction: keep only its tail
+                self.add(el.tail, in_link)
+                continue
+            tag = tag.lower()
+            if tag in DROP_TAGS:
+                self.add(el.tail, in_link)
+                continue
+            if tag == "br":
+                self.flush()
+                self.add(el.tail, in_link)
+                continue
+            is_block = tag in BLOCK_TAGS
+            if is_block:
+                self.flush()
+                self._push(el, tag)
+            link = in_link or tag == "a"
+            self.add(el.text, link)
+            todo.append((False, el, in_link, is_block))
+            todo.extend((True, child, link, False) for child in reversed(el))
 
 
 #: a block counts as long article-like text from this many syllables on, when under this link density
@@ -171,10 +225,36 @@ def _container_hints(blocks: list[Block], paths: list[tuple[int, ...]]) -> None:
             h.update(box_long=round(long_c[box] / tot, 3), box_link=round(min(1.0, link_c[box] / tot), 3), box_n=n_c[box])
 
 
-def parse_html(html: str, page_id: str | None = None) -> Page:
-    """Parse an HTML page (already decoded) into a Page."""
+_FLATTEN_BLOCK = re.compile(r"</?(?:div|section|article|main|header|footer|aside|nav|center|blockquote|ul|ol|dl|li|dd|dt|table|thead|tbody|tr|td|th|figure|form)\b[^>]*>", re.I)
+_FLATTEN_INLINE = re.compile(r"</?(?:span|font|b|i|em|strong|u|small|big|sub|sup|mark|label)\b[^>]*>", re.I)
+
+
+def _parse_tree(data: bytes):
+    """(document, True if libxml2 stopped at its nesting limit)."""
+    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
+    doc = lxml.html.document_fromstring(data, parser=parser)
+    too_deep = any("Excessive depth" in e.message for e in parser.error_log)
+    return doc, too_deep
+
+
+def parse_html(html: str, page_id: str | None = None, max_blocks: int = MAX_BLOCKS) -> Page:
+    """Parse an HTML page (already decoded) into a Page.
+
+    Bounded on hostile pages: nesting up to 2048 levels is parsed as is (libxml2's huge_tree); deeper
+    nesting is flattened (container tags become line breaks) and parsed again, with a warning; class/id
+    attributes are read up to MAX_ATTR_CHARS; after ``max_blocks`` blocks the rest of the page is dropped,
+    with a warning in ``page.meta["warnings"]``.
+    """
+    warnings: list[str] = []
     try:
-        doc = lxml.html.document_fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+        doc, too_deep = _parse_tree(html.encode("utf-8", "replace"))
+        if too_deep:
+            flat = _FLATTEN_INLINE.sub("", _FLATTEN_BLOCK.sub("<br>", html))
+            doc, still_too_deep = _parse_tree(flat.encode("utf-8", "replace"))
+            warnings.append(
+                f"HTML nested deeper than {MAX_DEPTH} levels: container tags were flattened to line breaks"
+                + ("; text past the deepest point may be lost" if still_too_deep else "")
+            )
     except (lxml.etree.ParserError, ValueError) as exc:
         raise BantinInputError(f"HTML could not be parsed: {exc}") from exc
     meta: dict[str, str] = {}
@@ -186,16 +266,20 @@ def parse_html(html: str, page_id: str | None = None) -> Page:
         if prop in ("og:title", "og:description", "description", "author", "article:published_time") and m.get("content"):
             meta[prop] = normalize_whitespace(normalize_text(m.get("content")))
     body = doc.find("body")
-    walker = _Walker()
+    walker = _Walker(max_blocks)
     walker.walk(body if body is not None else doc)
     walker.flush()
     blocks = walker.blocks
     if not blocks:
         raise BantinInputError("HTML page has no visible text")
     _container_hints(blocks, walker.paths)
+    if walker.truncated:
+        warnings.append(f"page has more than {max_blocks:,} blocks: only the first {max_blocks:,} are analyzed")
     n = len(blocks)
     for b in blocks:
         b.text = normalize_text(b.text).replace("\n", " ")
         b.raw = b.text
         b.hints["rel_pos"] = round(b.index / (n - 1), 4) if n > 1 else 0.0
-    return Page(blocks=blocks, source_kind="html", id=page_id, meta=meta)
+    page = Page(blocks=blocks, source_kind="html", id=page_id, meta=meta)
+    page.add_warnings(warnings)
+    return page

@@ -8,6 +8,10 @@ from typing import Any
 
 from bantin.labels import LABELS, to_binary
 
+#: Blocks analyzed per page: the parsers drop the rest with a warning (news pages have a few hundred; a page
+#: of a million short lines would otherwise cost minutes and gigabytes in every later stage).
+MAX_BLOCKS = 10_000
+
 
 @dataclass
 class Block:
@@ -54,6 +58,13 @@ class Page:
     source_kind: str = "text"  # "text" (flattened by a crawler) or "html"
     id: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def add_warnings(self, warnings: list[str], first: bool = False) -> None:
+        """Record what parsing changed or dropped (``meta["warnings"]``, which the pipeline's result reports);
+        a new list, so that copies of the page keep their own."""
+        if warnings:
+            old = self.meta.get("warnings", [])
+            self.meta["warnings"] = [*warnings, *old] if first else [*old, *warnings]
 
     def __len__(self) -> int:
         return len(self.blocks)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from bantin.blocks.model import Block, Page
+from bantin.blocks.model import MAX_BLOCKS, Block, Page
 from bantin.text.normalize import normalize_text, normalize_whitespace
 from bantin.text.tokenize import syllables
 
@@ -35,12 +35,31 @@ def clean_line(line: str) -> str:
     return normalize_whitespace(text)
 
 
+#: Character ratios (upper case, digits) are measured on at most this many characters of a block: exact for any
+#: real paragraph, bounded for a page that is one 20 MB line.
+MAX_RATIO_CHARS = 20_000
+
+
+def _count_syllables(text: str, chunk: int = 100_000) -> int:
+    """len(syllables(text)) without holding the list of a huge block: chunks cut at spaces (no syllable spans one)."""
+    if len(text) <= chunk:
+        return len(syllables(text))
+    n, start = 0, 0
+    while start < len(text):
+        end = text.find(" ", start + chunk)
+        end = len(text) if end < 0 else end
+        n += len(syllables(text[start:end]))
+        start = end
+    return n
+
+
 def line_hints(raw: str, text: str) -> dict:
     n_chars = len(text)
-    letters = [c for c in text if c.isalpha()]
+    head = text[:MAX_RATIO_CHARS]
+    letters = [c for c in head if c.isalpha()]
     return {
         "n_chars": n_chars,
-        "n_syllables": len(syllables(text)),
+        "n_syllables": _count_syllables(text),
         "trailing_pipe": bool(_TRAILING_PIPE.search(raw)),
         "pipe_count": raw.count("|"),
         "image_marker": bool(IMAGE_MARKER.search(raw)),
@@ -49,14 +68,23 @@ def line_hints(raw: str, text: str) -> dict:
         "starts_with_category_date": bool(CATEGORY_DATE.match(text)),
         "ends_with_punct": text.endswith((".", "!", "?", "…", '"', "”", ")", ":")),
         "upper_ratio": round(sum(c.isupper() for c in letters) / len(letters), 3) if letters else 0.0,
-        "digit_ratio": round(sum(c.isdigit() for c in text) / n_chars, 3) if n_chars else 0.0,
+        "digit_ratio": round(sum(c.isdigit() for c in head) / len(head), 3) if n_chars else 0.0,
     }
 
 
-def parse_text(text: str, page_id: str | None = None) -> Page:
-    """Parse flattened page text (already decoded) into a Page."""
-    lines = normalize_text(text).split("\n")
-    kept = [(i, line) for i, line in enumerate(lines) if line.strip()]
+def parse_text(text: str, page_id: str | None = None, max_blocks: int = MAX_BLOCKS) -> Page:
+    """Parse flattened page text (already decoded) into a Page; after ``max_blocks`` non-empty lines the rest
+    of the page is dropped, with a warning in ``page.meta["warnings"]``."""
+    lines = normalize_text(text).split("\n")  # normalized lines are stripped: empty means blank
+    kept: list[tuple[int, str]] = []
+    warnings = []
+    for i, line in enumerate(lines):
+        if line:
+            if len(kept) == max_blocks:
+                n_lines = max_blocks + sum(map(bool, lines[i:]))
+                warnings.append(f"page has {n_lines:,} non-empty lines: only the first {max_blocks:,} are analyzed")
+                break
+            kept.append((i, line))
     blocks: list[Block] = []
     n = len(kept)
     for k, (line_no, raw) in enumerate(kept):
@@ -69,4 +97,6 @@ def parse_text(text: str, page_id: str | None = None) -> Page:
             rel_pos=round(k / (n - 1), 4) if n > 1 else 0.0,
         )
         blocks.append(Block(index=k, text=text_, raw=raw, hints=hints))
-    return Page(blocks=blocks, source_kind="text", id=page_id)
+    page = Page(blocks=blocks, source_kind="text", id=page_id)
+    page.add_warnings(warnings)
+    return page

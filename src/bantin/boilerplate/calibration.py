@@ -89,9 +89,11 @@ class Calibration:
     @classmethod
     def load(cls, directory: str | Path) -> Calibration | None:
         """The model directory's calibration, None when it has none; BantinModelError when it is malformed."""
-        path = Path(directory) / CALIBRATION_FILE
-        if not path.exists():
+        from bantin.models.base import model_file
+
+        if not (Path(directory) / CALIBRATION_FILE).exists() and not (Path(directory) / CALIBRATION_FILE).is_symlink():
             return None
+        path = model_file(directory, CALIBRATION_FILE)  # refuses a file outside the model directory
         try:
             d = json.loads(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:

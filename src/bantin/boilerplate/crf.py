@@ -9,7 +9,9 @@ crfsuite's own binary format (no pickle), a few hundred KB to a few MB.
 from __future__ import annotations
 
 import shutil
+import struct
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,9 +21,41 @@ from bantin.blocks import Page
 from bantin.boilerplate.base import BlockLabeler, check_training_pages
 from bantin.boilerplate.features import page_features
 from bantin.errors import BantinModelError
-from bantin.labels import CONTENT_LABELS
+from bantin.labels import CONTENT_LABELS, LABELS
+from bantin.models.base import model_file
 
 MODEL_FILE = "model.crfsuite"
+
+# The CRFsuite model file (crfsuite's crf1d_model.c): a 48-byte header (magic "lCRF", the file size, type "FOMC",
+# version, counts, then the offsets of five chunks), each chunk opening with its own 4-byte id and its byte size.
+_CRF_HEADER = struct.Struct("<4sI4s9I")
+_CRF_CHUNKS = (("features", b"FEAT"), ("labels", b"CQDB"), ("attributes", b"CQDB"), ("label refs", b"LFRF"), ("attribute refs", b"AFRF"))
+_CRF_FEATURE_SIZE = 20  # type, src, dst (uint32) + weight (float64)
+
+
+def check_crfsuite_file(path: Path) -> None:
+    """Check a CRFsuite model file's structure before crfsuite maps it; ``BantinModelError`` when it is not sound.
+
+    crfsuite reads the file through the offsets and sizes it declares, without bounds checks, so a truncated or
+    altered file crashes the process. This checks the header (magic, type, declared size = actual size) and that
+    every chunk lies inside the file with the id and size its header declares.
+    """
+    data = path.read_bytes()
+    if len(data) < _CRF_HEADER.size:
+        raise BantinModelError(f"{path}: not a crfsuite model ({len(data)} bytes, shorter than the header)")
+    magic, size, kind, _version, _n_feat, _n_labels, _n_attrs, *offsets = _CRF_HEADER.unpack_from(data)
+    if magic != b"lCRF" or kind != b"FOMC":
+        raise BantinModelError(f"{path}: not a crfsuite model (magic {magic!r}, type {kind!r})")
+    if size != len(data):
+        raise BantinModelError(f"{path}: truncated or corrupt crfsuite model (declares {size} bytes, has {len(data)})")
+    for (what, chunk_id), offset in zip(_CRF_CHUNKS, offsets):
+        if offset < _CRF_HEADER.size or offset + 12 > size:
+            raise BantinModelError(f"{path}: corrupt crfsuite model ({what} chunk offset {offset} outside the file)")
+        got_id, chunk_size, count = struct.unpack_from("<4sII", data, offset)
+        if got_id != chunk_id or chunk_size < 12 or offset + chunk_size > size:
+            raise BantinModelError(f"{path}: corrupt crfsuite model ({what} chunk at {offset}: {got_id!r}, {chunk_size} bytes)")
+        if chunk_id == b"FEAT" and 12 + count * _CRF_FEATURE_SIZE != chunk_size:
+            raise BantinModelError(f"{path}: corrupt crfsuite model ({count} features do not fill {chunk_size} bytes)")
 
 
 class CRFLabeler(BlockLabeler):
@@ -36,8 +70,10 @@ class CRFLabeler(BlockLabeler):
         self.window = window
         self.min_freq = min_freq
         self.all_possible_transitions = all_possible_transitions
-        self._tagger: pycrfsuite.Tagger | None = None
         self._model_path: Path | None = None
+        # A crfsuite Tagger keeps the last sequence it tagged (marginals read it), so threads must not share one:
+        # each thread opens its own from the model file.
+        self._local = threading.local()
         self._tmpdir: tempfile.TemporaryDirectory | None = None
 
     def get_config(self) -> dict:
@@ -68,9 +104,31 @@ class CRFLabeler(BlockLabeler):
     def _open(self, path: Path) -> None:
         tagger = pycrfsuite.Tagger()
         tagger.open(str(path))
-        self._tagger = tagger
+        self._local = threading.local()
+        self._local.tagger = tagger
         self._model_path = path
         self.labels = list(tagger.labels())
+
+    @property
+    def _tagger(self) -> pycrfsuite.Tagger | None:
+        """This thread's tagger (None when the model is not fitted)."""
+        if self._model_path is None:
+            return None
+        tagger = getattr(self._local, "tagger", None)
+        if tagger is None:
+            tagger = pycrfsuite.Tagger()
+            tagger.open(str(self._model_path))
+            self._local.tagger = tagger
+        return tagger
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_local", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._local = threading.local()
 
     def _save_weights(self, path: Path) -> None:
         if self._model_path is None:
@@ -79,50 +137,57 @@ class CRFLabeler(BlockLabeler):
             shutil.copyfile(self._model_path, path / MODEL_FILE)
 
     def _load_weights(self, path: Path) -> None:
-        f = path / MODEL_FILE
-        if not f.exists():
-            raise OSError(f"{f} is missing")
+        f = model_file(path, MODEL_FILE)
+        if not f.is_file():
+            raise OSError(f"{path / MODEL_FILE} is missing")
+        check_crfsuite_file(f)  # crfsuite trusts its input: a truncated file crashes the process (SIGSEGV)
         try:
             self._open(f)
         except (OSError, ValueError) as exc:
             raise BantinModelError(f"{f}: not a crfsuite model ({exc})") from exc
+        unknown = sorted(set(self.labels) - set(LABELS))
+        if unknown:
+            raise BantinModelError(f"{f}: unknown block labels {unknown} (expected some of {', '.join(LABELS)})")
 
     def predict(self, pages: Sequence[Page]) -> list[list[str]]:
-        if self._tagger is None:
+        tagger = self._tagger
+        if tagger is None:
             raise BantinModelError("CRFLabeler is not fitted")
-        return [list(self._tagger.tag(self.features(p))) if p.blocks else [] for p in pages]
+        return [list(tagger.tag(self.features(p))) if p.blocks else [] for p in pages]
 
     def predict_proba(self, pages: Sequence[Page]) -> list[list[dict[str, float]]]:
         """Per-block marginal probabilities of every label."""
-        if self._tagger is None:
+        tagger = self._tagger
+        if tagger is None:
             raise BantinModelError("CRFLabeler is not fitted")
         out = []
         for p in pages:
             if not p.blocks:
                 out.append([])
                 continue
-            self._tagger.set(self.features(p))
-            out.append([{lab: self._tagger.marginal(lab, i) for lab in self.labels} for i in range(len(p.blocks))])
+            tagger.set(self.features(p))
+            out.append([{lab: tagger.marginal(lab, i) for lab in self.labels} for i in range(len(p.blocks))])
         return out
 
     def label_pages(self, pages: Sequence[Page]) -> list[Page]:
         """Viterbi labels (the best sequence), scored by each block's marginal probability."""
         import copy
 
-        if self._tagger is None:
+        tagger = self._tagger
+        if tagger is None:
             raise BantinModelError("CRFLabeler is not fitted")
         out = []
         for page in pages:
             labeled = copy.copy(page)
             labeled.blocks = [copy.copy(b) for b in page.blocks]
             if page.blocks:
-                tags = self._tagger.tag(self.features(page))
+                tags = tagger.tag(self.features(page))
                 content = [lab for lab in self.labels if lab in CONTENT_LABELS]
                 p_content = []
                 for i, (b, y) in enumerate(zip(labeled.blocks, tags)):
                     b.label = y
-                    b.score = float(self._tagger.marginal(y, i))
-                    p_content.append(min(1.0, sum(self._tagger.marginal(lab, i) for lab in content)))
+                    b.score = float(tagger.marginal(y, i))
+                    p_content.append(min(1.0, sum(tagger.marginal(lab, i) for lab in content)))
                 labeled = self.finish_page(labeled, p_content)
             out.append(labeled)
         return out

@@ -13,6 +13,7 @@ format; string values are one-hot features ``name=value``), neighbours (window +
 
 from __future__ import annotations
 
+import functools
 import math
 from bisect import bisect_left
 import re
@@ -23,6 +24,7 @@ from typing import Any
 from bantin.blocks import Block, Page
 
 _SYL = re.compile(r"\w+", re.UNICODE)
+MAX_FEATURE_CHARS = 50_000
 
 #: Headings of boilerplate sections on Vietnamese news sites (lower-cased, NFC).
 SECTION_MARKERS = frozenset(
@@ -203,6 +205,12 @@ def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any
     return {k: v for k, v in f.items() if v != 0.0}
 
 
+@functools.lru_cache(maxsize=65536)
+def _class_cues(token: str) -> frozenset[str]:
+    """The generic cues of one class/id token (cached: pages repeat their class names many times)."""
+    return frozenset(cue for sub, cue in CLASS_CUES.items() if sub in token)
+
+
 def _html_features(f: dict[str, Any], h: dict[str, Any]) -> None:
     f["html"] = 1.0
     tag = h.get("tag", "div")
@@ -214,11 +222,9 @@ def _html_features(f: dict[str, Any], h: dict[str, Any]) -> None:
     f["link_density"] = _bucket(float(h.get("link_density", 0.0)), (0.0, 0.3, 0.7, 0.99))
     for lm in h.get("landmarks", []):
         f["lm_" + lm] = 1.0
-    cues = set()
+    cues: set[str] = set()
     for tok in h.get("class_tokens", []):
-        for sub, cue in CLASS_CUES.items():
-            if sub in tok:
-                cues.add(cue)
+        cues.update(_class_cues(tok))
     for cue in cues:
         f["cls_" + cue] = 1.0
     if "main_pos" in h:
@@ -239,7 +245,9 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
     n = len(blocks)
     if n == 0:
         return []
-    syls = [_SYL.findall(b.text.lower()) for b in blocks]
+    # A block's syllables are read up to MAX_FEATURE_CHARS characters (paragraphs are far shorter; a page that is
+    # one 20 MB line would otherwise hold millions of syllable strings).
+    syls = [_SYL.findall(b.text[:MAX_FEATURE_CHARS].lower()) for b in blocks]
     keys = [" ".join(s) for s in syls]
     counts = Counter(k for k in keys if k)
     lengths = [len(s) for s in syls]
@@ -247,6 +255,7 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
     median = max(1, sorted_len[n // 2])
     # "Article-like" blocks: long sentences. Their distribution tells where the article sits.
     long_w = [lengths[i] if lengths[i] >= 20 and blocks[i].text.rstrip().endswith((".", "!", "?", "…", '"', "”", ":")) else 0 for i in range(n)]
+    any_long = sum(long_w) > 0
     total_long = sum(long_w) or 1
     markers = [is_section_marker(b.text, k) for b, k in zip(blocks, keys)]
     # Title guess: the HTML <h1> if any, else the first headline-like block near the top (5-40 syllables, not a
@@ -258,7 +267,7 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
                         and len(NAV_VOCAB.intersection(syls[i])) / len(set(syls[i])) < 0.5), 0)
     title_set = set(syls[title_i])
     title_key = keys[title_i]
-    title_ascii = _deaccent(title_key)
+    title_ascii = _deaccent(title_key[:64])  # only its first 20 characters are compared: a prefix is exact and O(1)
     meta_title = page.meta.get("og:title") or page.meta.get("html_title") or ""
     meta_set = set(_SYL.findall(meta_title.lower())) if meta_title else set()
     # Topic words of the article: the title's (and the first long paragraph's) syllables minus function words.
@@ -286,7 +295,7 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
         f["len_rel"] = _bucket(lengths[i] / median, (0.25, 0.5, 1.0, 2.0, 4.0))
         f["long_before"] = cum_long / total_long
         cum_long += long_w[i]
-        f["long_after"] = (total_long - cum_long) / total_long if sum(long_w) else 0.0
+        f["long_after"] = (total_long - cum_long) / total_long if any_long else 0.0  # (sum once: O(n), not O(n^2))
         f["long_before_b"] = _bucket(f["long_before"], (0.0, 0.3, 0.7, 0.99))
         f["long_after_b"] = _bucket(f["long_after"], (0.0, 0.3, 0.7, 0.99))
         if k:

@@ -37,9 +37,10 @@ def training_pages(cfg: TrainConfig) -> list[Page]:
         raise BantinInputError("the seed pages are for evaluation only; never train on them")
     pages: list[Page] = []
     for split in d.train_splits:
-        for kind in d.kinds:
+        for i, kind in enumerate(d.kinds):
             got = load_split(d.dataset_dir, split, kind, exclude_templates=d.exclude_templates)
-            pages.extend(subsample(got, d.max_pages, d.seed))
+            # a different sample of articles per kind: the model sees more articles, each in one or two forms
+            pages.extend(subsample(got, d.max_pages, d.seed + i))
     if not pages:
         raise BantinInputError(f"no training pages in {d.dataset_dir} for splits {d.train_splits}")
     return pages

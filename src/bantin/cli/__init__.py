@@ -4,6 +4,7 @@ as the Python API; no logic lives here beyond argument handling and error report
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -17,6 +18,48 @@ data_app = typer.Typer(no_args_is_help=True, help="Build and inspect datasets.")
 app.add_typer(data_app, name="data")
 
 TASKS = ("boilerplate", "topics", "summarize")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+#: Global options (set by the callback below): quiet = only errors on stderr.
+STATE = {"quiet": False}
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from bantin import __version__
+
+        typer.echo(f"bantin {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True, help="print the version and exit")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="only errors on stderr: no progress bar, warnings or totals")] = False,
+    log_level: Annotated[str, typer.Option("--log-level", help="debug | info | warning | error (messages of bantin's modules on stderr)")] = "warning",
+) -> None:
+    """bantin: clean, classify and summarize Vietnamese news pages."""
+    if log_level.lower() not in LOG_LEVELS:
+        fail(f"--log-level takes {', '.join(LOG_LEVELS)}")
+    STATE["quiet"] = quiet
+    level = logging.ERROR if quiet else getattr(logging, log_level.upper())
+    logger = logging.getLogger("bantin")
+    logger.setLevel(level)
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(name)s: %(message)s"))
+        logger.addHandler(handler)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Logs to whatever sys.stderr is now (tests swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -110,3 +153,4 @@ def main() -> None:
 
 
 from bantin.cli import analyze as _analyze  # noqa: E402,F401  (registers `analyze` and `bench`)
+from bantin.cli import scale as _scale  # noqa: E402,F401  (registers `serve`)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bantin.blocks import Page, parse_html, parse_text
+from bantin.blocks import Page, parse_html, parse_page, parse_text
 from bantin.errors import BantinDataError, BantinInputError
 from bantin.io.jsonl import JsonlError, iter_jsonl
 from bantin.labels import LABELS
@@ -24,7 +24,10 @@ from bantin.labels import LABELS
 log = logging.getLogger(__name__)
 
 SPLITS = ("train", "val", "test")
-KINDS = ("text", "html")
+#: "text" and "html" are the builder's own renderings; the others are the converter forms of
+#: ``bantin.data.forms`` stored under the record's "forms" (labels carried over by ``bantin.data.align``)
+FORM_KINDS = ("markdown", "markdown78", "markdownify", "inscriptis", "lxml_text")
+KINDS = ("text", "html") + FORM_KINDS
 META_KEYS = ("template", "article_id", "corpus", "split", "gold_article", "nfd")
 
 
@@ -50,11 +53,26 @@ def record_to_page(record: dict[str, Any], kind: str = "text") -> Page:
     if kind not in KINDS:
         raise BantinInputError(f"unknown page kind {kind!r}; expected one of {', '.join(KINDS)}")
     rid = record.get("id")
-    source_key, labels_key = ("text", "labels") if kind == "text" else ("html", "html_labels")
-    source, labels = record.get(source_key), record.get(labels_key)
-    if not isinstance(source, str) or not isinstance(labels, list):
-        raise BantinDataError(f"page {rid}: no {source_key!r}/{labels_key!r} fields")
-    page = parse_text(source, page_id=rid) if kind == "text" else parse_html(source, page_id=rid)
+    if kind in FORM_KINDS:
+        form = (record.get("forms") or {}).get(kind)
+        if not isinstance(form, dict) or not isinstance(form.get("text"), str) or not isinstance(form.get("labels"), list):
+            raise BantinDataError(f"page {rid}: no {kind!r} form (build the dataset with forms: [{kind}, ...])")
+        labels = form["labels"]
+        page = parse_page(form["text"], kind=form.get("kind", "auto"), page_id=rid)
+        page.meta["form"] = kind
+        if len(page.blocks) != len(labels) and isinstance(record.get("html"), str) and isinstance(record.get("html_labels"), list):
+            # the parsers changed since the build: align the form's blocks with the HTML blocks again
+            from bantin.data.align import align_labels
+
+            source = parse_html(record["html"])
+            if len(source.blocks) == len(record["html_labels"]):
+                labels = align_labels([b.text for b in source.blocks], record["html_labels"], [b.text for b in page.blocks]).labels
+    else:
+        source_key, labels_key = ("text", "labels") if kind == "text" else ("html", "html_labels")
+        source, labels = record.get(source_key), record.get(labels_key)
+        if not isinstance(source, str) or not isinstance(labels, list):
+            raise BantinDataError(f"page {rid}: no {source_key!r}/{labels_key!r} fields")
+        page = parse_text(source, page_id=rid) if kind == "text" else parse_html(source, page_id=rid)
     if len(page.blocks) != len(labels):
         raise BantinDataError(f"page {rid}: {len(page.blocks)} {kind} blocks but {len(labels)} labels")
     for block, label in zip(page.blocks, labels):
@@ -113,12 +131,15 @@ def load_pages(
 ) -> list[Page]:
     """Labeled pages of a built dataset directory (all splits unless ``split``) or of one .jsonl.gz file.
 
-    kind: "text" (flattened page, labels) or "html" (HTML rendering, html_labels). Page.meta has template,
+    kind: "text" (flattened page, labels), "html" (HTML rendering, html_labels) or a converter form
+    (FORM_KINDS: "markdown", "markdown78", "markdownify", "inscriptis", "lxml_text"; pages built without that
+    form are skipped with a warning). Page.meta has template,
     article_id, corpus, split, gold_article and nfd.
     """
     if kind not in KINDS:
         raise BantinInputError(f"unknown page kind {kind!r}; expected one of {', '.join(KINDS)}")
-    return page_records_to_pages(iter_records(path_or_dir, split, limit, templates, exclude_templates), kind)
+    records = iter_records(path_or_dir, split, limit, templates, exclude_templates)
+    return page_records_to_pages(records, kind, errors="report" if kind in FORM_KINDS else "raise")
 
 
 def leave_one_template_out(

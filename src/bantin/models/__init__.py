@@ -1,5 +1,5 @@
 """Model directories and the shared estimator interface (see ``bantin.models.base``)."""
 
-from bantin.models.base import Estimator, load_model, read_manifest, register_model
+from bantin.models.base import Estimator, load_model, model_file, model_tree, read_json_file, read_manifest, register_model
 
-__all__ = ["Estimator", "load_model", "read_manifest", "register_model"]
+__all__ = ["Estimator", "load_model", "model_file", "model_tree", "read_json_file", "read_manifest", "register_model"]

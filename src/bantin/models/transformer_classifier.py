@@ -84,6 +84,7 @@ class TransformerClassifier(Estimator):
 
     task: ClassVar[str] = ""
     kind: ClassVar[str] = "transformer"
+    config_type: ClassVar[type | None] = TransformerClassifierConfig
 
     def __init__(self, config: TransformerClassifierConfig | None = None, *, task: str | None = None, **overrides: Any):
         super().__init__()
@@ -449,16 +450,18 @@ class TransformerClassifier(Estimator):
         from safetensors.torch import load_file
         from transformers import AutoModel, AutoTokenizer
 
-        enc_dir = path / ENCODER_DIR
-        if not (enc_dir / "config.json").exists() or not (path / HEAD_FILE).exists():
+        from bantin.models.base import model_file, model_tree
+
+        enc_dir, head_file = model_tree(path, ENCODER_DIR), model_file(path, HEAD_FILE)
+        if not (enc_dir / "config.json").exists() or not head_file.exists():
             raise BantinModelError(f"{path}: missing {ENCODER_DIR}/config.json or {HEAD_FILE}")
         self.tokenizer = AutoTokenizer.from_pretrained(enc_dir)
-        try:
-            encoder = AutoModel.from_pretrained(enc_dir, add_pooling_layer=False)
+        try:  # safetensors weights only: a pickled pytorch_model.bin is never read
+            encoder = AutoModel.from_pretrained(enc_dir, add_pooling_layer=False, use_safetensors=True)
         except TypeError:
-            encoder = AutoModel.from_pretrained(enc_dir)
+            encoder = AutoModel.from_pretrained(enc_dir, use_safetensors=True)
         self.model = encoder_classifier_class()(encoder, len(self.labels), self.config.pooling, self.config.dropout)
-        self.model.head.load_state_dict(load_file(str(path / HEAD_FILE)))
+        self.model.head.load_state_dict(load_file(str(head_file)))
         # weights saved in half precision compute in float32 (autocast handles half precision on GPU)
         self.model.float().to(self.device).eval()
 

@@ -332,17 +332,20 @@ class Seq2SeqSummarizer(Summarizer):
     def _load_weights(self, path: Path) -> None:
         from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
-        hf = path / HF_DIR
+        from bantin.models.base import model_tree
+
+        hf = model_tree(path, HF_DIR)
         self.tokenizer_ = AutoTokenizer.from_pretrained(hf)
         config = AutoConfig.from_pretrained(hf)
+        # safetensors weights only: a pickled pytorch_model.bin is never read
         if config.model_type == "encoder-decoder":
             from transformers import EncoderDecoderModel
 
-            self.model_ = EncoderDecoderModel.from_pretrained(hf)
+            self.model_ = EncoderDecoderModel.from_pretrained(hf, use_safetensors=True)
         elif self.architecture == "causal":
-            self.model_ = AutoModelForCausalLM.from_pretrained(hf)
+            self.model_ = AutoModelForCausalLM.from_pretrained(hf, use_safetensors=True)
         else:
-            self.model_ = AutoModelForSeq2SeqLM.from_pretrained(hf)
+            self.model_ = AutoModelForSeq2SeqLM.from_pretrained(hf, use_safetensors=True)
         self.model_.eval()
 
     def card_details(self) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from bantin.errors import BantinModelError
+from bantin.models.base import model_file, read_json_file
 from bantin.summarize.base import Document, Summarizer
 from bantin.summarize.features import (
     FEATURE_NAMES,
@@ -163,18 +164,13 @@ class ExtractiveSummarizer(Summarizer):
             }), encoding="utf-8")
 
     def _load_weights(self, path: Path) -> None:
-        self.idf = IdfTable.from_dict(json.loads((path / "idf.json").read_text(encoding="utf-8")))
+        self.idf = _read_idf(path)
         if self.scorer == "gbm":
-            import skops.io as sio
-
-            file = path / "scorer.skops"
-            untrusted = sio.get_untrusted_types(file=file)
-            bad = [t for t in untrusted if not t.startswith(("sklearn.", "numpy."))]
-            if bad:
-                raise BantinModelError(f"{file}: refuses to load unexpected types {bad}")
-            self.model_ = sio.load(file, trusted=untrusted)
+            self.model_ = _read_skops_scorer(path)
+            if self.target == "oracle" and not hasattr(self.model_, "predict_proba"):
+                raise BantinModelError(f"{path}: target 'oracle' needs a classifier, scorer.skops holds a {type(self.model_).__name__}")
         else:
-            self.model_ = _LinearScorer(json.loads((path / "scorer.json").read_text(encoding="utf-8")), self.target)
+            self.model_ = _LinearScorer(_read_linear_scorer(path), self.target)
 
     def card_details(self) -> str:
         return (
@@ -213,6 +209,56 @@ def _measured_note(metrics: dict) -> str:
         "| data | articles | R-1 / R-2 / R-L | ASCII R-1 / R-2 / R-L | summary syllables | articles/s | baselines R-2 |\n"
         "|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
     )
+
+
+# The only types beyond skops' own safe defaults that a saved scorer (HistGradientBoosting classifier or
+# regressor) holds; from ``skops.io.get_untrusted_types`` on saved models. Nothing is trusted by prefix: every
+# numpy or sklearn callable (numpy.testing's runstring calls exec) would otherwise pass.
+SKOPS_TRUSTED = frozenset({"sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor"})
+
+
+def _read_idf(path: Path) -> IdfTable:
+    d = read_json_file(path, "idf.json")
+    idf, n_docs = d.get("idf"), d.get("n_docs")
+    if not isinstance(idf, dict) or not isinstance(n_docs, int) or isinstance(n_docs, bool) or n_docs < 0:
+        raise BantinModelError(f"{path / 'idf.json'}: expected {{\"n_docs\": <count>, \"idf\": {{syllable: weight}}}}")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) for v in idf.values()):
+        raise BantinModelError(f"{path / 'idf.json'}: idf weights must be finite numbers")
+    return IdfTable(idf, n_docs)
+
+
+def _read_linear_scorer(path: Path) -> dict:
+    d = read_json_file(path, "scorer.json")
+    n = len(FEATURE_NAMES)
+    for key in ("mean", "scale", "coef"):
+        v = d.get(key)
+        if not isinstance(v, list) or len(v) != n or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v):
+            raise BantinModelError(f"{path / 'scorer.json'}: {key!r} must be a list of {n} numbers (one per sentence feature)")
+    if not isinstance(d.get("intercept"), (int, float)) or isinstance(d.get("intercept"), bool):
+        raise BantinModelError(f"{path / 'scorer.json'}: 'intercept' must be a number")
+    return d
+
+
+def _read_skops_scorer(path: Path) -> Any:
+    import skops.io as sio
+
+    file = model_file(path, "scorer.skops")
+    if not file.is_file():
+        raise BantinModelError(f"{path / 'scorer.skops'}: missing")
+    try:
+        untrusted = sio.get_untrusted_types(file=file)
+    except Exception as exc:  # noqa: BLE001 - a corrupt archive raises zipfile/json/skops errors of many types
+        raise BantinModelError(f"{file}: not a skops file ({type(exc).__name__}: {exc})") from exc
+    bad = sorted(set(untrusted) - SKOPS_TRUSTED)
+    if bad:
+        raise BantinModelError(f"{file}: refuses to load types a bantin scorer never holds: {bad}")
+    try:
+        model = sio.load(file, trusted=list(untrusted))
+    except Exception as exc:  # noqa: BLE001
+        raise BantinModelError(f"{file}: corrupt skops file ({type(exc).__name__}: {exc})") from exc
+    if not hasattr(model, "predict") or getattr(model, "n_features_in_", None) != len(FEATURE_NAMES):
+        raise BantinModelError(f"{file}: holds a {type(model).__name__}, not a scorer of the {len(FEATURE_NAMES)} sentence features")
+    return model
 
 
 class _LinearScorer:

@@ -29,9 +29,36 @@ def syllables(text: str, lower: bool = True) -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def _underthesea():
-    import underthesea  # imported lazily: it takes ~1 s to load its models
+    import underthesea  # imported lazily: it takes ~1 s to load its models (and pulls torch + transformers)
 
     return underthesea
+
+
+@functools.lru_cache(maxsize=1)
+def _sent_tokenize():
+    """underthesea's sentence tokenizer alone.
+
+    ``import underthesea`` (or any ``underthesea.x`` submodule, which imports the package first) loads every
+    pipeline, translate included, and so torch and transformers: 2+ s and 300 MB for a Punkt-style splitter that
+    needs only the standard library and its ``punkt_params.json``. So the module file is loaded on its own, under a
+    private name, without running the package's ``__init__``; the output is underthesea's own. Falls back to the full
+    import when the file is not where this underthesea version keeps it.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("underthesea")  # finds the package without importing it
+    roots = list(spec.submodule_search_locations or []) if spec else []
+    for root in roots:
+        file = Path(root) / "pipeline" / "sent_tokenize" / "__init__.py"
+        if file.is_file():
+            mod_spec = importlib.util.spec_from_file_location("_bantin_underthesea_sent_tokenize", file)
+            if mod_spec is None or mod_spec.loader is None:
+                break
+            module = importlib.util.module_from_spec(mod_spec)
+            mod_spec.loader.exec_module(module)
+            return module.sent_tokenize
+    return _underthesea().sent_tokenize
 
 
 @functools.lru_cache(maxsize=1)
@@ -124,7 +151,7 @@ def sentences(text: str, backend: str = "underthesea") -> list[str]:
         if not line:
             continue
         if backend == "underthesea":
-            parts = _underthesea().sent_tokenize(line)
+            parts = _sent_tokenize()(line)
         elif backend == "regex":
             parts = _SENT_FALLBACK.split(line)
         else:

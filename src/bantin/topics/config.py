@@ -25,6 +25,15 @@ class DataConfig:
     holdout_fraction: float = 0.1
     seed: int = 0
 
+    def check(self) -> None:
+        """A user file with a public corpus would be silently ignored: refuse it with the fix."""
+        if self.corpus != "file" and (self.train_file or self.test_file):
+            from bantin.errors import BantinInputError
+
+            given = "data.train_file" if self.train_file else "data.test_file"
+            raise BantinInputError(f"{given} is set but data.corpus is {self.corpus!r}, so it would be ignored: "
+                                   f"add --set data.corpus=file to use it (or drop {given})")
+
 
 @dataclass
 class LinearConfig:

@@ -28,11 +28,12 @@ class EmbeddingTopicModel(TopicModel):
         self.batch_size, self.prefix, self.C = batch_size, prefix, C
         self.coef: np.ndarray | None = None
         self.intercept: np.ndarray | None = None
+        self._encoder_source: str | None = None  # set by loading: the encoder resolved against the model directory
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         from bantin.models.embeddings import embed_texts
 
-        return embed_texts(list(texts), model=self.encoder, batch_size=self.batch_size, max_length=self.max_length,
+        return embed_texts(list(texts), model=self._encoder_source or self.encoder, batch_size=self.batch_size, max_length=self.max_length,
                            prefix=self.prefix, engine=self.engine)
 
     def fit(self, texts: Sequence[str], labels, embeddings: np.ndarray | None = None) -> EmbeddingTopicModel:
@@ -79,13 +80,40 @@ class EmbeddingTopicModel(TopicModel):
     def _load_weights(self, path: Path) -> None:
         from safetensors.numpy import load_file
 
+        from bantin.errors import BantinModelError
+        from bantin.models.base import model_file
+
         try:
-            t = load_file(str(path / WEIGHTS))
+            t = load_file(str(model_file(path, WEIGHTS)))
+        except BantinModelError:
+            raise
         except Exception as exc:  # safetensors raises its own error type for corrupt files
             raise ValueError(f"{WEIGHTS}: {exc}") from exc
         self.coef, self.intercept = t["coef"], t["intercept"]
-        if self.coef.shape[0] != len(self.labels):
-            raise ValueError(f"weights have {self.coef.shape[0]} rows for {len(self.labels)} labels")
+        if self.coef.ndim != 2 or self.coef.shape[0] != len(self.labels) or self.intercept.shape != (len(self.labels),):
+            raise ValueError(f"weights of shape {self.coef.shape} / {self.intercept.shape} do not fit {len(self.labels)} labels")
+        self._encoder_source = resolve_encoder(path, self.encoder)
+
+
+def resolve_encoder(model_dir: Path, encoder: str) -> str:
+    """The encoder a saved model names, as ``embed`` will load it, never resolved against the current directory.
+
+    A folder inside the model directory (relative to it) -> its absolute path; an e5 alias -> the alias; any other
+    path (absolute, with ``..``, or a folder that exists where bantin runs) must be inside the model directory or a
+    folder named in $BANTIN_TRUSTED_MODEL_PATHS; a Hub id that names no local folder is left to ``from_pretrained``
+    (offline: the local Hugging Face cache).
+    """
+    from bantin.errors import BantinModelError
+    from bantin.models.base import model_file
+
+    if not isinstance(encoder, str) or not encoder.strip():
+        raise BantinModelError(f"{model_dir}: the config's encoder must be a model name or a folder")
+    candidate = Path(model_dir) / encoder
+    if candidate.exists() or Path(encoder).is_absolute() or ".." in Path(encoder).parts:
+        return str(model_file(model_dir, encoder))
+    if Path(encoder).exists():  # from_pretrained and the alias check would pick this up from the working directory
+        return str(model_file(model_dir, Path(encoder).resolve()))
+    return encoder
 
     def card_details(self) -> str:
         return ("## Model\n\nFrozen sentence embeddings of `" + self.encoder + f"` (prefix {self.prefix!r}, first {self.max_length} "

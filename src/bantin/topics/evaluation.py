@@ -27,6 +27,7 @@ from bantin.topics.data import TopicDoc, duplicates_of, load_corpus, load_user_f
 
 def load_eval_docs(data: DataConfig, split: str, max_docs: int | None) -> tuple[list[TopicDoc], list[TopicDoc], str, str]:
     """(test docs, train docs for the duplicate check, dataset name, split name as recorded)."""
+    data.check()
     if data.corpus == "file":
         if not data.test_file:
             raise BantinInputError("evaluating on user data needs data.test_file (and data.train_file for the duplicate check)")

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from bantin.errors import BantinInputError
+from bantin.errors import BantinInputError, BantinModelError
 from bantin.topics.base import TopicModel, check_texts, fit_platt, fit_temperature, sigmoid, softmax
 
 WEIGHTS = "linear.safetensors"
@@ -93,17 +93,14 @@ class LinearTopicModel(TopicModel):
         self._column_map: np.ndarray | None = None
 
     # -- features ------------------------------------------------------------------------------------
-    def _vectorizer(self):
-        from sklearn.feature_extraction.text import HashingVectorizer
-
+    def _analyzer(self):
+        """text -> the list of features to hash."""
         if self.word_features:
-            return HashingVectorizer(n_features=self.n_features, analyzer=self._syllables_and_words,
-                                     alternate_sign=False, norm=None, dtype=np.float32)
+            return self._syllables_and_words
+        from sklearn.feature_extraction.text import CountVectorizer
+
         # Segmented text joins word syllables with "_", which \w+ keeps inside one token.
-        return HashingVectorizer(
-            n_features=self.n_features, ngram_range=(1, self.ngram_max), token_pattern=r"(?u)\b\w+\b",
-            lowercase=True, alternate_sign=False, norm=None, dtype=np.float32,
-        )
+        return CountVectorizer(ngram_range=(1, self.ngram_max), token_pattern=r"(?u)\b\w+\b", lowercase=True).build_analyzer()
 
     def _syllables_and_words(self, text: str) -> list[str]:
         """Syllable 1..ngram_max-grams (as sklearn builds them) plus one "w:"-prefixed feature per segmented word.
@@ -132,7 +129,20 @@ class LinearTopicModel(TopicModel):
         return [" ".join(words(t, backend=self.tokenizer)) for t in texts]
 
     def _hashed(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return self._vectorizer().transform(self._prepare(texts)).tocsr()
+        """Feature counts in hashed columns, exactly as scikit-learn's ``HashingVectorizer(alternate_sign=False,
+        norm=None)`` computes them (MurmurHash3 x86 32-bit, seed 0, of the UTF-8 feature, abs() mod n_features), with
+        the ``mmh3`` package: importing scikit-learn costs 1.5 s and 160 MB, most of a one-page cold start."""
+        import mmh3
+
+        analyze, hash_ = self._analyzer(), mmh3.hash
+        indptr, indices = [0], []
+        for text in self._prepare(texts):
+            indices.extend(hash_(f) for f in analyze(text))
+            indptr.append(len(indices))
+        cols = np.abs(np.asarray(indices, dtype=np.int64)) % self.n_features
+        X = sp.csr_matrix((np.ones(len(cols), np.float32), cols, np.asarray(indptr, np.int64)), shape=(len(indptr) - 1, self.n_features))
+        X.sum_duplicates()
+        return X
 
     def _select(self, X: sp.csr_matrix) -> sp.csr_matrix:
         """Keep only the selected hashed columns, renumbered 0..n_kept-1 (fast column remap)."""
@@ -283,18 +293,39 @@ class LinearTopicModel(TopicModel):
     def _load_weights(self, path: Path) -> None:
         from safetensors.numpy import load_file
 
+        from bantin.models.base import model_file
+
         try:
-            t = load_file(str(path / WEIGHTS))
+            t = load_file(str(model_file(path, WEIGHTS)))
+        except BantinModelError:
+            raise
         except Exception as exc:  # safetensors raises its own error type for corrupt files
             raise ValueError(f"{WEIGHTS}: {exc}") from exc
-        self.feature_index = t["feature_index"].astype(np.int64)
+        missing = sorted({"feature_index", "idf", "coef", "intercept", "calib_a", "calib_b"} - set(t))
+        if missing:
+            raise BantinModelError(f"{path / WEIGHTS}: missing tensors {missing}")
+        n_labels = len(self.labels)
+        if not n_labels:
+            raise BantinModelError(f"{path}: the manifest lists no labels")
+        index = t["feature_index"]
+        if index.ndim != 1 or index.dtype.kind not in "iu" or len(index) == 0:
+            raise BantinModelError(f"{path / WEIGHTS}: feature_index must be a non-empty 1-D integer array")
+        if index.min() < 0 or index.max() >= self.n_features or np.any(np.diff(index.astype(np.int64)) <= 0):
+            raise BantinModelError(f"{path / WEIGHTS}: feature_index must be increasing hashed columns in [0, n_features={self.n_features})")
+        n_calib = n_labels if self.multi_label else 1
+        expected = {"idf": (len(index),), "coef": (n_labels, len(index)), "intercept": (n_labels,), "calib_a": (n_calib,), "calib_b": (n_calib,)}
+        if "thresholds" in t:
+            expected["thresholds"] = (n_labels,)
+        for name, shape in expected.items():
+            if t[name].shape != shape or t[name].dtype.kind != "f" or not np.all(np.isfinite(t[name])):
+                raise BantinModelError(f"{path / WEIGHTS}: {name} must be finite floats of shape {shape} ({n_labels} labels, "
+                                       f"{len(index)} features), found {t[name].dtype} {t[name].shape}")
+        self.feature_index = index.astype(np.int64)
         self.idf = t["idf"].astype(np.float32)
         self.coef = t["coef"].astype(np.float32)
         self.intercept = t["intercept"].astype(np.float32)
         self.calib_a, self.calib_b = t["calib_a"], t["calib_b"]
         self.thresholds = t.get("thresholds")
-        if self.coef.shape != (len(self.labels), len(self.feature_index)):
-            raise ValueError(f"weights of shape {self.coef.shape} do not match {len(self.labels)} labels")
         self._column_map = None
 
     def card_details(self) -> str:

@@ -43,6 +43,7 @@ def build_model(cfg: TrainConfig):
 def load_training_data(cfg: TrainConfig) -> tuple[list[TopicDoc], list[TopicDoc], str, str, dict[str, Any]]:
     """(train docs, held-out docs, dataset name, held-out split name, load report)."""
     d = cfg.data
+    d.check()
     info: dict[str, Any] = {}
     if d.corpus == "file":
         if not d.train_file:

@@ -188,14 +188,17 @@ class TransformerTopicModel(TopicModel):
         from safetensors.torch import load_file
         from transformers import AutoModel, AutoTokenizer
 
-        self.tokenizer = AutoTokenizer.from_pretrained(path / ENCODER_DIR)
-        try:
-            self.encoder = AutoModel.from_pretrained(path / ENCODER_DIR, add_pooling_layer=False)
+        from bantin.models.base import model_file, model_tree
+
+        enc_dir, head_file = model_tree(path, ENCODER_DIR), model_file(path, HEAD)
+        self.tokenizer = AutoTokenizer.from_pretrained(enc_dir)
+        try:  # safetensors weights only: a pickled pytorch_model.bin is never read
+            self.encoder = AutoModel.from_pretrained(enc_dir, add_pooling_layer=False, use_safetensors=True)
         except TypeError:
-            self.encoder = AutoModel.from_pretrained(path / ENCODER_DIR)
+            self.encoder = AutoModel.from_pretrained(enc_dir, use_safetensors=True)
         self.head = self._build_head()
         try:
-            self.head.load_state_dict(load_file(str(path / HEAD)))
+            self.head.load_state_dict(load_file(str(head_file)))
         except Exception as exc:  # safetensors / torch raise their own error types for corrupt or mismatched files
             raise ValueError(f"{HEAD}: {exc}") from exc
         self.encoder.eval()

@@ -74,9 +74,42 @@ def make_page(article: Article, template: str, teasers, rng: random.Random, conf
             raise PageFailure(problem)
         record["html"] = html
         record["html_labels"] = html_labels
+        if config.forms:
+            record["forms"] = render_forms(html, html_labels, config.forms, config.form_min_matched)
     record["gold_article"] = gold
     record["nfd"] = nfd
     return record
+
+
+def render_forms(html: str, html_labels: list[str], forms: list[str], min_matched: float = 0.8) -> dict[str, dict[str, Any]]:
+    """The page rendered through each converter form, labelled by alignment with its HTML blocks.
+
+    Returns ``{form: {"text", "kind", "labels", "matched"}}``: ``kind`` is what ``parse_page`` detected (the
+    loader re-parses with it), ``labels`` one per block of that parse, ``matched`` the share of the form's
+    tokens aligned with the HTML. A form that aligns worse than ``min_matched`` or parses to nothing is left out.
+    """
+    from bantin.blocks import parse_html, parse_page
+    from bantin.data.align import align_labels
+    from bantin.data.forms import FORM_KIND, render_form
+    from bantin.errors import BantinInputError
+
+    source = parse_html(html)
+    if len(source.blocks) != len(html_labels):
+        raise PageFailure(f"forms: {len(source.blocks)} html blocks but {len(html_labels)} labels")
+    texts = [b.text for b in source.blocks]
+    out: dict[str, dict[str, Any]] = {}
+    for form in forms:
+        text = render_form(html, form)
+        try:
+            page = parse_page(text, kind=FORM_KIND.get(form, "auto"))
+        except BantinInputError:
+            continue
+        al = align_labels(texts, html_labels, [b.text for b in page.blocks])
+        if al.matched_share < min_matched:
+            continue
+        kind = page.meta.get("detected_kind") or page.meta.get("kind_given") or "text"
+        out[form] = {"text": text, "kind": kind, "labels": al.labels, "matched": al.matched_share}
+    return out
 
 
 def _write_jsonl_gz(path: Path, records: list[dict[str, Any]]) -> None:
@@ -183,6 +216,9 @@ def build_pages(config: BuilderConfig, pool: SourcePool | None = None) -> tuple[
             "corpora": dict(sorted(Counter(r["corpus"] for r in out).items())),
             "labels": dict(sorted(labels.items())),
             "html_labels": dict(sorted(Counter(lab for r in out for lab in r.get("html_labels", [])).items())),
+            "forms": {f: {"pages": sum(1 for r in out if f in r.get("forms", {})),
+                          "blocks": sum(len(r["forms"][f]["labels"]) for r in out if f in r.get("forms", {}))}
+                      for f in config.forms},
         }
     card = {
         "format": "bantin-pages-v1",

@@ -98,6 +98,10 @@ class BuilderConfig:
     workers: int = 1  # processes generating pages (the output does not depend on it)
     min_body_chars: int = 120
     max_title_chars: int = 160
+    #: converter forms (bantin.data.forms) each page's HTML is also rendered into, labels carried over by
+    #: alignment (bantin.data.align); [] for none. Needs the converters of bantin[eval].
+    forms: list[str] = field(default_factory=lambda: ["markdown", "markdown78", "markdownify", "inscriptis", "lxml_text"])
+    form_min_matched: float = 0.8  # a form whose tokens align worse than this with the HTML is left out of the page
 
     def template_lists(self) -> tuple[list[str], list[str], list[str]]:
         """(all templates, val templates, test templates) with the generated styles added."""

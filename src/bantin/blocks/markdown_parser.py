@@ -1,0 +1,362 @@
+"""Markdown -> blocks with markdown-it-py (CommonMark plus GFM tables).
+
+Markdown is what html2text, markdownify and LLM-oriented crawlers emit. One block per paragraph, heading,
+list item paragraph, table row, blockquote paragraph, code block and image; a hard line break (``  \\n``,
+html2text's ``<br>``) also ends a block, as ``<br>`` does in ``bantin.blocks.html_parser``. Link text is kept,
+URLs are dropped; images are dropped from the text and counted in the ``image_marker``/``n_images`` hints of
+their block (an image alone in its paragraph goes to the next block, as in HTML where images make no block;
+``image_blocks=True`` keeps it as a block of its own, with empty text and its alt text in ``hints["alt"]``). The Markdown syntax becomes hints, with the keys
+``bantin.blocks.html_parser`` uses where they mean the same thing, so that the HTML features carry over:
+
+  tag            "p", "h1".."h6", "li", "td"/"th", "blockquote", "pre"
+  heading        heading level 1-6, 0 if not a heading
+  in_list, list_depth, ordered   list item (nesting depth, numbered list)
+  in_table, in_blockquote
+  link_density   share of the block's characters inside links
+  in_link_only   every character of the block is link text
+  image_marker, n_images, alt    images in (or just before) the block; alt text of an image-only block
+  depth          container nesting depth
+  line_no        first source line of the block
+  n_chars, n_syllables, has_date, ... (the text hints of ``bantin.blocks.text_parser.line_hints``)
+  rel_pos        index / (n_blocks - 1)
+
+html2text quirks handled before parsing: link/image destinations broken across lines by its 78-column wrap
+(``](http://site/a-\\nb.html)``) are joined back. ``* * *`` rules, backslash escapes (``\\-``, ``\\.``) and
+reference-style links are CommonMark and handled by the parser.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bantin.blocks.model import Block, Page
+from bantin.blocks.text_parser import line_hints
+from bantin.text.normalize import normalize_text, normalize_whitespace
+
+# Markdown syntax evidence, per line (used by ``markdown_evidence``; the parsing itself is markdown-it's).
+_LINK = re.compile(r"(?<!!)\[[^\]\n]{0,300}\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)|(?<!!)\[[^\]\n]{1,300}\]\[[^\]\n]*\]")
+_HEADING = re.compile(r"^ {0,3}#{1,6}\s+\S")
+_LIST_ITEM = re.compile(r"^\s*(?:[*+-]|\d{1,3}[.)])\s+\S")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+_EMPHASIS = re.compile(r"(\*\*|__)\S[^*_\n]{0,200}\S?\1")
+_REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s+\S+")
+# A link destination (escapes and one level of parentheses allowed, no space).
+_DEST = r"(?:\\.|[^\s()\\]|\((?:\\.|[^\s()\\])*\))*"
+# html2text's wrap breaks long URLs after a hyphen (textwrap's break_on_hyphens): join the pieces back.
+_BROKEN_DEST = re.compile(r"(\]\(" + _DEST + r"-)\n[ \t]*(?=[^\s])")
+# html2text copies src/href attributes as they are, spaces included ("](http://a.vn/can lo lo.jpg)"), which is no
+# destination in CommonMark: spaces inside a destination that is not followed by a quoted title are encoded.
+_DEST_PIECE = r"(?:[^()\s\"]|\([^()\s\"]*\))+"
+_SPACED_DEST = re.compile(r"(\]\()(" + _DEST_PIECE + r"(?: +" + _DEST_PIECE + r")+)(\))")
+# Link titles: html2text writes the element's title attribute unescaped ("Khi chính phủ đi "outsource""),
+# which breaks the link. Titles carry nothing bantin uses, so they are dropped.
+_TITLE = re.compile(r"(\]\(" + _DEST + r")\s+\"(?:[^\"]|\"(?!\))){0,600}?\"\)")
+
+
+def markdown_evidence(text: str, max_lines: int = 4000) -> dict[str, float]:
+    """Counts of Markdown syntax per kind of mark, over the first ``max_lines`` lines.
+
+    Images (``![alt](src)``) are not counted: flattened crawler text carries image marks too.
+    """
+    lines = [ln for ln in text.split("\n", max_lines)[:max_lines] if ln.strip()]
+    links = headings = items = tables = emph = refs = 0
+    link_lines = 0
+    for ln in lines:
+        n = len(_LINK.findall(ln))
+        links += n
+        link_lines += n > 0
+        headings += bool(_HEADING.match(ln))
+        items += bool(_LIST_ITEM.match(ln))
+        tables += bool(_TABLE_RULE.match(ln))
+        emph += bool(_EMPHASIS.search(ln))
+        refs += bool(_REF_DEF.match(ln))
+    return {"lines": len(lines), "links": links, "link_lines": link_lines, "headings": headings, "list_items": items,
+            "table_rules": tables, "emphasis": emph, "ref_defs": refs}
+
+
+def looks_like_markdown(text: str) -> bool:
+    """Markdown by its syntax density: links, headings, tables, bold and reference definitions.
+
+    List bullets alone do not count (inscriptis and lynx print bullets too), nor do image marks (flattened
+    crawler text has them). A page needs several marks, and marks on a fair share of its lines.
+    """
+    ev = markdown_evidence(text)
+    if not ev["lines"]:
+        return False
+    strong = ev["link_lines"] + 2 * ev["headings"] + 3 * ev["table_rules"] + ev["emphasis"] + ev["ref_defs"]
+    # a list item counts when the page also has links or headings (markdown lists of links are the nav menus)
+    if ev["link_lines"] + ev["headings"] >= 2:
+        strong += 0.5 * ev["list_items"]
+    return strong >= 3 and strong / ev["lines"] >= 0.04
+
+
+_BLOCK_START = re.compile(r"^\s*(?:#|[*+-]\s|\d{1,3}[.)]\s|>|\||!\[|```|~~~|$)")
+
+
+def looks_wrapped(text: str, width: int = 80) -> bool:
+    """Hard-wrapped Markdown (html2text's default): lines filled close to the wrap width go on, on the next line,
+    with text that is not a new block (unwrapped Markdown separates its paragraphs with blank lines)."""
+    lines = text.split("\n", 5000)[:5000]
+    near = wraps = 0
+    for ln, nxt in zip(lines, lines[1:]):
+        if width - 16 <= len(ln) <= width:
+            near += 1
+            wraps += bool(nxt.strip()) and not _BLOCK_START.match(nxt)
+    return wraps >= 5 and wraps >= 0.5 * near
+
+
+def repair_markdown(text: str) -> str:
+    """Undo html2text's hard wrap where Markdown cannot take it: inside link destinations (a URL never contains a
+    line break), in link titles, and in ATX headings (one line in CommonMark: the rest of a wrapped heading
+    would become a paragraph)."""
+    for _ in range(20):  # one join per URL per pass; a wrapped URL has a few breaks (bounded against hostile input)
+        prev, text = text, _BROKEN_DEST.sub(r"\1", text)
+        if text == prev:
+            break
+    text = _TITLE.sub(r"\1)", text)
+    text = _SPACED_DEST.sub(lambda m: m.group(1) + re.sub(" +", "%20", m.group(2)) + m.group(3), text)
+    if looks_wrapped(text):
+        lines = text.split("\n")
+        out: list[str] = []
+        joining = False
+        for ln in lines:
+            # the line was broken there because the next word did not fit in the width
+            if joining and ln.strip() and not _BLOCK_START.match(ln) and len(out[-1]) + 1 + len(ln.split()[0]) > 76:
+                out[-1] = out[-1].rstrip() + " " + ln.strip()
+                continue
+            out.append(ln)
+            joining = bool(_HEADING.match(ln))
+        text = "\n".join(out)
+    return text
+
+
+@lru_cache(maxsize=1)
+def _md():
+    from markdown_it import MarkdownIt
+
+    # html off: raw tags stay text (crawled Markdown rarely has any and html_block would swallow lines)
+    # past maxNesting markdown-it silently stops; _token_chunks parses the rest (markdownify nests menus 40+ deep)
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": 40}).enable(["table", "strikethrough"])
+    # markdown-it refuses javascript:/data: links (an XSS guard for HTML output); menus are full of them, and
+    # bantin never renders the URL: every destination is a link
+    md.validateLink = lambda url: True
+    return md
+
+
+_LEAVES = frozenset(("inline", "fence", "code_block", "hr", "html_block", "tr_open"))
+
+
+def _covered(tokens) -> int:
+    """The line after the last one markdown-it turned into content (a list's own map spans lines it skipped)."""
+    return max((t.map[1] for t in tokens if t.map and t.type in _LEAVES), default=0)
+
+
+def _token_chunks(text: str):
+    """(tokens, first line) chunks covering the whole text.
+
+    markdown-it stops where nesting gets too deep (markdownify writes menus as lists nested dozens deep); the
+    rest is parsed again as a new document with its indentation removed, until every line is covered.
+    """
+    lines = text.split("\n")
+    offset = 0
+    chunk = text
+    while True:
+        tokens = _md().parse(chunk)
+        yield tokens, offset
+        covered = _covered(tokens)
+        rest = lines[offset + covered:]
+        if covered <= 0 or not any(ln.strip() for ln in rest):
+            return
+        # the stop came from the nesting limit: go on from there, flattened
+        nxt = next(i for i, ln in enumerate(rest) if ln.strip())
+        offset += covered + nxt
+        chunk = "\n".join(ln.lstrip() for ln in lines[offset:])
+
+
+#: default of parse_markdown's image_blocks. Folding images into the next block (as HTML does) scored 3-5 points
+#: of token F1 higher on real pages than image blocks, whose empty blocks break the labeler's neighbour context
+IMAGE_BLOCKS = False
+
+
+class _Segments:
+    """The inline pieces of one block being built: text with a link flag, plus its images."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[str, bool]] = []
+        self.images: list[str] = []
+
+    def add(self, text: str, in_link: bool) -> None:
+        if text:
+            self.parts.append((text, in_link))
+
+    def empty(self) -> bool:
+        return not self.parts and not self.images
+
+
+def _inline_segments(inline) -> list[_Segments]:
+    """The segments of an inline token, split at hard breaks."""
+    out = [_Segments()]
+    link_depth = 0
+    children = inline.children or []
+    i = 0
+    while i < len(children):
+        tok = children[i]
+        t = tok.type
+        if t == "text" or t == "code_inline" or t == "html_inline":
+            out[-1].add(tok.content, link_depth > 0)
+        elif t == "softbreak":
+            out[-1].add(" ", link_depth > 0)
+        elif t == "hardbreak":
+            out.append(_Segments())
+        elif t == "link_open":
+            link_depth += 1
+        elif t == "link_close":
+            link_depth = max(0, link_depth - 1)
+        elif t == "image":
+            out[-1].images.append(normalize_whitespace(tok.content or ""))
+            # a space keeps the words on either side of an image apart
+            out[-1].add(" ", link_depth > 0)
+        i += 1
+    return [s for s in out if not s.empty()]
+
+
+def parse_markdown(text: str, page_id: str | None = None, image_blocks: bool = IMAGE_BLOCKS) -> Page:
+    """Parse a Markdown page (already decoded) into a Page.
+
+    image_blocks: an image alone in its paragraph is a block of its own (empty text, ``hints["alt"]``), as an
+    image line of a flattened page is; when False it is folded into the next block's ``image_marker`` hint
+    instead, as in HTML, where images make no block.
+    """
+    text = repair_markdown(normalize_text(text, keep_layout=True))
+    blocks: list[Block] = []
+    pending_images: list[str] = []
+    src_lines = text.split("\n")
+    # container state
+    list_stack: list[bool] = []  # ordered?
+    in_item = 0
+    in_quote = 0
+    heading = 0
+    in_table = False
+    cell_tag = "td"
+    row: list[tuple[_Segments, int]] = []
+    row_line = 0
+
+    def emit(segs: _Segments, tag: str, line_no: int, extra: dict | None = None) -> None:
+        raw_text = "".join(s for s, _ in segs.parts)
+        body = normalize_whitespace(raw_text)
+        link_chars = sum(len(normalize_whitespace(s)) for s, link in segs.parts if link)
+        if not body and not segs.images:
+            return
+        if not body and not image_blocks:
+            pending_images.extend(segs.images)
+            return
+        images = pending_images + segs.images
+        pending_images.clear()
+        hints = line_hints(body, body)
+        hints.update(
+            tag=tag,
+            heading=heading,
+            in_list=bool(list_stack),
+            list_depth=len(list_stack),
+            ordered=bool(list_stack and list_stack[-1]),
+            in_table=in_table,
+            in_blockquote=in_quote > 0,
+            is_caption=False,
+            link_density=round(min(1.0, link_chars / max(1, len(body))), 3) if body else 0.0,
+            landmarks=[],
+            class_tokens=[],
+            depth=len(list_stack) + in_quote + (1 if in_table else 0) + 1,
+            image_marker=bool(images),
+            n_images=len(images),
+            line_no=line_no,
+        )
+        hints["in_link_only"] = bool(body) and hints["link_density"] >= 0.99
+        if not body:
+            hints["alt"] = " ".join(a for a in segs.images if a)
+        if extra:
+            hints.update(extra)
+        raw = "\n".join(src_lines[line_no:line_no + 1]) if 0 <= line_no < len(src_lines) else body
+        blocks.append(Block(index=len(blocks), text=body, raw=raw, hints=hints))
+
+    def block_tag() -> str:
+        if heading:
+            return f"h{heading}"
+        if in_table:
+            return cell_tag
+        if in_item:
+            return "li"
+        if in_quote:
+            return "blockquote"
+        return "p"
+
+    for tokens, offset in _token_chunks(text):
+        list_stack.clear()
+        in_item = in_quote = heading = 0
+        in_table = False
+        for tok in tokens:
+            t = tok.type
+            line_no = offset + tok.map[0] if tok.map else (blocks[-1].hints["line_no"] if blocks else 0)
+            if t in ("bullet_list_open", "ordered_list_open"):
+                list_stack.append(t == "ordered_list_open")
+            elif t in ("bullet_list_close", "ordered_list_close"):
+                if list_stack:
+                    list_stack.pop()
+            elif t == "list_item_open":
+                in_item += 1
+            elif t == "list_item_close":
+                in_item = max(0, in_item - 1)
+            elif t == "blockquote_open":
+                in_quote += 1
+            elif t == "blockquote_close":
+                in_quote = max(0, in_quote - 1)
+            elif t == "heading_open":
+                heading = int(tok.tag[1]) if tok.tag[1:].isdigit() else 1
+            elif t == "heading_close":
+                heading = 0
+            elif t == "table_open":
+                in_table = True
+            elif t == "table_close":
+                in_table = False
+            elif t == "tr_open":
+                row = []
+                row_line = line_no
+            elif t in ("th_open", "td_open"):
+                cell_tag = tok.tag
+            elif t == "tr_close":
+                merged = _Segments()
+                n_cells = 0
+                for segs, _ in row:
+                    if segs.empty():
+                        continue
+                    if merged.parts:
+                        merged.add(" ", False)
+                    merged.parts.extend(segs.parts)
+                    merged.images.extend(segs.images)
+                    n_cells += 1
+                emit(merged, cell_tag, row_line, {"n_cells": n_cells, "pipe_count": max(0, n_cells - 1)})
+                row = []
+            elif t == "inline":
+                if in_table:
+                    merged = _Segments()
+                    for segs in _inline_segments(tok):
+                        if merged.parts:
+                            merged.add(" ", False)
+                        merged.parts.extend(segs.parts)
+                        merged.images.extend(segs.images)
+                    row.append((merged, line_no))
+                    continue
+                tag = block_tag()
+                for k, segs in enumerate(_inline_segments(tok)):
+                    emit(segs, tag, line_no + k if k and tok.map and line_no + k < offset + tok.map[1] else line_no)
+            elif t in ("fence", "code_block"):
+                segs = _Segments()
+                for ln in tok.content.split("\n"):
+                    if ln.strip():
+                        s = _Segments()
+                        s.add(ln, False)
+                        emit(s, "pre", line_no)
+    n = len(blocks)
+    for b in blocks:
+        b.hints["rel_pos"] = round(b.index / (n - 1), 4) if n > 1 else 0.0
+    return Page(blocks=blocks, source_kind="markdown", id=page_id)

@@ -1,0 +1,111 @@
+"""Plain-text layouts: block-per-line text, hard-wrapped text and whitespace blobs.
+
+Crawlers hand over plain text in three layouts, and each needs its own idea of a block:
+
+- ``lines``: one block per line (the flattened pages of ``bantin.blocks.text_parser``, inscriptis output);
+- ``wrapped``: paragraphs hard-wrapped at a fixed width (html2text's 78 columns, ``lynx -dump``/``w3m -dump``,
+  e-mail). :func:`reflow` joins the lines of each paragraph back into one line;
+- ``blob``: lxml's ``text_content()``, where blocks are glued into long lines and separated only by runs of
+  spaces, tabs and newlines. :func:`split_blob` turns each run of 3+ spaces or a tab into a line break.
+
+:func:`detect_layout` tells them apart from line-length statistics.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BULLET = re.compile(r"^\s*(?:[*+•·◦▪–-]|\d{1,3}[.)]|\[\d+\]|[a-zA-Z][.)])\s+\S")
+_WS_RUN = re.compile(r"[ \u00a0]{3,}|\t+")
+_SENT_END = (".", "!", "?", "…", ":", '"', "”", ")")
+
+
+@dataclass
+class Layout:
+    kind: str  # "lines" | "wrapped" | "blob"
+    width: int = 0  # wrap width for "wrapped"
+    evidence: dict | None = None
+
+
+def _wrap_width(lengths: list[int]) -> int:
+    """The wrap width: the line length that the longest lines pile up under (a high quantile)."""
+    s = sorted(lengths)
+    return s[min(len(s) - 1, int(0.97 * len(s)))]
+
+
+def detect_layout(text: str, max_lines: int = 5000) -> Layout:
+    """Which plain-text layout ``text`` is in (see the module doc)."""
+    raw_lines = text.split("\n", max_lines)[:max_lines]
+    lines = [ln.rstrip() for ln in raw_lines]
+    nonempty = [ln for ln in lines if ln.strip()]
+    if not nonempty:
+        return Layout("lines")
+    # blob: blocks glued on long lines, separated by whitespace runs
+    inner_runs = sum(len(_WS_RUN.findall(ln.strip())) for ln in nonempty)
+    if inner_runs >= 3 and inner_runs >= 0.02 * len(nonempty):
+        return Layout("blob", evidence={"inner_runs": inner_runs, "lines": len(nonempty)})
+    # wrapped: almost every line is at most W long, many lines are close to W, and they continue on the next line
+    lengths = [len(ln) for ln in nonempty]
+    if len(nonempty) < 6:
+        return Layout("lines")
+    width = _wrap_width(lengths)
+    if not 30 <= width <= 140:
+        return Layout("lines", evidence={"width": width})
+    over = sum(1 for n in lengths if n > width + 2)
+    # A line filled close to the width and followed by a line whose first word would not have fit on it:
+    # the signature of a hard wrap. In block text, lines near the width are followed by anything.
+    near = wraps = 0
+    for i, ln in enumerate(lines[:-1]):
+        n = len(ln)
+        nxt = lines[i + 1]
+        if width - 15 <= n <= width + 2 and nxt.strip() and not _BULLET.match(nxt):
+            near += 1
+            wraps += n + 1 + len(_first_word(nxt)) > width - 2
+    evidence = {"width": width, "near_width": near, "wraps": wraps, "over": over, "lines": len(nonempty)}
+    if wraps >= 4 and wraps >= 0.8 * near and over <= 0.03 * len(nonempty):
+        return Layout("wrapped", width=width, evidence=evidence)
+    return Layout("lines", evidence=evidence)
+
+
+def _first_word(line: str) -> str:
+    s = line.strip()
+    return s.split(None, 1)[0] if s else ""
+
+
+def reflow(text: str, width: int) -> str:
+    """Join hard-wrapped lines back into paragraphs, one per line.
+
+    A line continues the previous one when the previous line was broken because the next word did not fit:
+    ``len(prev) + 1 + len(first word) > width`` (with some slack). Blank lines, list bullets and lines that
+    would have fit on the previous line start a new paragraph, so headings, menus and short lines stay apart.
+    Continuation lines of a list item (indented) stay in the item.
+    """
+    out: list[str] = []
+    cur = ""
+    prev_len = 0
+    slack = 3
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            if cur:
+                out.append(cur)
+            out.append("")
+            cur, prev_len = "", 0
+            continue
+        joins = bool(cur) and not _BULLET.match(line) and prev_len + 1 + len(_first_word(line)) > width - slack
+        if joins:
+            cur = cur + " " + stripped
+        else:
+            if cur:
+                out.append(cur)
+            cur = stripped
+        prev_len = len(line.rstrip())
+    if cur:
+        out.append(cur)
+    return "\n".join(out)
+
+
+def split_blob(text: str) -> str:
+    """lxml ``text_content()`` style text: runs of 3+ spaces and tabs become line breaks."""
+    return "\n".join(piece for line in text.split("\n") for piece in _WS_RUN.split(line))

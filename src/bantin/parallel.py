@@ -1,0 +1,148 @@
+"""Parallel batches on one machine: ``Pipeline.pipe(..., n_process=N)`` and ``bantin analyze --workers N``.
+
+Like spaCy's ``n_process``: N worker processes each load the models once (the pool's initializer unpickles
+the Pipeline, which reloads it from its model directories; weights are never pickled), the input is cut into
+chunks of ``batch_size`` pages, at most ``2 * N`` chunks are in flight (memory stays bounded on endless
+streams), and results come back in input order with the same ids and FailedRecords as one process.
+
+Workers are started with the ``spawn`` method by default (safe with threaded libraries such as torch and the
+same on every OS), so a script that calls ``pipe(n_process=...)`` needs the usual
+``if __name__ == "__main__":`` guard. ``start_method="fork"`` starts faster on Linux.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from bantin.errors import BantinError
+
+#: Chunks in flight per worker: enough to keep every worker busy, few enough to bound memory.
+IN_FLIGHT_PER_WORKER = 2
+DEFAULT_START_METHOD = "spawn"  # $BANTIN_START_METHOD overrides it (fork, forkserver)
+
+_WORKER_PIPELINE = None
+
+
+def _init_worker(pipeline: Any, threads: int | None) -> None:
+    """Pool initializer: runs once per worker; the pipeline arrives pickled, so it is loaded here, once."""
+    global _WORKER_PIPELINE
+    if threads:
+        for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+            os.environ[var] = str(threads)
+        try:
+            import torch
+
+            torch.set_num_threads(threads)
+        except ImportError:
+            pass
+    _WORKER_PIPELINE = pipeline
+
+
+def _call(fn: Callable, payload: Any) -> Any:
+    return fn(_WORKER_PIPELINE, payload)
+
+
+def worker_peak_rss_mb() -> float:
+    """Peak resident memory of the calling process, MiB (Linux ru_maxrss is in KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _rss_task(pipeline: Any, _: Any) -> tuple[int, float]:
+    import time
+
+    time.sleep(0.2)  # stay busy a moment so that the other probes go to the other workers
+    return os.getpid(), worker_peak_rss_mb()
+
+
+def resolve_workers(n_process: int) -> int:
+    """-1 means one worker per CPU; anything else must be >= 1."""
+    if n_process == -1:
+        return os.cpu_count() or 1
+    if n_process < 1:
+        raise BantinError(f"n_process must be >= 1 or -1 (one per CPU), got {n_process}")
+    return n_process
+
+
+class WorkerPool:
+    """A pool of pipeline workers; ``map_ordered`` runs ``fn(pipeline, chunk)`` over chunks, in order."""
+
+    def __init__(self, pipeline: Any, n_process: int, start_method: str | None = None, threads_per_worker: int | None = 1) -> None:
+        self.n_process = resolve_workers(n_process)
+        ctx = multiprocessing.get_context(start_method or os.environ.get("BANTIN_START_METHOD") or DEFAULT_START_METHOD)
+        self._executor = ProcessPoolExecutor(self.n_process, mp_context=ctx, initializer=_init_worker, initargs=(pipeline, threads_per_worker))
+
+    def map_ordered(self, fn: Callable[[Any, Any], Any], chunks: Iterable[Any]) -> Iterator[Any]:
+        window: deque[Future] = deque()
+        limit = IN_FLIGHT_PER_WORKER * self.n_process
+        try:
+            for chunk in chunks:
+                window.append(self._executor.submit(_call, fn, chunk))
+                if len(window) >= limit:
+                    yield window.popleft().result()
+            while window:
+                yield window.popleft().result()
+        except BrokenProcessPool as exc:
+            raise BantinError(f"a worker process died ({exc}); rerun with fewer workers or check memory") from exc
+        finally:
+            for f in window:
+                f.cancel()
+
+    def worker_rss_mb(self) -> dict[int, float]:
+        """Peak RSS (MiB) of each worker that answers (one probe per worker, best effort)."""
+        futures = [self._executor.submit(_call, _rss_task, None) for _ in range(self.n_process * 2)]
+        return dict(f.result() for f in futures)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def _pipe_chunk(pipeline: Any, payload: tuple[int, list, int, str, str]) -> list:
+    start, items, batch_size, kind, errors = payload
+    return list(pipeline._pipe_serial(items, batch_size, kind, errors, start=start))
+
+
+def pipe_parallel(pipeline: Any, items: Iterable[Any], *, batch_size: int, kind: str, errors: str, n_process: int,
+                  start_method: str | None = None) -> Iterator[Any]:
+    """``Pipeline.pipe`` over worker processes: same results, same order, same ids as one process."""
+    payloads = ((i * batch_size, chunk, batch_size, kind, errors) for i, chunk in enumerate(chunked(items, batch_size)))
+    with WorkerPool(pipeline, n_process, start_method) as pool:
+        for results in pool.map_ordered(_pipe_chunk, payloads):
+            yield from results
+
+
+def _analyze_chunk(pipeline: Any, payload: tuple[list, Any]) -> list:
+    from bantin.analyze import analyze_records
+
+    records, options = payload
+    return list(analyze_records(iter(records), pipeline, options))
+
+
+def analyze_records_parallel(records: Iterable[Any], pipeline: Any, options: Any) -> Iterator[Any]:
+    """``analyze_records`` over ``options.workers`` processes; unreadable inputs stay FailedRecords, in order."""
+    from dataclasses import replace
+
+    serial = replace(options, workers=1)
+    with WorkerPool(pipeline, options.workers) as pool:
+        for results in pool.map_ordered(_analyze_chunk, ((chunk, serial) for chunk in chunked(records, options.batch_size))):
+            yield from results

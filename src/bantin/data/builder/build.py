@@ -19,7 +19,7 @@ from bantin.data.builder.card import write_card
 from bantin.data.builder.config import BuilderConfig
 from bantin.data.builder.rendering import HtmlStyle, render_html, render_text, verify_html, verify_text
 from bantin.data.builder.sources import SPLITS, Article, SourcePool, load_sources
-from bantin.data.builder.splits import template_splits
+from bantin.data.builder.splits import slot_template, template_splits
 from bantin.data.builder.templates import SITES, TEMPLATES, PageContext, make_story
 from bantin.errors import BantinDataError
 from bantin.labels import is_content
@@ -144,7 +144,7 @@ def _make_slot(job: tuple[str, int]) -> tuple[dict | None, list[tuple[str, str]]
     split, i = job
     config, tsplits, pool, articles = _STATE["config"], _STATE["tsplits"], _STATE["pool"], _STATE["articles"][split]
     templates = tsplits[split]
-    template = templates[i % len(templates)]
+    template = slot_template(templates, i, config.generated.share)
     failures: list[tuple[str, str]] = []
     for retry in range(RETRIES):
         article = articles[(i + retry * 7919) % len(articles)]

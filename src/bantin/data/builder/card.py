@@ -83,6 +83,25 @@ def yaml_header(card: dict[str, Any], out_dir: Path | None = None) -> str:
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
 
 
+def _generated_styles(card: dict[str, Any]) -> list[str]:
+    """One row per generated site style: what its layout was drawn as (see bantin.data.builder.generated)."""
+    from bantin.data.builder.generated import is_generated, style_for
+
+    rows = [(split, name) for split, names in card.get("template_splits", {}).items() for name in names if is_generated(name)]
+    if not rows:
+        return []
+    md = ["", "## Generated site styles", "",
+          "Each `genNNN` template is one randomized site layout, drawn from its name (builder/generated.py).", "",
+          "| style | split | mobile | layout | class names | lists | paragraphs | menu | menu links | sidebar |",
+          "|---|---|---|---|---|---|---|---|---:|---|"]
+    for split, name in rows:
+        st = style_for(name)
+        links = sum(1 + len(subs) for _, subs in st.menu)
+        md.append(f"| {name} | {split} | {'yes' if st.mobile else 'no'} | {st.layout} | {st.naming} | {st.list_markup} | {st.p_markup} | "
+                  f"{st.menu_markup} | {links} | {st.sidebar_pos} |")
+    return md
+
+
 def write_card(out_dir: Path, card: dict[str, Any]) -> None:
     (out_dir / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     splits = list(card["splits"])
@@ -92,8 +111,9 @@ def write_card(out_dir: Path, card: dict[str, Any]) -> None:
         "",
         (
             "Synthetic but realistic Vietnamese news pages: real article text (title, lead, body) from public corpora laid out "
-            "in the templates of several news sites, with boilerplate (related titles and teasers from *other* articles, section "
-            "headings, menus, share bars, footers, image markers, alt-text slugs). Every page is stored as flattened crawler "
+            "in the templates of several news sites and in randomized generated site styles (`genNNN`), with boilerplate (related titles and teasers from *other* articles, section "
+            "headings, menus and mega-menus, breadcrumbs, tags, 'most read' lists, comments, share/login/newsletter prompts, "
+            "ads, video and photo strips, widgets, footers with addresses and licence lines, image markers, alt-text slugs). Every page is stored as flattened crawler "
             "text with one label per `bantin.blocks.parse_text` block, and as HTML with one label per `parse_html` block."
         ),
         "",
@@ -117,7 +137,8 @@ def write_card(out_dir: Path, card: dict[str, Any]) -> None:
                   for s in splits}, ["pages", "blocks", "html_blocks", "nfd_pages", "articles", "articles_reused"], "split")
     md += ["", "## Templates per split (pages)", ""]
     templates = sorted({t for s in splits for t in card["splits"][s]["templates"]})
-    md += _table({s: card["splits"][s]["templates"] for s in splits}, templates, "split")
+    md += _table({t: {s: card["splits"][s]["templates"].get(t, 0) for s in splits} for t in templates}, splits, "template")
+    md += _generated_styles(card)
     md += ["", "## Corpora per split (pages)", ""]
     corpora = sorted({t for s in splits for t in card["splits"][s]["corpora"]})
     md += _table({s: card["splits"][s]["corpora"] for s in splits}, corpora, "split")

@@ -60,6 +60,8 @@ class GeneratedStyles:
     train: int = 40
     val: int = 8
     test: int = 12
+    #: share of each split's pages laid out in the generated styles (the rest cycle through the hand-written ones)
+    share: float = 0.5
 
     def names(self) -> dict[str, list[str]]:
         from bantin.data.builder.generated import generated_name
@@ -103,6 +105,10 @@ class BuilderConfig:
 
     def template_lists(self) -> tuple[list[str], list[str], list[str]]:
         """(all templates, val templates, test templates) with the generated styles added."""
+        if not 0.0 <= self.generated.share <= 1.0:
+            from bantin.errors import BantinInputError
+
+            raise BantinInputError(f"generated.share must be within [0, 1], got {self.generated.share}")
         gen = self.generated.names()
         return (list(self.templates) + [n for names in gen.values() for n in names],
                 list(self.val_templates) + gen["val"], list(self.test_templates) + gen["test"])

@@ -391,6 +391,7 @@ class Page:
     def title_list(self, teasers: list[Teaser], region: str, numbered: bool = False, times: bool = False) -> None:
         st, rng = self.st, self.rng
         num_style = rng.randrange(4)
+        stamp_after = st.rel_time_fmt.startswith("(") or rng.random() < 0.5  # one position for the whole list
         dt = random_time(rng, 2013, 2025)
         for i, t in enumerate(teasers, 1):
             title = t.title
@@ -410,26 +411,36 @@ class Page:
                 sep = "." if num_style == 1 else ""
                 text, inner = f"{n}{sep} {title}", f'<span{st.attr("num")}>{n}{sep}</span> {inner}'
             if stamp:
-                if stamp.startswith("(") or rng.random() < 0.5:
+                if stamp_after:
                     text, inner = f"{text} {stamp}", f'{inner} <span{st.attr("time")}>{esc(stamp)}</span>'
                 else:
                     text, inner = f"{stamp} {text}", f'<span{st.attr("time")}>{esc(stamp)}</span> {inner}'
             self.add("related", text, region, self.li(inner))
 
     def teaser_list(self, teasers: list[Teaser], region: str, all_sapo: bool) -> None:
-        """Titles with their sapos (long, sentence-like: the hard case), sometimes only the first one."""
+        """Titles with their sapos (long, sentence-like: the hard case), sometimes only the first one.
+
+        Some sites print the title twice (a text link over the thumbnail, then the headline) and start each sapo
+        with the site's own lead prefix, as on the article itself.
+        """
         st, rng = self.st, self.rng
         tt = st.item_title_tag if st.item_title_tag != "a" else "h3"
+        twice = rng.random() < 0.2
+        prefixed = bool(st.lead_prefix) and rng.random() < 0.5
         for i, t in enumerate(teasers):
             with_sapo = bool(t.lead) and (all_sapo or i == 0)
             title_markup = f"<{tt}>{st.a(t.title)}</{tt}>"
-            if rng.random() < 0.4:
+            if twice:
+                self.add("related", t.title, region, self.li(f'<div{st.attr("item")}>{st.a(t.title)}</div>', True, False))
+            elif rng.random() < 0.4:
                 title_markup = f'<a href="#"><img src="/img/{i}.jpg" alt=""></a>' + title_markup
             if not with_sapo:
-                self.add("related", t.title, region, self.li(title_markup))
+                self.add("related", t.title, region, self.li(title_markup, not twice, True))
                 continue
-            sapo = truncate(t.lead, rng.choice([140, 220, 400]), rng)
-            self.add("related", t.title, region, self.li(title_markup, True, False))
+            sapo = truncate(t.lead, rng.choice([140, 220, 400, 600]), rng)
+            if prefixed:
+                sapo = st.lead_prefix + sapo
+            self.add("related", t.title, region, self.li(title_markup, not twice, False))
             self.add("related", sapo, region, self.li(f'<p{st.attr("teaser")}>{esc(sapo)}</p>', False, True))
 
     def box(self, head: str | None, region: str, role: str, fill) -> None:
@@ -512,9 +523,17 @@ class Page:
 
 # ------------------------------------------------------------------------------------------------ chrome blocks
 def _phone(rng) -> str:
-    return rng.choice(["0{}{} {} {}", "0{}{}.{}.{}", "(0{}{}) {} {}", "1900 {}{}{}{}"]).format(
-        rng.randint(2, 9), rng.randint(0, 9), rng.randint(100, 999), rng.randint(1000, 9999)) if rng.random() < 0.8 else \
-        f"0{rng.randint(900, 989)} {rng.randint(100, 999)} {rng.randint(100, 999)}"
+    d = lambda n: "".join(str(rng.randint(0, 9)) for _ in range(n))
+    form = rng.randrange(5)
+    if form == 0:
+        return f"0{rng.choice(['24', '28', '236', '225'])} {d(4)} {d(4)}"
+    if form == 1:
+        return f"0{rng.choice(['9', '8', '3', '7'])}{d(2)}.{d(3)}.{d(3)}"
+    if form == 2:
+        return f"(0{rng.choice(['24', '28'])}) {d(8)}"
+    if form == 3:
+        return f"1900 {d(4)}"
+    return f"0{rng.choice(['9', '8'])}{d(2)} {d(3)} {d(3)}"
 
 
 def _address(rng) -> str:
@@ -884,12 +903,19 @@ def _inline_related(p: Page, region: str) -> None:
             return
         reg = region + "/" + st.step("inline")
         if rng.random() < 0.8:
-            head = st.head(rng.choice(["Tin liên quan", "Bài liên quan", "Đọc thêm", "Xem thêm", "Có thể bạn quan tâm", "Tin cùng chủ đề"]))
+            sec = p.s.section.lower()
+            head = rng.choice(["Tin liên quan", "Bài liên quan", "Đọc thêm", "Xem thêm", "Có thể bạn quan tâm", "Tin cùng chủ đề",
+                               f"Đọc những thông tin {sec} mới nhất trên {st.short}:", f"Mời bạn đọc xem thêm tin {sec}:",
+                               f"Xem thêm các bài viết về {sec}:", "Tin liên quan:", "Bài viết liên quan:"])
+            head = st.head(head) if len(head) < 30 else head
             p.add("section_heading", head, reg, f"<{st.box_head_tag}>{esc(head)}</{st.box_head_tag}>")
         if kind == "box":
             sep = rng.choice(["", "", "- ", "• ", "» "])
+            dated = rng.random() < 0.3
             for t in teasers:
-                p.add("related", sep + t.title, reg, f"<p>{esc(sep)}{st.a(t.title)}</p>" if sep else f"<p>{st.a(t.title)}</p>")
+                stamp = f" ({random_time(rng, 2013, 2025):%d/%m})" if dated else ""
+                inner = f"{esc(sep)}{st.a(t.title)}{esc(stamp)}"
+                p.add("related", sep + t.title + stamp, reg, f"<p>{inner}</p>")
         else:
             p.teaser_list(teasers, p.list_region(reg, "item"), all_sapo=rng.random() < 0.5)
         return
@@ -914,6 +940,10 @@ def _composer(name: str):
         p = Page(c, st)
         rng = p.rng
         page = st.step("page")
+        if rng.random() < 0.3:  # block dumps may start with the document <title> (not a block of the HTML body)
+            sep = rng.choice([" - ", " | ", " – ", " :: "])
+            line = f"{p.s.title}{sep}{st.site_name if rng.random() < 0.7 else st.domain}"
+            p.items.append(Item("noise", line, None, "raw", "", blank_after=p.gap))
         # top bar and header
         top_reg = page + "/" + st.step("topbar")
         for b in st.top:

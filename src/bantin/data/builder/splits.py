@@ -3,7 +3,7 @@ related-item filler) is seen in training; val likewise."""
 
 from __future__ import annotations
 
-from bantin.data.builder.generated import ensure_generated
+from bantin.data.builder.generated import ensure_generated, is_generated
 from bantin.data.builder.sources import SPLITS
 from bantin.data.builder.templates import TEMPLATES
 from bantin.errors import BantinInputError
@@ -30,3 +30,16 @@ def template_splits(templates: list[str], val_templates: list[str], test_templat
         if not out[split]:
             raise BantinInputError(f"no template left for the {split} split; change templates/val_templates/test_templates")
     return out
+
+
+def slot_template(templates: list[str], i: int, generated_share: float) -> str:
+    """The template of page slot i of a split: ``generated_share`` of the slots go to the generated styles, the rest
+    to the hand-written templates, each group cycled in order (exact shares, independent of the other slots)."""
+    gen = [t for t in templates if is_generated(t)]
+    hand = [t for t in templates if not is_generated(t)]
+    if not gen or not hand:
+        return templates[i % len(templates)]
+    n_gen_before = int(i * generated_share)
+    if int((i + 1) * generated_share) > n_gen_before:
+        return gen[n_gen_before % len(gen)]
+    return hand[(i - n_gen_before) % len(hand)]

@@ -224,3 +224,34 @@ def test_update_card_writes_measured_scores(tmp_path):
     assert "## Measured scores" in card and "| vietnews_test | 8 |" in card
     for name in ("idf.json", "scorer.json"):  # weights written back unchanged
         assert json.loads((model_dir / name).read_text()) == json.loads((default_model_dir() / name).read_text())
+
+
+def test_sentences_scored_are_capped_on_a_page_of_many_short_lines(monkeypatch):
+    """A hostile page (40,000 short lines, and a 400,000-character line) is only read up to the cap: the
+    summarizer's per-document matrices stay at most MAX_SCORED_SENTENCES square (issue 11, item 7)."""
+    from bantin.summarize import base as summ_base
+    from bantin.summarize.base import MAX_SCORED_CHARS, MAX_SCORED_SENTENCES
+    from bantin.summarize.features import sentence_features
+
+    page = "\n".join(f"Dòng số {i} ngắn." for i in range(40_000))
+    doc = make_document("Tiêu đề", "", page, sentence_backend="regex")
+    assert len(doc.sentences) == MAX_SCORED_SENTENCES
+    assert doc.sentences[0] == "Dòng số 0 ngắn." and doc.paragraphs[-1] == MAX_SCORED_SENTENCES - 1  # the start is kept
+    assert sentence_features(doc, None).shape[0] == MAX_SCORED_SENTENCES
+    # the same as a list of paragraphs, and one huge line without punctuation: bounded by characters
+    assert len(make_document("", "", page.split("\n"), sentence_backend="regex").sentences) == MAX_SCORED_SENTENCES
+    long_line = make_document("", "", "chữ " * 100_000, sentence_backend="regex")
+    assert sum(len(s) for s in long_line.sentences) <= MAX_SCORED_CHARS
+    # the splitter never sees more than the budget of text
+    seen = []
+    real = summ_base.split_sentences
+    monkeypatch.setattr(summ_base, "split_sentences", lambda text, backend: seen.append(len(text)) or real(text, backend=backend))
+    make_document("", "", page, sentence_backend="regex")
+    assert len(seen) <= MAX_SCORED_SENTENCES and sum(seen) <= MAX_SCORED_CHARS
+    # a Document built by hand is capped before scoring; the summary comes from the start
+    from bantin.summarize.base import Document
+
+    big = Document("", [f"Câu thứ {i} có đủ năm âm tiết." for i in range(1000)], list(range(1000)))
+    for model in (LeadSummarizer(), TextRankSummarizer(), LexRankSummarizer(), load_model(default_model_dir(), task="summarize")):
+        out = model.summarize_sentences([big], 2)[0]
+        assert 1 <= len(out) <= 2 and all(big.sentences.index(s) < MAX_SCORED_SENTENCES for s in out)

@@ -14,7 +14,7 @@ from bantin.summarize.base import make_document
 from bantin.summarize.baselines import LeadSummarizer, LexRankSummarizer, TextRankSummarizer
 from bantin.summarize.data import SummaryExample
 from bantin.summarize.extractive import ExtractiveSummarizer
-from bantin.summarize.features import FEATURE_NAMES, greedy_oracle, sentence_features
+from bantin.summarize.features import FEATURE_NAMES, feature_names, greedy_oracle, sentence_features
 from bantin.text.tokenize import syllables
 
 
@@ -76,21 +76,85 @@ def test_sentence_features_shape_and_title_similarity():
     assert title_cos.argmax() == 0  # "giá vàng ... trong nước tăng" shares most with the title
 
 
-@pytest.mark.parametrize("scorer", ["logistic", "gbm"])
-def test_extractive_fit_save_load_roundtrip(tmp_path, scorer):
+@pytest.mark.parametrize("scorer,target,feature_set", [("logistic", "oracle", "v1"), ("gbm", "oracle", "v1"), ("lgbm", "rouge", "v2"),
+                                                        ("lgbm", "rank", "v2"), ("lgbm", "oracle", "v1")])
+def test_extractive_fit_save_load_roundtrip(tmp_path, scorer, target, feature_set):
     examples = fixture_examples()
     train, test = examples[:6], examples[6:]
-    model = ExtractiveSummarizer(scorer=scorer, gbm_max_iter=20, idf_min_df=1)
+    model = ExtractiveSummarizer(scorer=scorer, target=target, feature_set=feature_set, gbm_max_iter=20, idf_min_df=1,
+                                 lgbm_num_trees=20, lgbm_min_data_in_leaf=3)
     model.fit([e.document() for e in train], [e.reference for e in train])
     docs = [e.document() for e in test]
     before = model.predict(docs, 2)
     assert all(s for s in before)
     model.save(tmp_path / "m")
-    assert (tmp_path / "m" / ("scorer.skops" if scorer == "gbm" else "scorer.json")).exists()
+    assert (tmp_path / "m" / {"gbm": "scorer.skops", "logistic": "scorer.json", "lgbm": "scorer.lgbm.txt"}[scorer]).exists()
     loaded = load_model(tmp_path / "m", task="summarize")
     assert isinstance(loaded, ExtractiveSummarizer)
     assert loaded.predict(docs, 2) == before
     np.testing.assert_allclose(np.concatenate(loaded.sentence_scores(docs)), np.concatenate(model.sentence_scores(docs)), rtol=1e-6)
+
+
+def _lgbm_model_dir(tmp_path):
+    examples = fixture_examples()
+    model = ExtractiveSummarizer(scorer="lgbm", target="rouge", feature_set="v2", idf_min_df=1, lgbm_num_trees=5, lgbm_min_data_in_leaf=3)
+    model.fit([e.document() for e in examples], [e.reference for e in examples])
+    return model.save(tmp_path / "lgbm")
+
+
+@pytest.mark.parametrize("damage", ["truncate", "binary", "features", "missing", "pickle"])
+def test_lgbm_scorer_file_is_validated(tmp_path, damage):
+    """A damaged or foreign LightGBM model file is a BantinModelError at load, never a crash or a traceback."""
+    path = _lgbm_model_dir(tmp_path)
+    file = path / "scorer.lgbm.txt"
+    text = file.read_text(encoding="utf-8")
+    if damage == "truncate":
+        file.write_text(text[: len(text) // 3], encoding="utf-8")
+    elif damage == "binary":
+        file.write_bytes(b"\xff\xfe" + text.encode()[:100])
+    elif damage == "features":  # a model for another feature set
+        manifest = json.loads((path / "bantin_model.json").read_text(encoding="utf-8"))
+        manifest["config"]["feature_set"] = "v1"
+        (path / "bantin_model.json").write_text(json.dumps(manifest), encoding="utf-8")
+    elif damage == "missing":
+        file.unlink()
+    else:
+        import pickle
+
+        file.write_bytes(pickle.dumps({"tree": 1}))
+    with pytest.raises(BantinModelError):
+        load_model(path, task="summarize")
+
+
+def test_syllable_budget_and_feature_sets():
+    examples = fixture_examples()
+    ex = examples[0]
+    doc = ex.document()
+    x2 = sentence_features(doc, None, "v2")
+    assert x2.shape == (len(doc.sentences), len(feature_names("v2"))) and np.isfinite(x2).all()
+    np.testing.assert_allclose(x2[:, : len(FEATURE_NAMES)], sentence_features(doc, None))  # v2 extends v1
+    for model in (LeadSummarizer(), load_model(default_model_dir(), task="summarize")):
+        full = model.summarize_sentences([doc], 3)[0]
+        for budget in (1, 30, 60):
+            sents = model.summarize_sentences([doc], 3, max_syllables=budget)[0]
+            sizes = [len(syllables(s)) for s in sents]
+            assert 1 <= len(sents) <= 3
+            assert sum(sizes) <= budget or len(sents) == 1  # the best sentence is always kept
+        assert model.summarize_sentences([doc], 3, max_syllables=10_000)[0] == full
+    with pytest.raises(BantinInputError):
+        LeadSummarizer().summarize_article(title="", body=ex.body, max_syllables=0)
+
+
+def test_oracle_ceiling_reads_references():
+    from bantin.summarize.baselines import OracleSummarizer
+    from bantin.summarize.evaluation import evaluate_model
+
+    examples = fixture_examples()
+    oracle, _ = evaluate_model(OracleSummarizer(2), examples, 2)
+    lead, _ = evaluate_model(LeadSummarizer(2), examples, 2)
+    assert oracle["rouge2_f"] >= lead["rouge2_f"] and oracle["rouge2_f_ascii"] > 0
+    with pytest.raises(BantinInputError):
+        OracleSummarizer(2).summarize_sentences([examples[0].document()])
 
 
 def test_extractive_unfitted_and_bad_dirs(tmp_path):
@@ -255,3 +319,22 @@ def test_sentences_scored_are_capped_on_a_page_of_many_short_lines(monkeypatch):
     for model in (LeadSummarizer(), TextRankSummarizer(), LexRankSummarizer(), load_model(default_model_dir(), task="summarize")):
         out = model.summarize_sentences([big], 2)[0]
         assert 1 <= len(out) <= 2 and all(big.sentences.index(s) < MAX_SCORED_SENTENCES for s in out)
+
+
+def test_cli_summary_syllables(tmp_path):
+    """`bantin analyze --summary-syllables 30`: a shorter summary than the default 2 sentences; a bad value is exit 2."""
+    from typer.testing import CliRunner
+
+    from bantin.cli import app
+    from bantin.text.tokenize import sentences as split_sentences
+
+    page = FIXTURES.parent.parent / "data" / "samples" / "laodongthudo.txt"
+    runner = CliRunner()
+    base = runner.invoke(app, ["analyze", str(page), "--only", "summary", "--format", "json"])
+    short = runner.invoke(app, ["analyze", str(page), "--only", "summary", "--format", "json", "--summary-syllables", "30"])
+    assert base.exit_code == 0 and short.exit_code == 0, short.output
+    s_base, s_short = json.loads(base.stdout)["summary"], json.loads(short.stdout)["summary"]
+    assert s_short and len(syllables(s_short)) <= max(30, len(syllables(split_sentences(s_short)[0])))
+    assert len(syllables(s_short)) <= len(syllables(s_base)) or len(split_sentences(s_short)) == 1
+    bad = runner.invoke(app, ["analyze", str(page), "--summary-syllables", "0"])
+    assert bad.exit_code == 2

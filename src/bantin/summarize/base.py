@@ -86,11 +86,12 @@ def make_document(title: str = "", lead: str = "", body: str | Sequence[str] = "
         raise BantinInputError(f"body must be a string or a list of paragraph strings, got {type(body).__name__}")
     if not isinstance(body, str) and not all(isinstance(p, str) for p in body):
         raise BantinInputError("body must be a string or a list of paragraph strings")
-    # normalization can only shorten text by dropping characters; 4x the budget of raw text is more than enough
-    raw_budget = 4 * MAX_SCORED_CHARS
+    # normalization only shortens text (it drops invisible characters and collapses spaces): reading twice the
+    # character budget of raw text leaves room for that without normalizing text that is never used
+    raw_budget = 2 * MAX_SCORED_CHARS
     paragraphs = [_cut(lead, raw_budget)] if lead else []
     if isinstance(body, str):
-        paragraphs.extend(normalize_text(_cut(body, raw_budget)).split("\n"))
+        paragraphs.extend(_cut(body, raw_budget).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     else:
         used = 0
         for p in body:
@@ -151,34 +152,66 @@ class Summarizer(Estimator):
         return [self.select(d, n_sentences) for d in docs]
 
     # -- shared ---------------------------------------------------------------------------
-    def summarize_sentences(self, docs: Sequence[Document], n_sentences: int | None = None) -> list[list[str]]:
-        """The summary of each document as a list of sentences (document order)."""
+    def summarize_sentences(self, docs: Sequence[Document], n_sentences: int | None = None, max_syllables: int | None = None) -> list[list[str]]:
+        """The summary of each document as a list of sentences (document order).
+
+        ``max_syllables``: a length budget on top of the sentence count. Sentences are taken in the model's order of
+        preference; one that would take the summary over the budget is skipped (a shorter one further down may still
+        fit), until ``n_sentences`` are taken or none is left. The best sentence is always taken, even when it alone is
+        over the budget (summaries are whole sentences)."""
         from bantin.summarize.features import single_threaded_blas
 
         n = _check_n(self.n_sentences if n_sentences is None else n_sentences)
+        budget = _check_budget(max_syllables)
         docs = [d.capped() for d in docs]
         with single_threaded_blas():
-            selected = self.select_many(docs, n)
+            selected = self.select_many(docs, n if budget is None else MAX_SUMMARY_SENTENCES)
+        if budget is not None:
+            selected = [_fit_budget(idx, doc, n, budget) for idx, doc in zip(selected, docs)]
         out = []
         for doc, idx in zip(docs, selected):
             out.append([doc.sentences[i] for i in sorted(idx)])
         return out
 
-    def predict(self, docs: Sequence[Document], n_sentences: int | None = None) -> list[str]:
-        return [" ".join(s) for s in self.summarize_sentences(docs, n_sentences)]
+    def predict(self, docs: Sequence[Document], n_sentences: int | None = None, max_syllables: int | None = None) -> list[str]:
+        return [" ".join(s) for s in self.summarize_sentences(docs, n_sentences, max_syllables)]
 
-    def summarize_article(self, title: str = "", lead: str = "", body: str | Sequence[str] = "", n_sentences: int | None = None) -> str:
-        """A 1–3 sentence summary (``n_sentences``) of a clean article; "" when there is no text."""
+    def summarize_article(self, title: str = "", lead: str = "", body: str | Sequence[str] = "", n_sentences: int | None = None,
+                          max_syllables: int | None = None) -> str:
+        """A 1–3 sentence summary (``n_sentences``) of a clean article, at most ``max_syllables`` syllables when given
+        (see ``summarize_sentences``); "" when there is no text."""
         doc = make_document(title, lead, body, sentence_backend=self.sentence_backend)
         if not doc.sentences:
             return ""
-        return self.predict([doc], n_sentences)[0]
+        return self.predict([doc], n_sentences, max_syllables)[0]
 
-    def summarize(self, text: str, title: str = "", n_sentences: int | None = None) -> str:
+    def summarize(self, text: str, title: str = "", n_sentences: int | None = None, max_syllables: int | None = None) -> str:
         """Summarize plain text (paragraphs on separate lines)."""
         if not isinstance(text, str):
             raise BantinInputError(f"expected text, got {type(text).__name__}")
-        return self.summarize_article(title=title, body=text, n_sentences=n_sentences)
+        return self.summarize_article(title=title, body=text, n_sentences=n_sentences, max_syllables=max_syllables)
+
+
+def _fit_budget(ranked: Sequence[int], doc: Document, n: int, budget: int) -> list[int]:
+    chosen: list[int] = []
+    used = 0
+    for i in ranked:
+        size = len(doc.tokens[i])
+        if chosen and used + size > budget:
+            continue
+        chosen.append(i)
+        used += size
+        if len(chosen) == n:
+            break
+    return chosen
+
+
+def _check_budget(max_syllables: int | None) -> int | None:
+    if max_syllables is None:
+        return None
+    if isinstance(max_syllables, bool) or not isinstance(max_syllables, int) or max_syllables < 1:
+        raise BantinInputError(f"max_syllables must be a positive integer, got {max_syllables!r}")
+    return max_syllables
 
 
 def _check_n(n: int) -> int:

@@ -24,8 +24,8 @@ import numpy as np
 from bantin.errors import BantinModelError
 from bantin.summarize.base import Document, Summarizer
 from bantin.summarize.features import (
-    FEATURE_NAMES,
     IdfTable,
+    feature_names,
     greedy_oracle,
     select_with_redundancy,
     sentence_features,
@@ -54,12 +54,23 @@ class ExtractiveSummarizer(Summarizer):
         gbm_max_leaf_nodes: int = 31,
         logistic_c: float = 1.0,
         seed: int = 0,
+        feature_set: str = "v1",
+        lgbm_num_trees: int = 300,
+        lgbm_learning_rate: float = 0.05,
+        lgbm_num_leaves: int = 31,
+        lgbm_min_data_in_leaf: int = 50,
     ) -> None:
         super().__init__(n_sentences, sentence_backend)
-        if scorer not in ("gbm", "logistic"):
-            raise ValueError(f"scorer must be 'gbm' or 'logistic', got {scorer!r}")
-        if target not in ("oracle", "rouge"):
-            raise ValueError(f"target must be 'oracle' or 'rouge', got {target!r}")
+        if scorer not in ("gbm", "logistic", "lgbm"):
+            raise ValueError(f"scorer must be 'gbm', 'logistic' or 'lgbm', got {scorer!r}")
+        if target not in ("oracle", "rouge", "rank"):
+            raise ValueError(f"target must be 'oracle', 'rouge' or 'rank', got {target!r}")
+        if target == "rank" and scorer != "lgbm":
+            raise ValueError("target 'rank' (lambdarank) needs scorer 'lgbm'")
+        feature_names(feature_set)  # validates
+        self.feature_set = feature_set
+        self.lgbm_num_trees, self.lgbm_learning_rate = lgbm_num_trees, lgbm_learning_rate
+        self.lgbm_num_leaves, self.lgbm_min_data_in_leaf = lgbm_num_leaves, lgbm_min_data_in_leaf
         self.scorer, self.target, self.redundancy, self.mmr_lambda = scorer, target, redundancy, mmr_lambda
         self.min_tokens, self.max_oracle_sentences, self.idf_min_df = min_tokens, max_oracle_sentences, idf_min_df
         self.gbm_max_iter, self.gbm_learning_rate, self.gbm_max_leaf_nodes = gbm_max_iter, gbm_learning_rate, gbm_max_leaf_nodes
@@ -73,36 +84,70 @@ class ExtractiveSummarizer(Summarizer):
             "mmr_lambda": self.mmr_lambda, "min_tokens": self.min_tokens, "max_oracle_sentences": self.max_oracle_sentences,
             "idf_min_df": self.idf_min_df, "gbm_max_iter": self.gbm_max_iter, "gbm_learning_rate": self.gbm_learning_rate,
             "gbm_max_leaf_nodes": self.gbm_max_leaf_nodes, "logistic_c": self.logistic_c, "seed": self.seed,
+            "feature_set": self.feature_set, "lgbm_num_trees": self.lgbm_num_trees, "lgbm_learning_rate": self.lgbm_learning_rate,
+            "lgbm_num_leaves": self.lgbm_num_leaves, "lgbm_min_data_in_leaf": self.lgbm_min_data_in_leaf,
         }
 
     # -- training -------------------------------------------------------------------------
-    def training_matrix(self, docs: Sequence[Document], references: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        xs, ys = [], []
+    def training_data(self, docs: Sequence[Document], references: Sequence[str]) -> dict[str, np.ndarray]:
+        """Features and every kind of target for documents with sentences: ``x``, ``oracle`` (0/1 greedy-oracle
+        membership), ``rouge`` (each sentence's own (R-1 F + R-2 F) / 2 against the reference), ``grade`` (0..4 relevance
+        for lambdarank: the rouge target scaled to the document's best sentence, +1 for oracle sentences), ``group``
+        (sentences per document)."""
+        xs, oracle, soft, grade, group = [], [], [], [], []
         for doc, ref in zip(docs, references):
+            doc = doc.capped()
             if not doc.sentences:
                 continue
             ref_toks = syllables(ref)
-            xs.append(sentence_features(doc, self.idf))
-            if self.target == "oracle":
-                y = np.zeros(len(doc.sentences))
-                y[greedy_oracle(doc, ref_toks, self.max_oracle_sentences)] = 1.0
-            else:
-                y = sentence_rouge(doc, ref_toks)
-            ys.append(y)
+            xs.append(sentence_features(doc, self.idf, self.feature_set))
+            y = np.zeros(len(doc.sentences))
+            y[greedy_oracle(doc, ref_toks, self.max_oracle_sentences)] = 1.0
+            r = sentence_rouge(doc, ref_toks)
+            oracle.append(y)
+            soft.append(r)
+            top = r.max()
+            grade.append(np.rint(3 * r / top if top > 0 else np.zeros_like(r)) + y)
+            group.append(len(y))
         if not xs:
             raise BantinModelError("no training documents with sentences")
-        return np.vstack(xs), np.concatenate(ys)
+        return {"x": np.vstack(xs), "oracle": np.concatenate(oracle), "rouge": np.concatenate(soft), "grade": np.concatenate(grade).astype(np.int32),
+                "group": np.array(group, dtype=np.int64)}
+
+    def training_matrix(self, docs: Sequence[Document], references: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        d = self.training_data(docs, references)
+        return d["x"], d["oracle" if self.target == "oracle" else "rouge"]
 
     def fit(self, docs: Sequence[Document], references: Sequence[str]) -> ExtractiveSummarizer:
         docs, references = list(docs), list(references)
-        self.idf = IdfTable.fit(([t for toks in d.tokens for t in toks] for d in docs), min_df=self.idf_min_df)
-        x, y = self.training_matrix(docs, references)
-        if self.scorer == "gbm":
+        self.idf = IdfTable.fit(([t for toks in d.capped().tokens for t in toks] for d in docs), min_df=self.idf_min_df)
+        self.fit_scorer(self.training_data(docs, references))
+        self.training_info["n_documents"] = len(docs)
+        return self
+
+    def fit_scorer(self, data: dict[str, np.ndarray]) -> ExtractiveSummarizer:
+        """Fit the sentence scorer on ``training_data`` output (the idf table must be set)."""
+        x = data["x"]
+        y = data["grade"] if self.target == "rank" else data["oracle" if self.target == "oracle" else "rouge"]
+        if self.scorer == "lgbm":
+            import lightgbm as lgb
+
+            objective = {"oracle": "binary", "rouge": "regression", "rank": "lambdarank"}[self.target]
+            params = {"objective": objective, "learning_rate": self.lgbm_learning_rate, "num_leaves": self.lgbm_num_leaves,
+                      "min_data_in_leaf": self.lgbm_min_data_in_leaf, "feature_fraction": 0.9, "bagging_fraction": 0.8, "bagging_freq": 1,
+                      "seed": self.seed, "deterministic": True, "num_threads": 1, "verbose": -1}
+            if objective == "lambdarank":
+                params.update({"lambdarank_truncation_level": 10, "eval_at": [3]})
+            ds = lgb.Dataset(x, y, group=data["group"] if objective == "lambdarank" else None,
+                             feature_name=feature_names(self.feature_set), free_raw_data=True)
+            self.model_ = _LgbmScorer(lgb.train(params, ds, num_boost_round=self.lgbm_num_trees))
+        elif self.scorer == "gbm":
             from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
             cls = HistGradientBoostingClassifier if self.target == "oracle" else HistGradientBoostingRegressor
             self.model_ = cls(max_iter=self.gbm_max_iter, learning_rate=self.gbm_learning_rate, max_leaf_nodes=self.gbm_max_leaf_nodes,
                               early_stopping=False, random_state=self.seed)
+            self.model_.fit(x, y)
         else:
             from sklearn.linear_model import LinearRegression, LogisticRegression
             from sklearn.pipeline import make_pipeline
@@ -110,22 +155,24 @@ class ExtractiveSummarizer(Summarizer):
 
             est = LogisticRegression(C=self.logistic_c, max_iter=1000) if self.target == "oracle" else LinearRegression()
             self.model_ = make_pipeline(StandardScaler(), est)
-        self.model_.fit(x, y)
-        self.training_info.update({"n_documents": len(docs), "n_sentences": int(len(y)), "positive_rate": float(np.mean(y > 0.5)) if self.target == "oracle" else None,
-                                   "features": FEATURE_NAMES})
+            self.model_.fit(x, y)
+        self.training_info.update({"n_documents": len(data["group"]), "n_sentences": int(len(y)),
+                                   "positive_rate": float(np.mean(data["oracle"])), "features": feature_names(self.feature_set)})
         return self
 
     # -- inference --------------------------------------------------------------------------
     def _scores(self, x: np.ndarray) -> np.ndarray:
         if self.model_ is None:
             raise BantinModelError("the extractive summarizer is not trained (fit it or load a model directory)")
+        if isinstance(self.model_, _LgbmScorer):
+            return self.model_.predict(x)
         if self.target == "oracle":
             return self.model_.predict_proba(x)[:, 1]
         return self.model_.predict(x)
 
     def sentence_scores(self, docs: Sequence[Document]) -> list[np.ndarray]:
         with single_threaded_blas():
-            feats = [sentence_features(d, self.idf) for d in docs]
+            feats = [sentence_features(d, self.idf, self.feature_set) for d in docs]
         sizes = [len(f) for f in feats]
         if not sum(sizes):
             return [np.zeros(0) for _ in docs]
@@ -149,7 +196,9 @@ class ExtractiveSummarizer(Summarizer):
         if self.model_ is None or self.idf is None:
             raise BantinModelError("cannot save an untrained extractive summarizer")
         (path / "idf.json").write_text(json.dumps(self.idf.to_dict(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        if self.scorer == "gbm":
+        if isinstance(self.model_, _LgbmScorer):
+            (path / LGBM_FILE).write_text(self.model_.booster.model_to_string(), encoding="utf-8")
+        elif self.scorer == "gbm":
             import skops.io as sio
 
             sio.dump(self.model_, path / "scorer.skops")
@@ -164,7 +213,9 @@ class ExtractiveSummarizer(Summarizer):
 
     def _load_weights(self, path: Path) -> None:
         self.idf = IdfTable.from_dict(json.loads((path / "idf.json").read_text(encoding="utf-8")))
-        if self.scorer == "gbm":
+        if self.scorer == "lgbm":
+            self.model_ = _LgbmScorer.load(path / LGBM_FILE, len(feature_names(self.feature_set)))
+        elif self.scorer == "gbm":
             import skops.io as sio
 
             file = path / "scorer.skops"
@@ -213,6 +264,44 @@ def _measured_note(metrics: dict) -> str:
         "| data | articles | R-1 / R-2 / R-L | ASCII R-1 / R-2 / R-L | summary syllables | articles/s | baselines R-2 |\n"
         "|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
     )
+
+
+LGBM_FILE = "scorer.lgbm.txt"
+
+
+class _LgbmScorer:
+    """A LightGBM booster, saved in LightGBM's own text model format (no pickle) and checked before loading."""
+
+    def __init__(self, booster) -> None:
+        self.booster = booster
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return self.booster.predict(x, num_threads=1)
+
+    @classmethod
+    def load(cls, file: Path, n_features: int) -> _LgbmScorer:
+        try:
+            text = file.read_bytes().decode("utf-8")
+        except FileNotFoundError as exc:
+            raise BantinModelError(f"{file}: missing (the manifest says scorer=lgbm)") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BantinModelError(f"{file}: not a readable UTF-8 LightGBM text model ({exc})") from exc
+        head = text[:4000].split("\n")
+        fields = dict(line.split("=", 1) for line in head if "=" in line)
+        if not head or head[0] != "tree" or fields.get("version") != "v4" or "end of trees" not in text or "end of parameters" not in text:
+            raise BantinModelError(f"{file}: not a complete LightGBM v4 text model")
+        if fields.get("max_feature_idx") != str(n_features - 1) or fields.get("num_class") != "1":
+            raise BantinModelError(f"{file}: the model expects {fields.get('max_feature_idx')!r}+1 features, "
+                                   f"the configured feature set has {n_features}")
+        import lightgbm as lgb
+
+        try:
+            booster = lgb.Booster(model_str=text)
+        except Exception as exc:  # noqa: BLE001 - LightGBMError and parse failures alike
+            raise BantinModelError(f"{file}: LightGBM could not read the model ({exc})") from exc
+        if booster.num_feature() != n_features:
+            raise BantinModelError(f"{file}: {booster.num_feature()} features, expected {n_features}")
+        return cls(booster)
 
 
 class _LinearScorer:

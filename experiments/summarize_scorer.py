@@ -66,6 +66,7 @@ def main(argv=None):
     ap.add_argument("--only", nargs="*", help="run only the variants with these names")
     ap.add_argument("--save-best", help="train the chosen configuration (--best) on both sources and save it here")
     ap.add_argument("--best", default="lgbm-v2-rouge", help="variant name saved by --save-best")
+    ap.add_argument("--budgets", type=int, nargs="*", default=[], help="also score each variant at up to 3 sentences within these syllable budgets")
     ap.add_argument("--no-record", action="store_true")
     args = ap.parse_args(argv)
 
@@ -114,6 +115,11 @@ def main(argv=None):
         ("lgbm-v2-oracle", "both", "lgbm", "oracle", "v2", "trigram"),
         ("lgbm-v2-rouge", "both", "lgbm", "rouge", "v2", "trigram"),
         ("lgbm-v2-rank", "both", "lgbm", "rank", "v2", "trigram"),
+        ("lgbm-v2-precision", "both", "lgbm", "precision", "v2", "trigram"),
+        ("lgbm-v2-oracle-vietnews-only", "vietnews", "lgbm", "oracle", "v2", "trigram"),
+        ("lgbm-v2-oracle-baomoi-only", "baomoi", "lgbm", "oracle", "v2", "trigram"),
+        ("lgbm-v2-oracle-mmr", "both", "lgbm", "oracle", "v2", "mmr"),
+        ("lgbm-v2-oracle-noblock", "both", "lgbm", "oracle", "v2", "none"),
         ("lgbm-v2-rouge-mmr", "both", "lgbm", "rouge", "v2", "mmr"),
         ("lgbm-v2-rouge-noblock", "both", "lgbm", "rouge", "v2", "none"),
         ("lgbm-v2-rouge-vietnews-only", "vietnews", "lgbm", "rouge", "v2", "trigram"),
@@ -129,32 +135,37 @@ def main(argv=None):
         model.idf = idfs[idf_for[source]]
         model.fit_scorer(joined(sources[source], idf_for[source], fset))
         fit_s = time.perf_counter() - t
-        row = {"variant": name, "train": source, "fit_s": round(fit_s, 1)}
-        for key, label in (("vn_val", "vietnews"), ("bm_val", "baomoi_sapo")):
-            m = score(model, docs[key], sets[key])
-            row[label] = m
-            split = f"val[:{len(sets[key])}]" if key == "vn_val" else f"val_sample{len(sets[key])}"
-            if not args.no_record:
-                record_run(task="summarize", kind="experiment", model=f"extractive {name}", dataset=label, split=split,
-                           metrics={k: round(v, 5) for k, v in m.items()}, duration_s=fit_s, command=command,
-                           config=model.get_config(),
-                           extra={"train_source": source, "n_train_articles": {s: len(sets[s]) for s in sources[source]}, "n_sentences": 2,
-                                  "tokenizers": "rouge*_f: Unicode syllables; rouge*_ascii: rouge-score default"})
-        results.append(row)
-        print(f"{name:34s} fit {fit_s:5.0f}s | vietnews val R2 {row['vietnews']['rouge2_f']*100:5.2f} (ascii {row['vietnews']['rouge2_f_ascii']*100:5.2f}, "
-              f"{row['vietnews']['summary_syllables']:.0f} syl, {row['vietnews']['select_ms_per_article']:.2f} ms) | "
-              f"baomoi val R2 {row['baomoi_sapo']['rouge2_f']*100:5.2f} (ascii {row['baomoi_sapo']['rouge2_f_ascii']*100:5.2f})", flush=True)
+        for n, budget in [(2, None)] + [(3, b) for b in args.budgets]:
+            row = {"variant": name, "train": source, "fit_s": round(fit_s, 1), "n": n, "budget": budget}
+            for key, label in (("vn_val", "vietnews"), ("bm_val", "baomoi_sapo")):
+                m = score(model, docs[key], sets[key], n, budget)
+                row[label] = m
+                split = f"val[:{len(sets[key])}]" if key == "vn_val" else f"val_sample{len(sets[key])}"
+                if not args.no_record:
+                    record_run(task="summarize", kind="experiment", model=f"extractive {name}" + (f" n={n} budget={budget}" if budget else ""),
+                               dataset=label, split=split, metrics={k: round(v, 5) for k, v in m.items()}, duration_s=fit_s, command=command,
+                               config=model.get_config(),
+                               extra={"train_source": source, "n_train_articles": {s: len(sets[s]) for s in sources[source]}, "n_sentences": n,
+                                      "summary_syllables_budget": budget, "tokenizers": "rouge*_f: Unicode syllables; rouge*_ascii: rouge-score default"})
+            results.append(row)
+            print(f"{name + (f' n={n} b={budget}' if budget else ''):40s} fit {fit_s:4.0f}s | vietnews val R2 {row['vietnews']['rouge2_f']*100:5.2f} (ascii {row['vietnews']['rouge2_f_ascii']*100:5.2f}, "
+                  f"{row['vietnews']['summary_syllables']:.0f} syl, {row['vietnews']['select_ms_per_article']:.2f} ms) | "
+                  f"baomoi val R2 {row['baomoi_sapo']['rouge2_f']*100:5.2f} (ascii {row['baomoi_sapo']['rouge2_f_ascii']*100:5.2f}, {row['baomoi_sapo']['summary_syllables']:.0f} syl)", flush=True)
     # references: lead-2 and the greedy oracle on the same held-out sets
     from bantin.summarize.baselines import LeadSummarizer, OracleSummarizer
 
-    for label_model, mdl in (("lead-2", LeadSummarizer(2)), ("oracle-2", None)):
+    for label_model, mdl in (("lead-2", LeadSummarizer(2)), ("lead-3", LeadSummarizer(3)), ("oracle-2", None)):
         row = {"variant": label_model}
         for key, label in (("vn_val", "vietnews"), ("bm_val", "baomoi_sapo")):
             if mdl is None:
                 mdl_k = OracleSummarizer(2).with_references([e.reference for e in sets[key]])
                 m = score(mdl_k, docs[key], sets[key])
             else:
-                m = score(mdl, docs[key], sets[key])
+                m = score(mdl, docs[key], sets[key], mdl.n_sentences)
+            if not args.no_record:
+                split = f"val[:{len(sets[key])}]" if key == "vn_val" else f"val_sample{len(sets[key])}"
+                record_run(task="summarize", kind="experiment", model=label_model + (" (ceiling)" if mdl is None else ""), dataset=label, split=split,
+                           metrics={k: round(v, 5) for k, v in m.items()}, command=command, extra={"n_sentences": 2 if mdl is None else mdl.n_sentences})
             row[label] = m
         results.append(row)
         print(f"{label_model:34s}          | vietnews val R2 {row['vietnews']['rouge2_f']*100:5.2f} (ascii {row['vietnews']['rouge2_f_ascii']*100:5.2f}) | "

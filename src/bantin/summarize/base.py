@@ -155,14 +155,15 @@ class Summarizer(Estimator):
     def summarize_sentences(self, docs: Sequence[Document], n_sentences: int | None = None, max_syllables: int | None = None) -> list[list[str]]:
         """The summary of each document as a list of sentences (document order).
 
-        ``max_syllables``: a length budget on top of the sentence count. Sentences are taken in the model's order of
+        ``max_syllables``: a length budget on top of the sentence count (default: the model's own ``max_syllables``
+        setting, when it has one). Sentences are taken in the model's order of
         preference; one that would take the summary over the budget is skipped (a shorter one further down may still
         fit), until ``n_sentences`` are taken or none is left. The best sentence is always taken, even when it alone is
         over the budget (summaries are whole sentences)."""
         from bantin.summarize.features import single_threaded_blas
 
         n = _check_n(self.n_sentences if n_sentences is None else n_sentences)
-        budget = _check_budget(max_syllables)
+        budget = _check_budget(max_syllables if max_syllables is not None else getattr(self, "max_syllables", None))
         docs = [d.capped() for d in docs]
         with single_threaded_blas():
             selected = self.select_many(docs, n if budget is None else MAX_SUMMARY_SENTENCES)

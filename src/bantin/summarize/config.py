@@ -30,7 +30,8 @@ class DataConfig:
 class ExtractiveConfig:
     #: lgbm (LightGBM, its text model file) | gbm (HistGradientBoosting, skops file) | logistic (JSON weights)
     scorer: str = "logistic"
-    #: oracle (binary labels from the greedy ROUGE oracle) | rouge (regress each sentence's ROUGE: soft labels) |
+    #: oracle (binary labels from the greedy ROUGE oracle) | rouge (regress each sentence's ROUGE F: soft labels) |
+    #: precision (regress each sentence's ROUGE precision, length-neutral; pair it with max_syllables) |
     #: rank (LightGBM lambdarank on 0..4 grades from both)
     target: str = "oracle"
     #: v1 (30 features) | v2 (47: + paragraph position, redundancy with earlier sentences, numbers and names shared
@@ -51,6 +52,8 @@ class ExtractiveConfig:
     lgbm_learning_rate: float = 0.05
     lgbm_num_leaves: int = 31
     lgbm_min_data_in_leaf: int = 50
+    #: the model's default summary length budget in syllables, on top of n_sentences (None: sentence count only)
+    max_syllables: int | None = None
 
 
 @dataclass

@@ -59,18 +59,21 @@ class ExtractiveSummarizer(Summarizer):
         lgbm_learning_rate: float = 0.05,
         lgbm_num_leaves: int = 31,
         lgbm_min_data_in_leaf: int = 50,
+        max_syllables: int | None = None,
     ) -> None:
         super().__init__(n_sentences, sentence_backend)
         if scorer not in ("gbm", "logistic", "lgbm"):
             raise ValueError(f"scorer must be 'gbm', 'logistic' or 'lgbm', got {scorer!r}")
-        if target not in ("oracle", "rouge", "rank"):
-            raise ValueError(f"target must be 'oracle', 'rouge' or 'rank', got {target!r}")
+        if target not in ("oracle", "rouge", "precision", "rank"):
+            raise ValueError(f"target must be 'oracle', 'rouge', 'precision' or 'rank', got {target!r}")
         if target == "rank" and scorer != "lgbm":
             raise ValueError("target 'rank' (lambdarank) needs scorer 'lgbm'")
         feature_names(feature_set)  # validates
         self.feature_set = feature_set
         self.lgbm_num_trees, self.lgbm_learning_rate = lgbm_num_trees, lgbm_learning_rate
         self.lgbm_num_leaves, self.lgbm_min_data_in_leaf = lgbm_num_leaves, lgbm_min_data_in_leaf
+        #: default summary length budget in syllables (on top of n_sentences); a call's max_syllables overrides it
+        self.max_syllables = max_syllables
         self.scorer, self.target, self.redundancy, self.mmr_lambda = scorer, target, redundancy, mmr_lambda
         self.min_tokens, self.max_oracle_sentences, self.idf_min_df = min_tokens, max_oracle_sentences, idf_min_df
         self.gbm_max_iter, self.gbm_learning_rate, self.gbm_max_leaf_nodes = gbm_max_iter, gbm_learning_rate, gbm_max_leaf_nodes
@@ -86,6 +89,7 @@ class ExtractiveSummarizer(Summarizer):
             "gbm_max_leaf_nodes": self.gbm_max_leaf_nodes, "logistic_c": self.logistic_c, "seed": self.seed,
             "feature_set": self.feature_set, "lgbm_num_trees": self.lgbm_num_trees, "lgbm_learning_rate": self.lgbm_learning_rate,
             "lgbm_num_leaves": self.lgbm_num_leaves, "lgbm_min_data_in_leaf": self.lgbm_min_data_in_leaf,
+            "max_syllables": self.max_syllables,
         }
 
     # -- training -------------------------------------------------------------------------
@@ -94,7 +98,7 @@ class ExtractiveSummarizer(Summarizer):
         membership), ``rouge`` (each sentence's own (R-1 F + R-2 F) / 2 against the reference), ``grade`` (0..4 relevance
         for lambdarank: the rouge target scaled to the document's best sentence, +1 for oracle sentences), ``group``
         (sentences per document)."""
-        xs, oracle, soft, grade, group = [], [], [], [], []
+        xs, oracle, soft, prec, grade, group = [], [], [], [], [], []
         for doc, ref in zip(docs, references):
             doc = doc.capped()
             if not doc.sentences:
@@ -106,17 +110,18 @@ class ExtractiveSummarizer(Summarizer):
             r = sentence_rouge(doc, ref_toks)
             oracle.append(y)
             soft.append(r)
+            prec.append(sentence_rouge(doc, ref_toks, "p"))
             top = r.max()
             grade.append(np.rint(3 * r / top if top > 0 else np.zeros_like(r)) + y)
             group.append(len(y))
         if not xs:
             raise BantinModelError("no training documents with sentences")
-        return {"x": np.vstack(xs), "oracle": np.concatenate(oracle), "rouge": np.concatenate(soft), "grade": np.concatenate(grade).astype(np.int32),
+        return {"x": np.vstack(xs), "oracle": np.concatenate(oracle), "rouge": np.concatenate(soft), "precision": np.concatenate(prec), "grade": np.concatenate(grade).astype(np.int32),
                 "group": np.array(group, dtype=np.int64)}
 
     def training_matrix(self, docs: Sequence[Document], references: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         d = self.training_data(docs, references)
-        return d["x"], d["oracle" if self.target == "oracle" else "rouge"]
+        return d["x"], d["grade" if self.target == "rank" else self.target]
 
     def fit(self, docs: Sequence[Document], references: Sequence[str]) -> ExtractiveSummarizer:
         docs, references = list(docs), list(references)
@@ -128,11 +133,11 @@ class ExtractiveSummarizer(Summarizer):
     def fit_scorer(self, data: dict[str, np.ndarray]) -> ExtractiveSummarizer:
         """Fit the sentence scorer on ``training_data`` output (the idf table must be set)."""
         x = data["x"]
-        y = data["grade"] if self.target == "rank" else data["oracle" if self.target == "oracle" else "rouge"]
+        y = data["grade"] if self.target == "rank" else data[self.target]
         if self.scorer == "lgbm":
             import lightgbm as lgb
 
-            objective = {"oracle": "binary", "rouge": "regression", "rank": "lambdarank"}[self.target]
+            objective = {"oracle": "binary", "rouge": "regression", "precision": "regression", "rank": "lambdarank"}[self.target]
             params = {"objective": objective, "learning_rate": self.lgbm_learning_rate, "num_leaves": self.lgbm_num_leaves,
                       "min_data_in_leaf": self.lgbm_min_data_in_leaf, "feature_fraction": 0.9, "bagging_fraction": 0.8, "bagging_freq": 1,
                       "seed": self.seed, "deterministic": True, "num_threads": 1, "verbose": -1}

@@ -174,14 +174,19 @@ def greedy_oracle(doc: Document, reference_tokens: Sequence[str], max_sentences:
     return chosen
 
 
-def sentence_rouge(doc: Document, reference_tokens: Sequence[str]) -> np.ndarray:
-    """Per-sentence (ROUGE-1 F + ROUGE-2 F) / 2 against the reference: a soft training target."""
+def sentence_rouge(doc: Document, reference_tokens: Sequence[str], kind: str = "f") -> np.ndarray:
+    """Per-sentence (ROUGE-1 + ROUGE-2) / 2 against the reference, F1 (``kind="f"``) or precision (``"p"``: the share of
+    the sentence's n-grams found in the reference, which does not grow with the sentence's length): soft training targets."""
     ref1, ref2 = ngrams(reference_tokens, 1), ngrams(reference_tokens, 2)
     n1, n2 = sum(ref1.values()), sum(ref2.values())
     out = np.zeros(len(doc.sentences))
     for i, toks in enumerate(doc.tokens):
         s1, s2 = ngrams(toks, 1), ngrams(toks, 2)
-        out[i] = (_f1(sum((s1 & ref1).values()), len(toks), n1) + _f1(sum((s2 & ref2).values()), max(len(toks) - 1, 0), n2)) / 2
+        o1, o2, l1, l2 = sum((s1 & ref1).values()), sum((s2 & ref2).values()), len(toks), max(len(toks) - 1, 0)
+        if kind == "p":
+            out[i] = ((o1 / l1 if l1 else 0.0) + (o2 / l2 if l2 else 0.0)) / 2
+        else:
+            out[i] = (_f1(o1, l1, n1) + _f1(o2, l2, n2)) / 2
     return out
 
 

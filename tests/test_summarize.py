@@ -338,3 +338,22 @@ def test_cli_summary_syllables(tmp_path):
     assert len(syllables(s_short)) <= len(syllables(s_base)) or len(split_sentences(s_short)) == 1
     bad = runner.invoke(app, ["analyze", str(page), "--summary-syllables", "0"])
     assert bad.exit_code == 2
+
+
+def test_train_lgbm_on_both_sources_fixture(tmp_path):
+    """`bantin train summarize` with the default's recipe (LightGBM, v2 features, vietnews + baomoi sapos) on the
+    tiny fixture corpora: the baomoi training sample never shares a line with the evaluation sample."""
+    from bantin.summarize.data import BAOMOI_TRAIN_OFFSETS, load_baomoi_sapo
+    from bantin.summarize.training import train_from_config
+
+    corpora = FIXTURES / "corpora"
+    out = tmp_path / "model"
+    rec = train_from_config(FIXTURES.parent.parent / "configs" / "summarize.yaml",
+                            [f"data.data_dir={corpora}", "data.max_train_articles=40", "data.baomoi_train_articles=20", "data.max_val_articles=5",
+                             "extractive.lgbm_num_trees=5", "extractive.lgbm_min_data_in_leaf=2", "extractive.idf_min_df=1", f"out_dir={out}"], tracking="jsonl")
+    assert rec["metrics"]["val/n_articles"] > 0
+    model = load_model(out, task="summarize")
+    assert model.scorer == "lgbm" and model.feature_set == "v2" and (out / "scorer.lgbm.txt").exists()
+    eval_ids = {e.id for e in load_baomoi_sapo(None, data_dir=str(corpora), min_body_sentences=1, min_sapo_syllables=1)}
+    train_ids = {e.id for off in BAOMOI_TRAIN_OFFSETS for e in load_baomoi_sapo(None, data_dir=str(corpora), offset=off, min_body_sentences=1, min_sapo_syllables=1)}
+    assert eval_ids and train_ids and not eval_ids & train_ids

@@ -1,15 +1,16 @@
 """The fast default: a supervised extractive summarizer.
 
-Each sentence gets ~30 cheap features (position, length, similarity to the title and to the document's
-TF-IDF centroid, LexRank/TextRank centrality, informativeness, surface cues; see
-``bantin.summarize.features``) and a gradient-boosting model (scikit-learn HistGradientBoosting) or a
-logistic regression scores it. Targets come from the greedy ROUGE oracle on the vietnews train split
-("oracle": 1 for sentences the oracle picks) or are the sentences' own ROUGE against the reference
-("rouge", regression). The top sentences are picked with redundancy control (trigram blocking or MMR)
-and returned in document order.
+Each sentence gets cheap features (``feature_set`` v1: 30 — position, length, similarity to the title and to the
+document's TF-IDF centroid, LexRank/TextRank centrality, informativeness, surface cues; v2: 47 — plus position in
+the paragraph, redundancy with earlier sentences, numbers and names shared with the title, quote/reporting cues;
+see ``bantin.summarize.features``) and a scorer rates it: LightGBM (``lgbm``), scikit-learn HistGradientBoosting
+(``gbm``) or a logistic/linear model (``logistic``). Targets: greedy ROUGE-oracle membership ("oracle"), each
+sentence's own ROUGE F ("rouge") or precision ("precision") against the reference, or lambdarank grades ("rank",
+LightGBM only). The top sentences are picked with redundancy control (trigram blocking, MMR or none), within
+``n_sentences`` and the optional syllable budget ``max_syllables``, and returned in document order.
 
-Weights: ``idf.json`` (syllable idf) and ``scorer.skops`` (gradient boosting) or ``scorer.json``
-(logistic regression) — safe formats only.
+Weights, safe formats only: ``idf.json`` (syllable idf) and ``scorer.lgbm.txt`` (LightGBM's text model format, checked
+before it is parsed), ``scorer.skops`` (skops) or ``scorer.json`` (logistic regression).
 """
 
 from __future__ import annotations
@@ -233,12 +234,19 @@ class ExtractiveSummarizer(Summarizer):
             self.model_ = _LinearScorer(json.loads((path / "scorer.json").read_text(encoding="utf-8")), self.target)
 
     def card_details(self) -> str:
+        scorer = {"lgbm": "LightGBM gradient-boosted trees (saved in LightGBM's text format)", "gbm": "gradient boosting",
+                  "logistic": "a linear model"}[self.scorer]
+        target = {"oracle": "greedy ROUGE-oracle labels", "rouge": "per-sentence ROUGE F", "precision": "per-sentence ROUGE precision",
+                  "rank": "lambdarank grades from the oracle and per-sentence ROUGE"}[self.target]
+        source = self.training_info.get("dataset", "vietnews train")
+        budget = f"; length: at most {self.n_sentences} sentences" + (f" and {self.max_syllables} syllables" if self.max_syllables else "")
         return (
-            "## Model\n\nSupervised extractive summarizer: per-sentence features (position, length, title and centroid "
-            "TF-IDF similarity, LexRank/TextRank centrality, informativeness, surface cues) scored by "
-            f"{'gradient boosting' if self.scorer == 'gbm' else 'a linear model'} trained on "
-            f"{'greedy ROUGE-oracle labels' if self.target == 'oracle' else 'per-sentence ROUGE'} from the vietnews train split; "
-            f"redundancy control: {self.redundancy}. Summaries are whole sentences of the article (extractive), "
+            "## Model\n\nSupervised extractive summarizer: per-sentence features (position in the article and in its paragraph, length, "
+            "title and centroid TF-IDF similarity, LexRank/TextRank centrality, informativeness, redundancy with earlier sentences, "
+            "numbers and names shared with the title, quote/caption cues"
+            + (")" if self.feature_set == "v2" else "; feature set v1: without the paragraph, redundancy, number/name and quote cues)")
+            + f" scored by {scorer} trained on {target} ({source}); redundancy control: {self.redundancy}{budget}. Only the first "
+            "200 sentences / 60,000 characters of an article are read. Summaries are whole sentences of the article (extractive), "
             "so they never state anything the article does not; they read less fluently than an abstract.\n"
             + _measured_note(self.metrics)
         )

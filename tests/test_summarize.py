@@ -102,7 +102,31 @@ def _lgbm_model_dir(tmp_path):
     return model.save(tmp_path / "lgbm")
 
 
-@pytest.mark.parametrize("damage", ["truncate", "binary", "features", "missing", "pickle"])
+def test_lgbm_numpy_evaluator_matches_lightgbm(tmp_path):
+    """The embedded default's trees, walked with numpy (no lightgbm import at inference), give LightGBM's own output,
+    also for NaN and exact-zero inputs."""
+    import subprocess
+    import sys
+
+    import lightgbm as lgb
+
+    model = load_model(default_model_dir(), task="summarize")
+    docs = [e.document() for e in fixture_examples()]
+    x = np.vstack([sentence_features(d, model.idf, model.feature_set) for d in docs])
+    x_odd = x.copy()
+    x_odd[::3, 5] = np.nan
+    x_odd[::2, 40] = 0.0
+    booster = lgb.Booster(model_str=(default_model_dir() / "scorer.lgbm.txt").read_text(encoding="utf-8"))
+    for rows in (x, x_odd):
+        np.testing.assert_allclose(model.model_.predict(rows), booster.predict(rows, num_threads=1), rtol=1e-9, atol=1e-12)
+    code = ("import sys; from bantin.models import load_model; from bantin.summarize import default_model_dir; "
+            "m = load_model(default_model_dir(), task='summarize'); m.summarize('Câu thứ nhất khá dài để thử. Câu thứ hai cũng vậy.'); "
+            "print('lightgbm' in sys.modules, 'sklearn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"]  # inference imports neither lightgbm nor scikit-learn
+
+
+@pytest.mark.parametrize("damage", ["truncate", "binary", "features", "missing", "pickle", "node"])
 def test_lgbm_scorer_file_is_validated(tmp_path, damage):
     """A damaged or foreign LightGBM model file is a BantinModelError at load, never a crash or a traceback."""
     path = _lgbm_model_dir(tmp_path)
@@ -118,6 +142,11 @@ def test_lgbm_scorer_file_is_validated(tmp_path, damage):
         (path / "bantin_model.json").write_text(json.dumps(manifest), encoding="utf-8")
     elif damage == "missing":
         file.unlink()
+    elif damage == "node":  # a child index past the tree's end
+        lines = text.split("\n")
+        i = next(k for k, line in enumerate(lines) if line.startswith("left_child="))
+        lines[i] = "left_child=" + " ".join(["999"] * len(lines[i].split("=")[1].split()))
+        file.write_text("\n".join(lines), encoding="utf-8")
     else:
         import pickle
 
@@ -286,8 +315,8 @@ def test_update_card_writes_measured_scores(tmp_path):
     assert "val/rouge2_f" in m  # the training-time validation score is kept
     card = (model_dir / "README.md").read_text(encoding="utf-8")
     assert "## Measured scores" in card and "| vietnews_test | 8 |" in card
-    for name in ("idf.json", "scorer.json"):  # weights written back unchanged
-        assert json.loads((model_dir / name).read_text()) == json.loads((default_model_dir() / name).read_text())
+    assert json.loads((model_dir / "idf.json").read_text()) == json.loads((default_model_dir() / "idf.json").read_text())  # weights unchanged
+    assert (model_dir / "scorer.lgbm.txt").read_text() == (default_model_dir() / "scorer.lgbm.txt").read_text()
 
 
 def test_sentences_scored_are_capped_on_a_page_of_many_short_lines(monkeypatch):

@@ -146,7 +146,7 @@ class ExtractiveSummarizer(Summarizer):
                 params.update({"lambdarank_truncation_level": 10, "eval_at": [3]})
             ds = lgb.Dataset(x, y, group=data["group"] if objective == "lambdarank" else None,
                              feature_name=feature_names(self.feature_set), free_raw_data=True)
-            self.model_ = _LgbmScorer(lgb.train(params, ds, num_boost_round=self.lgbm_num_trees))
+            self.model_ = _LgbmScorer.from_booster(lgb.train(params, ds, num_boost_round=self.lgbm_num_trees))
         elif self.scorer == "gbm":
             from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
@@ -203,7 +203,7 @@ class ExtractiveSummarizer(Summarizer):
             raise BantinModelError("cannot save an untrained extractive summarizer")
         (path / "idf.json").write_text(json.dumps(self.idf.to_dict(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         if isinstance(self.model_, _LgbmScorer):
-            (path / LGBM_FILE).write_text(self.model_.booster.model_to_string(), encoding="utf-8")
+            (path / LGBM_FILE).write_text(self.model_.text, encoding="utf-8")
         elif self.scorer == "gbm":
             import skops.io as sio
 
@@ -283,13 +283,89 @@ LGBM_FILE = "scorer.lgbm.txt"
 
 
 class _LgbmScorer:
-    """A LightGBM booster, saved in LightGBM's own text model format (no pickle) and checked before loading."""
+    """A LightGBM model in LightGBM's own text format (no pickle), checked, then evaluated with numpy.
 
-    def __init__(self, booster) -> None:
-        self.booster = booster
+    Inference does not import lightgbm (which pulls in scikit-learn, scipy and pandas: ~150 MB and seconds at start);
+    the trees are parsed into arrays and walked for all rows and trees at once. Numerical splits only (the features
+    are numbers); ``tests/test_summarize.py`` checks the output against LightGBM's own ``predict``. Training returns a
+    scorer around the trained booster's text."""
+
+    def __init__(self, text: str, source: str = "LightGBM model") -> None:
+        self.text = text
+        self._parse(text, source)
+
+    @classmethod
+    def from_booster(cls, booster) -> _LgbmScorer:
+        return cls(booster.model_to_string())
+
+    def _parse(self, text: str, source: str) -> None:
+        head, _, rest = text.partition("\nTree=")
+        fields = dict(line.split("=", 1) for line in head.split("\n") if "=" in line)
+        self.n_features = int(fields.get("max_feature_idx", "-2")) + 1
+        objective = fields.get("objective", "")
+        self.sigmoid = float(objective.split("sigmoid:")[1].split()[0]) if objective.startswith("binary") and "sigmoid:" in objective else None
+        trees = []
+        body = rest.split("\nend of trees")[0]
+        for block in ("Tree=" + body).split("\nTree=") if body else []:
+            kv = dict(line.split("=", 1) for line in block.strip().split("\n") if "=" in line)
+            nl = int(kv["num_leaves"])
+            leaves = np.array(kv["leaf_value"].split(), dtype=np.float64)
+            if nl == 1:
+                trees.append((np.zeros(0, int), np.zeros(0), np.zeros(0, int), np.zeros(0, int), np.zeros(0, int), leaves))
+                continue
+            if int(kv.get("num_cat", "0")) != 0:
+                raise BantinModelError(f"{source}: categorical splits are not supported")
+            arrays = (np.array(kv["split_feature"].split(), dtype=np.int64), np.array(kv["threshold"].split(), dtype=np.float64),
+                      np.array(kv["decision_type"].split(), dtype=np.int64), np.array(kv["left_child"].split(), dtype=np.int64),
+                      np.array(kv["right_child"].split(), dtype=np.int64), leaves)
+            if len(leaves) != nl or any(len(a) != nl - 1 for a in arrays[:5]):
+                raise BantinModelError(f"{source}: inconsistent tree arrays")
+            if (arrays[0] < 0).any() or (arrays[0] >= self.n_features).any() or (arrays[3] >= nl - 1).any() or (arrays[4] >= nl - 1).any() \
+                    or (arrays[3] < -nl).any() or (arrays[4] < -nl).any():
+                raise BantinModelError(f"{source}: a split refers to a feature or node that does not exist")
+            trees.append(arrays)
+        if not trees:
+            raise BantinModelError(f"{source}: no trees")
+        t, m, k = len(trees), max(max(len(tr[0]) for tr in trees), 1), max(len(tr[5]) for tr in trees)
+        self.feature = np.zeros((t, m), np.int64)
+        self.threshold = np.zeros((t, m))
+        self.default_left = np.zeros((t, m), bool)
+        self.missing = np.zeros((t, m), np.int64)  # 0 none, 1 zero, 2 NaN
+        self.left = np.full((t, m), -1, np.int64)
+        self.right = np.full((t, m), -1, np.int64)
+        self.leaf = np.zeros((t, k))
+        self.start = np.zeros(t, np.int64)
+        for i, (f, th, dt, lc, rc, lv) in enumerate(trees):
+            n = len(f)
+            self.feature[i, :n], self.threshold[i, :n], self.left[i, :n], self.right[i, :n] = f, th, lc, rc
+            self.default_left[i, :n], self.missing[i, :n] = (dt & 2) > 0, (dt >> 2) & 3
+            if (dt & 1).any():
+                raise BantinModelError(f"{source}: categorical splits are not supported")
+            self.leaf[i, : len(lv)] = lv
+            self.start[i] = 0 if n else -1  # a one-leaf tree starts at its leaf
+        self.max_depth = m + 1
+
+    def raw_score(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        n, t = x.shape[0], len(self.start)
+        nodes = np.broadcast_to(self.start, (n, t)).copy()
+        for _ in range(self.max_depth):
+            r, tr = np.nonzero(nodes >= 0)
+            if not len(r):
+                break
+            nd = nodes[r, tr]
+            v = x[r, self.feature[tr, nd]]
+            miss = self.missing[tr, nd]
+            nan = np.isnan(v)
+            v = np.where(nan & (miss != 2), 0.0, v)
+            is_missing = ((miss == 2) & nan) | ((miss == 1) & (np.abs(v) <= 1e-35))
+            go_left = np.where(is_missing, self.default_left[tr, nd], v <= self.threshold[tr, nd])
+            nodes[r, tr] = np.where(go_left, self.left[tr, nd], self.right[tr, nd])
+        return self.leaf[np.arange(t)[None, :], -nodes - 1].sum(axis=1)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        return self.booster.predict(x, num_threads=1)
+        raw = self.raw_score(x)
+        return 1.0 / (1.0 + np.exp(-self.sigmoid * raw)) if self.sigmoid is not None else raw
 
     @classmethod
     def load(cls, file: Path, n_features: int) -> _LgbmScorer:
@@ -306,15 +382,10 @@ class _LgbmScorer:
         if fields.get("max_feature_idx") != str(n_features - 1) or fields.get("num_class") != "1":
             raise BantinModelError(f"{file}: the model expects {fields.get('max_feature_idx')!r}+1 features, "
                                    f"the configured feature set has {n_features}")
-        import lightgbm as lgb
-
         try:
-            booster = lgb.Booster(model_str=text)
-        except Exception as exc:  # noqa: BLE001 - LightGBMError and parse failures alike
-            raise BantinModelError(f"{file}: LightGBM could not read the model ({exc})") from exc
-        if booster.num_feature() != n_features:
-            raise BantinModelError(f"{file}: {booster.num_feature()} features, expected {n_features}")
-        return cls(booster)
+            return cls(text, str(file))
+        except (KeyError, ValueError, IndexError) as exc:
+            raise BantinModelError(f"{file}: malformed LightGBM tree ({exc!r})") from exc
 
 
 class _LinearScorer:

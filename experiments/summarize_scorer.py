@@ -99,7 +99,7 @@ def main(argv=None):
         import numpy as np
 
         parts = [data(k, idf_name) for k in keys]
-        out = {k: np.concatenate([p[k] for p in parts]) for k in ("oracle", "rouge", "grade", "group")}
+        out = {k: np.concatenate([p[k] for p in parts]) for k in ("oracle", "rouge", "precision", "grade", "group")}
         x = np.vstack([p["x"] for p in parts])
         out["x"] = x[:, :30] if feature_set == "v1" else x
         return out

@@ -344,9 +344,43 @@ class _LgbmScorer:
             self.leaf[i, : len(lv)] = lv
             self.start[i] = 0 if n else -1  # a one-leaf tree starts at its leaf
         self.max_depth = m + 1
+        # flat copies with global node ids (leaves: -(global leaf id) - 1) for the fast path: no missing-value rules
+        off_n, off_l = np.arange(t) * m, np.arange(t) * k
+        def glob(child):
+            return np.where(child >= 0, child + off_n[:, None], -(off_l[:, None] + (-child - 1)) - 1)
+        # one table of internal nodes, then leaves (a leaf points to itself)
+        n_int = t * m
+        def to_table(g):  # global child id -> table index
+            return np.where(g >= 0, g, n_int + (-g - 1))
+        leaf_ids = np.arange(t * k) + n_int
+        self.flat_feature = np.concatenate([self.feature.ravel(), np.zeros(t * k, np.int64)])
+        self.flat_threshold = np.concatenate([self.threshold.ravel(), np.full(t * k, np.inf)])
+        self.flat_left = np.concatenate([to_table(glob(self.left).ravel()), leaf_ids])
+        self.flat_right = np.concatenate([to_table(glob(self.right).ravel()), leaf_ids])
+        self.flat_start = to_table(np.where(self.start >= 0, off_n, -off_l - 1))
+        self.flat_value = np.concatenate([np.zeros(n_int), self.leaf.ravel()])
+        self.n_internal = n_int
+        self.simple = not (self.missing != 0).any()  # NaN becomes 0, then a plain <= test
 
     def raw_score(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
+        if self.simple:
+            return self._raw_simple(np.nan_to_num(x, nan=0.0, posinf=np.inf, neginf=-np.inf))
+        return self._raw_general(x)
+
+    def _raw_simple(self, x: np.ndarray) -> np.ndarray:
+        n, t = x.shape[0], len(self.start)
+        nodes = np.tile(self.flat_start, n)
+        base = np.repeat(np.arange(n) * x.shape[1], t)
+        xf = x.ravel()
+        idx = np.flatnonzero(nodes < self.n_internal)
+        while len(idx):  # only the walks that have not reached a leaf yet
+            nd = nodes[idx]
+            nodes[idx] = np.where(xf[base[idx] + self.flat_feature[nd]] <= self.flat_threshold[nd], self.flat_left[nd], self.flat_right[nd])
+            idx = idx[nodes[idx] < self.n_internal]
+        return self.flat_value[nodes].reshape(n, t).sum(axis=1)
+
+    def _raw_general(self, x: np.ndarray) -> np.ndarray:
         n, t = x.shape[0], len(self.start)
         nodes = np.broadcast_to(self.start, (n, t)).copy()
         for _ in range(self.max_depth):

@@ -14,7 +14,7 @@ from bantin.summarize.base import make_document
 from bantin.summarize.baselines import LeadSummarizer, LexRankSummarizer, TextRankSummarizer
 from bantin.summarize.data import SummaryExample
 from bantin.summarize.extractive import ExtractiveSummarizer
-from bantin.summarize.features import FEATURE_NAMES, greedy_oracle, sentence_features
+from bantin.summarize.features import FEATURE_NAMES, feature_names, greedy_oracle, sentence_features
 from bantin.text.tokenize import syllables
 
 
@@ -76,21 +76,114 @@ def test_sentence_features_shape_and_title_similarity():
     assert title_cos.argmax() == 0  # "giá vàng ... trong nước tăng" shares most with the title
 
 
-@pytest.mark.parametrize("scorer", ["logistic", "gbm"])
-def test_extractive_fit_save_load_roundtrip(tmp_path, scorer):
+@pytest.mark.parametrize("scorer,target,feature_set", [("logistic", "oracle", "v1"), ("gbm", "oracle", "v1"), ("lgbm", "rouge", "v2"),
+                                                        ("lgbm", "rank", "v2"), ("lgbm", "oracle", "v1")])
+def test_extractive_fit_save_load_roundtrip(tmp_path, scorer, target, feature_set):
     examples = fixture_examples()
     train, test = examples[:6], examples[6:]
-    model = ExtractiveSummarizer(scorer=scorer, gbm_max_iter=20, idf_min_df=1)
+    model = ExtractiveSummarizer(scorer=scorer, target=target, feature_set=feature_set, gbm_max_iter=20, idf_min_df=1,
+                                 lgbm_num_trees=20, lgbm_min_data_in_leaf=3)
     model.fit([e.document() for e in train], [e.reference for e in train])
     docs = [e.document() for e in test]
     before = model.predict(docs, 2)
     assert all(s for s in before)
     model.save(tmp_path / "m")
-    assert (tmp_path / "m" / ("scorer.skops" if scorer == "gbm" else "scorer.json")).exists()
+    assert (tmp_path / "m" / {"gbm": "scorer.skops", "logistic": "scorer.json", "lgbm": "scorer.lgbm.txt"}[scorer]).exists()
     loaded = load_model(tmp_path / "m", task="summarize")
     assert isinstance(loaded, ExtractiveSummarizer)
     assert loaded.predict(docs, 2) == before
     np.testing.assert_allclose(np.concatenate(loaded.sentence_scores(docs)), np.concatenate(model.sentence_scores(docs)), rtol=1e-6)
+
+
+def _lgbm_model_dir(tmp_path):
+    examples = fixture_examples()
+    model = ExtractiveSummarizer(scorer="lgbm", target="rouge", feature_set="v2", idf_min_df=1, lgbm_num_trees=5, lgbm_min_data_in_leaf=3)
+    model.fit([e.document() for e in examples], [e.reference for e in examples])
+    return model.save(tmp_path / "lgbm")
+
+
+def test_lgbm_numpy_evaluator_matches_lightgbm(tmp_path):
+    """The embedded default's trees, walked with numpy (no lightgbm import at inference), give LightGBM's own output,
+    also for NaN and exact-zero inputs."""
+    import subprocess
+    import sys
+
+    import lightgbm as lgb
+
+    model = load_model(default_model_dir(), task="summarize")
+    docs = [e.document() for e in fixture_examples()]
+    x = np.vstack([sentence_features(d, model.idf, model.feature_set) for d in docs])
+    x_odd = x.copy()
+    x_odd[::3, 5] = np.nan
+    x_odd[::2, 40] = 0.0
+    booster = lgb.Booster(model_str=(default_model_dir() / "scorer.lgbm.txt").read_text(encoding="utf-8"))
+    for rows in (x, x_odd):
+        np.testing.assert_allclose(model.model_.predict(rows), booster.predict(rows, num_threads=1), rtol=1e-9, atol=1e-12)
+    code = ("import sys; from bantin.models import load_model; from bantin.summarize import default_model_dir; "
+            "m = load_model(default_model_dir(), task='summarize'); m.summarize('Câu thứ nhất khá dài để thử. Câu thứ hai cũng vậy.'); "
+            "print('lightgbm' in sys.modules, 'sklearn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"]  # inference imports neither lightgbm nor scikit-learn
+
+
+@pytest.mark.parametrize("damage", ["truncate", "binary", "features", "missing", "pickle", "node"])
+def test_lgbm_scorer_file_is_validated(tmp_path, damage):
+    """A damaged or foreign LightGBM model file is a BantinModelError at load, never a crash or a traceback."""
+    path = _lgbm_model_dir(tmp_path)
+    file = path / "scorer.lgbm.txt"
+    text = file.read_text(encoding="utf-8")
+    if damage == "truncate":
+        file.write_text(text[: len(text) // 3], encoding="utf-8")
+    elif damage == "binary":
+        file.write_bytes(b"\xff\xfe" + text.encode()[:100])
+    elif damage == "features":  # a model for another feature set
+        manifest = json.loads((path / "bantin_model.json").read_text(encoding="utf-8"))
+        manifest["config"]["feature_set"] = "v1"
+        (path / "bantin_model.json").write_text(json.dumps(manifest), encoding="utf-8")
+    elif damage == "missing":
+        file.unlink()
+    elif damage == "node":  # a child index past the tree's end
+        lines = text.split("\n")
+        i = next(k for k, line in enumerate(lines) if line.startswith("left_child="))
+        lines[i] = "left_child=" + " ".join(["999"] * len(lines[i].split("=")[1].split()))
+        file.write_text("\n".join(lines), encoding="utf-8")
+    else:
+        import pickle
+
+        file.write_bytes(pickle.dumps({"tree": 1}))
+    with pytest.raises(BantinModelError):
+        load_model(path, task="summarize")
+
+
+def test_syllable_budget_and_feature_sets():
+    examples = fixture_examples()
+    ex = examples[0]
+    doc = ex.document()
+    x2 = sentence_features(doc, None, "v2")
+    assert x2.shape == (len(doc.sentences), len(feature_names("v2"))) and np.isfinite(x2).all()
+    np.testing.assert_allclose(x2[:, : len(FEATURE_NAMES)], sentence_features(doc, None))  # v2 extends v1
+    for model in (LeadSummarizer(), load_model(default_model_dir(), task="summarize")):
+        full = model.summarize_sentences([doc], 3)[0]
+        for budget in (1, 30, 60):
+            sents = model.summarize_sentences([doc], 3, max_syllables=budget)[0]
+            sizes = [len(syllables(s)) for s in sents]
+            assert 1 <= len(sents) <= 3
+            assert sum(sizes) <= budget or len(sents) == 1  # the best sentence is always kept
+        assert model.summarize_sentences([doc], 3, max_syllables=10_000)[0] == full
+    with pytest.raises(BantinInputError):
+        LeadSummarizer().summarize_article(title="", body=ex.body, max_syllables=0)
+
+
+def test_oracle_ceiling_reads_references():
+    from bantin.summarize.baselines import OracleSummarizer
+    from bantin.summarize.evaluation import evaluate_model
+
+    examples = fixture_examples()
+    oracle, _ = evaluate_model(OracleSummarizer(2), examples, 2)
+    lead, _ = evaluate_model(LeadSummarizer(2), examples, 2)
+    assert oracle["rouge2_f"] >= lead["rouge2_f"] and oracle["rouge2_f_ascii"] > 0
+    with pytest.raises(BantinInputError):
+        OracleSummarizer(2).summarize_sentences([examples[0].document()])
 
 
 def test_extractive_unfitted_and_bad_dirs(tmp_path):
@@ -222,5 +315,74 @@ def test_update_card_writes_measured_scores(tmp_path):
     assert "val/rouge2_f" in m  # the training-time validation score is kept
     card = (model_dir / "README.md").read_text(encoding="utf-8")
     assert "## Measured scores" in card and "| vietnews_test | 8 |" in card
-    for name in ("idf.json", "scorer.json"):  # weights written back unchanged
-        assert json.loads((model_dir / name).read_text()) == json.loads((default_model_dir() / name).read_text())
+    assert json.loads((model_dir / "idf.json").read_text()) == json.loads((default_model_dir() / "idf.json").read_text())  # weights unchanged
+    assert (model_dir / "scorer.lgbm.txt").read_text() == (default_model_dir() / "scorer.lgbm.txt").read_text()
+
+
+def test_sentences_scored_are_capped_on_a_page_of_many_short_lines(monkeypatch):
+    """A hostile page (40,000 short lines, and a 400,000-character line) is only read up to the cap: the
+    summarizer's per-document matrices stay at most MAX_SCORED_SENTENCES square (issue 11, item 7)."""
+    from bantin.summarize import base as summ_base
+    from bantin.summarize.base import MAX_SCORED_CHARS, MAX_SCORED_SENTENCES
+    from bantin.summarize.features import sentence_features
+
+    page = "\n".join(f"Dòng số {i} ngắn." for i in range(40_000))
+    doc = make_document("Tiêu đề", "", page, sentence_backend="regex")
+    assert len(doc.sentences) == MAX_SCORED_SENTENCES
+    assert doc.sentences[0] == "Dòng số 0 ngắn." and doc.paragraphs[-1] == MAX_SCORED_SENTENCES - 1  # the start is kept
+    assert sentence_features(doc, None).shape[0] == MAX_SCORED_SENTENCES
+    # the same as a list of paragraphs, and one huge line without punctuation: bounded by characters
+    assert len(make_document("", "", page.split("\n"), sentence_backend="regex").sentences) == MAX_SCORED_SENTENCES
+    long_line = make_document("", "", "chữ " * 100_000, sentence_backend="regex")
+    assert sum(len(s) for s in long_line.sentences) <= MAX_SCORED_CHARS
+    # the splitter never sees more than the budget of text
+    seen = []
+    real = summ_base.split_sentences
+    monkeypatch.setattr(summ_base, "split_sentences", lambda text, backend: seen.append(len(text)) or real(text, backend=backend))
+    make_document("", "", page, sentence_backend="regex")
+    assert len(seen) <= MAX_SCORED_SENTENCES and sum(seen) <= MAX_SCORED_CHARS
+    # a Document built by hand is capped before scoring; the summary comes from the start
+    from bantin.summarize.base import Document
+
+    big = Document("", [f"Câu thứ {i} có đủ năm âm tiết." for i in range(1000)], list(range(1000)))
+    for model in (LeadSummarizer(), TextRankSummarizer(), LexRankSummarizer(), load_model(default_model_dir(), task="summarize")):
+        out = model.summarize_sentences([big], 2)[0]
+        assert 1 <= len(out) <= 2 and all(big.sentences.index(s) < MAX_SCORED_SENTENCES for s in out)
+
+
+def test_cli_summary_syllables(tmp_path):
+    """`bantin analyze --summary-syllables 30`: a shorter summary than the default 2 sentences; a bad value is exit 2."""
+    from typer.testing import CliRunner
+
+    from bantin.cli import app
+    from bantin.text.tokenize import sentences as split_sentences
+
+    page = FIXTURES.parent.parent / "data" / "samples" / "laodongthudo.txt"
+    runner = CliRunner()
+    base = runner.invoke(app, ["analyze", str(page), "--only", "summary", "--format", "json"])
+    short = runner.invoke(app, ["analyze", str(page), "--only", "summary", "--format", "json", "--summary-syllables", "30"])
+    assert base.exit_code == 0 and short.exit_code == 0, short.output
+    s_base, s_short = json.loads(base.stdout)["summary"], json.loads(short.stdout)["summary"]
+    assert s_short and len(syllables(s_short)) <= max(30, len(syllables(split_sentences(s_short)[0])))
+    assert len(syllables(s_short)) <= len(syllables(s_base)) or len(split_sentences(s_short)) == 1
+    bad = runner.invoke(app, ["analyze", str(page), "--summary-syllables", "0"])
+    assert bad.exit_code == 2
+
+
+def test_train_lgbm_on_both_sources_fixture(tmp_path):
+    """`bantin train summarize` with the default's recipe (LightGBM, v2 features, vietnews + baomoi sapos) on the
+    tiny fixture corpora: the baomoi training sample never shares a line with the evaluation sample."""
+    from bantin.summarize.data import BAOMOI_TRAIN_OFFSETS, load_baomoi_sapo
+    from bantin.summarize.training import train_from_config
+
+    corpora = FIXTURES / "corpora"
+    out = tmp_path / "model"
+    rec = train_from_config(FIXTURES.parent.parent / "configs" / "summarize.yaml",
+                            [f"data.data_dir={corpora}", "data.max_train_articles=40", "data.baomoi_train_articles=20", "data.max_val_articles=5",
+                             "extractive.lgbm_num_trees=5", "extractive.lgbm_min_data_in_leaf=2", "extractive.idf_min_df=1", f"out_dir={out}"], tracking="jsonl")
+    assert rec["metrics"]["val/n_articles"] > 0
+    model = load_model(out, task="summarize")
+    assert model.scorer == "lgbm" and model.feature_set == "v2" and (out / "scorer.lgbm.txt").exists()
+    eval_ids = {e.id for e in load_baomoi_sapo(None, data_dir=str(corpora), min_body_sentences=1, min_sapo_syllables=1)}
+    train_ids = {e.id for off in BAOMOI_TRAIN_OFFSETS for e in load_baomoi_sapo(None, data_dir=str(corpora), offset=off, min_body_sentences=1, min_sapo_syllables=1)}
+    assert eval_ids and train_ids and not eval_ids & train_ids

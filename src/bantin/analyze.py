@@ -25,6 +25,7 @@ class AnalyzeOptions:
     summarize_model: Path | None = None
     top_k: int = 3
     summary_sentences: int = 2
+    summary_syllables: int | None = None
     batch_size: int = 32
     stdin_jsonl: bool = False
     workers: int = 1  # > 1: worker processes (bantin.parallel)
@@ -38,6 +39,7 @@ class AnalyzeOptions:
             stages=self.only,
             top_k=self.top_k,
             summary_sentences=self.summary_sentences,
+            summary_syllables=self.summary_syllables,
         )
 
 

@@ -154,12 +154,17 @@ def _restore_pipeline(refs: dict[str, tuple[bool, str | None]], options: dict[st
 class Pipeline:
     """Boilerplate labeler + topic classifier + summarizer. Any stage can be None (skipped) or swapped."""
 
-    def __init__(self, boilerplate=None, topics=None, summarizer=None, *, top_k: int = 3, summary_sentences: int = 2, min_topic_score: float = 0.0):
+    def __init__(self, boilerplate=None, topics=None, summarizer=None, *, top_k: int = 3, summary_sentences: int = 2, min_topic_score: float = 0.0,
+                 summary_syllables: int | None = None):
         self.boilerplate = boilerplate
         self.topics = topics
         self.summarizer = summarizer
         self.top_k = top_k
         self.summary_sentences = summary_sentences
+        #: optional summary length budget in syllables (on top of summary_sentences; see Summarizer.summarize_sentences)
+        if summary_syllables is not None and (isinstance(summary_syllables, bool) or not isinstance(summary_syllables, int) or summary_syllables < 1):
+            raise BantinInputError(f"summary_syllables must be a positive integer, got {summary_syllables!r}")
+        self.summary_syllables = summary_syllables
         self.min_topic_score = min_topic_score
 
     def __reduce__(self):
@@ -249,7 +254,8 @@ class Pipeline:
                 r.topics = [TopicScore(label, round(float(score), 4)) for label, score in topics if score >= self.min_topic_score]
         if self.summarizer is not None:
             for r in with_text:
-                r.summary = self.summarizer.summarize_article(title=r.title, lead=r.lead, body=r.body, n_sentences=self.summary_sentences)
+                r.summary = self.summarizer.summarize_article(title=r.title, lead=r.lead, body=r.body, n_sentences=self.summary_sentences,
+                                                              max_syllables=self.summary_syllables)
         return results
 
     # -- batches ---------------------------------------------------------------------------

@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from bantin.errors import BantinInputError, BantinModelError
-from bantin.summarize.base import Document, Summarizer, _check_n
+from bantin.summarize.base import Document, Summarizer, _check_budget, _check_n
 from bantin.summarize.config import Seq2SeqConfig
 from bantin.text.tokenize import sentences as split_sentences
+from bantin.text.tokenize import syllables
 
 HF_DIR = "hf"
 ENCODER_TYPES = {"bert", "xlm-roberta", "roberta", "camembert", "electra", "deberta-v2"}
@@ -309,13 +310,24 @@ class Seq2SeqSummarizer(Summarizer):
             out.extend(t.strip() for t in texts)
         return out
 
-    def summarize_sentences(self, docs: Sequence[Document], n_sentences: int | None = None) -> list[list[str]]:
-        """Generated summaries split into sentences, cut to at most ``n_sentences``."""
+    def summarize_sentences(self, docs: Sequence[Document], n_sentences: int | None = None, max_syllables: int | None = None) -> list[list[str]]:
+        """Generated summaries split into sentences, cut to at most ``n_sentences`` (and, when given, to the
+        sentences that fit ``max_syllables``; the first sentence is always kept)."""
         n = _check_n(self.n_sentences if n_sentences is None else n_sentences)
+        budget = _check_budget(max_syllables)
         texts = self.generate([self.source_text(d.title, d.text()) for d in docs])
         out = []
         for t in texts:
             sents = split_sentences(t, backend=self.sentence_backend) if t else []
+            if budget is not None:
+                kept, used = [], 0
+                for sent in sents[:n]:
+                    size = len(syllables(sent))
+                    if kept and used + size > budget:
+                        break
+                    kept.append(sent)
+                    used += size
+                sents = kept
             out.append(sents[:n])
         return out
 

@@ -69,3 +69,31 @@ class LexRankSummarizer(TextRankSummarizer):
 
     def card_details(self) -> str:
         return "LexRank baseline: PageRank over the TF-IDF cosine graph (edges where cosine >= threshold); no training."
+
+
+class OracleSummarizer(Summarizer):
+    """The greedy ROUGE oracle (``features.greedy_oracle``) as a ceiling row of an evaluation: it reads the
+    reference summaries, so it is an upper bound for sentence selection, never a usable model. Give the references
+    with ``with_references`` (aligned with the documents passed to ``summarize_sentences``)."""
+
+    kind = "oracle"
+
+    def __init__(self, n_sentences: int = 2, sentence_backend: str = "underthesea") -> None:
+        super().__init__(n_sentences, sentence_backend)
+        self.references: list[str] | None = None
+
+    def with_references(self, references: list[str]) -> OracleSummarizer:
+        self.references = list(references)
+        return self
+
+    def select_many(self, docs, n_sentences: int) -> list[list[int]]:
+        from bantin.errors import BantinInputError
+        from bantin.summarize.features import greedy_oracle
+        from bantin.text.tokenize import syllables
+
+        if self.references is None or len(self.references) != len(docs):
+            raise BantinInputError("the oracle needs one reference summary per document (with_references)")
+        return [greedy_oracle(d, syllables(r), n_sentences) for d, r in zip(docs, self.references)]
+
+    def card_details(self) -> str:
+        return "Greedy ROUGE oracle: the ceiling of sentence selection (reads the reference; not a model)."

@@ -12,6 +12,9 @@ class DataConfig:
     train_split: str = "train"
     #: at most this many training articles (the first ones of the split; None: all 40,000)
     max_train_articles: int | None = 10000
+    #: also train on this many baomoi_articles_2017 articles (reference = the sapo; line offsets disjoint from the
+    #: baomoi_sapo evaluation sample); 0: vietnews only. Extractive models only.
+    baomoi_train_articles: int = 0
     val_split: str = "val"
     #: held-out articles scored after training (None: the whole split)
     max_val_articles: int | None = 1000
@@ -25,10 +28,15 @@ class DataConfig:
 
 @dataclass
 class ExtractiveConfig:
-    #: gbm (HistGradientBoosting, skops file) | logistic (JSON weights)
+    #: lgbm (LightGBM, its text model file) | gbm (HistGradientBoosting, skops file) | logistic (JSON weights)
     scorer: str = "logistic"
-    #: oracle (binary labels from the greedy ROUGE oracle) | rouge (regress each sentence's ROUGE)
+    #: oracle (binary labels from the greedy ROUGE oracle) | rouge (regress each sentence's ROUGE F: soft labels) |
+    #: precision (regress each sentence's ROUGE precision, length-neutral; pair it with max_syllables) |
+    #: rank (LightGBM lambdarank on 0..4 grades from both)
     target: str = "oracle"
+    #: v1 (30 features) | v2 (47: + paragraph position, redundancy with earlier sentences, numbers and names shared
+    #: with the title, quote and reporting cues)
+    feature_set: str = "v1"
     #: trigram | mmr | none
     redundancy: str = "trigram"
     mmr_lambda: float = 0.7
@@ -40,6 +48,12 @@ class ExtractiveConfig:
     gbm_learning_rate: float = 0.08
     gbm_max_leaf_nodes: int = 31
     logistic_c: float = 1.0
+    lgbm_num_trees: int = 300
+    lgbm_learning_rate: float = 0.05
+    lgbm_num_leaves: int = 31
+    lgbm_min_data_in_leaf: int = 50
+    #: the model's default summary length budget in syllables, on top of n_sentences (None: sentence count only)
+    max_syllables: int | None = None
 
 
 @dataclass
@@ -106,7 +120,8 @@ class TrainConfig:
 
 @dataclass
 class EvalConfig:
-    #: models to score: "lead-1", "lead-3", "textrank", "lexrank", "default" (the embedded model) or a model
+    #: models to score: "lead-1", "lead-3", "textrank", "lexrank", "oracle" (the greedy ROUGE oracle, a ceiling that reads
+    #: the references), "default" (the embedded model) or a model
     #: directory; "NAME@N" sets the summary length (sentences) for that entry
     models: list[str] = field(default_factory=lambda: ["lead-1", "lead-2", "lead-3", "textrank", "lexrank", "default"])
     #: vietnews (reference: abstract) and/or baomoi_sapo (reference: the sapo, fixed sample)
@@ -116,6 +131,8 @@ class EvalConfig:
     max_articles: int | None = None
     #: size of the fixed baomoi sapo sample
     baomoi_articles: int = 2000
+    #: summary length budget in syllables on top of the sentence count (None: sentences only)
+    summary_syllables: int | None = None
     #: summary length (sentences) unless an entry says NAME@N
     n_sentences: int = 2
     #: also score with rouge-score's default ASCII tokenizer (``*_ascii`` keys)

@@ -20,6 +20,9 @@ from bantin.summarize.base import Document, make_document
 from bantin.text.tokenize import syllables
 
 DATASETS = ("vietnews", "baomoi_sapo")
+#: baomoi_articles_2017 line offsets (modulo 7) of the training and validation samples; 0 is the evaluation sample
+BAOMOI_TRAIN_OFFSETS = (1, 2, 3, 4)
+BAOMOI_VAL_OFFSET = 5
 
 
 @dataclass
@@ -51,9 +54,13 @@ def load_vietnews(split: str = "test", limit: int | None = None, data_dir: str |
 
 
 def load_baomoi_sapo(limit: int | None = 2000, every: int = 7, data_dir: str | None = None, sentence_backend: str = "underthesea",
-                     min_sapo_syllables: int = 10, min_body_sentences: int = 3) -> list[SummaryExample]:
+                     min_sapo_syllables: int = 10, min_body_sentences: int = 3, offset: int = 0) -> list[SummaryExample]:
+    """The fixed evaluation sample is ``offset=0`` (lines 0, 7, 14...); training and validation samples use other
+    offsets (``BAOMOI_TRAIN_OFFSETS``, ``BAOMOI_VAL_OFFSET``), so they never share an article line with it."""
+    if not 0 <= offset < every:
+        raise BantinInputError(f"offset must be in 0..{every - 1}")
     out = []
-    for rec in _corpora().iter_corpus("baomoi_articles_2017", data_dir=data_dir, every=every):
+    for rec in _corpora().iter_corpus("baomoi_articles_2017", data_dir=data_dir, every=every, offset=offset):
         sapo, body = rec.lead.strip(), rec.body.strip()
         if len(syllables(sapo)) < min_sapo_syllables or not body:
             continue

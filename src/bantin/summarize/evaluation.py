@@ -46,6 +46,10 @@ def resolve_model(spec: str, default_n: int, baseline: BaselineConfig | None = N
             raise BantinInputError(f"model entry {spec!r}: the length after @ must be an integer") from exc
     if name == "lead":
         return f"lead-{n}", LeadSummarizer(n), n, None
+    if name == "oracle":
+        from bantin.summarize.baselines import OracleSummarizer
+
+        return f"oracle-{n} (ceiling)", OracleSummarizer(n), n, None
     if name == "textrank":
         return f"textrank-{n}", TextRankSummarizer(n, damping=baseline.damping, min_tokens=baseline.min_tokens), n, None
     if name == "lexrank":
@@ -58,7 +62,8 @@ def resolve_model(spec: str, default_n: int, baseline: BaselineConfig | None = N
     return label, model, n, str(path)
 
 
-def evaluate_model(model: Summarizer, examples: Sequence[SummaryExample], n_sentences: int, ascii: bool = True, segment: str | None = None) -> tuple[dict[str, float], list[list[str]]]:
+def evaluate_model(model: Summarizer, examples: Sequence[SummaryExample], n_sentences: int, ascii: bool = True, segment: str | None = None,
+                   max_syllables: int | None = None) -> tuple[dict[str, float], list[list[str]]]:
     """Metrics (flat floats) and the predicted summaries (as sentence lists)."""
     if not examples:
         raise BantinInputError("no examples to evaluate on")
@@ -66,7 +71,9 @@ def evaluate_model(model: Summarizer, examples: Sequence[SummaryExample], n_sent
     make_document("", "", "Khởi động. Bộ tách câu.", sentence_backend=backend)  # load the splitter before timing
     t0, c0 = time.perf_counter(), time.process_time()
     docs = [make_document(e.title, "", e.body, id=e.id, sentence_backend=backend) for e in examples]
-    preds = model.summarize_sentences(docs, n_sentences)
+    if hasattr(model, "with_references"):  # the greedy oracle: a ceiling that reads the references
+        model.with_references([e.reference for e in examples])
+    preds = model.summarize_sentences(docs, n_sentences, max_syllables)
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     refs = [as_lsum_text(e.reference) for e in examples]
     metrics = rouge_report(["\n".join(p) for p in preds], refs, ascii=ascii, segment=segment)
@@ -101,7 +108,7 @@ def evaluate_from_config(config_path: str | Path | None = None, overrides: list[
         print(f"{dataset} {split}: {len(examples)} articles")
         for name, model, n, model_dir in models:
             t0 = time.perf_counter()
-            metrics, preds = evaluate_model(model, examples, n, cfg.ascii, cfg.segment)
+            metrics, preds = evaluate_model(model, examples, n, cfg.ascii, cfg.segment, cfg.summary_syllables)
             duration = time.perf_counter() - t0
             if cfg.predictions_dir:
                 out = Path(cfg.predictions_dir)
@@ -114,7 +121,7 @@ def evaluate_from_config(config_path: str | Path | None = None, overrides: list[
                 task="summarize", kind="evaluate", model=name, dataset=dataset, split=split,
                 metrics={k: round(v, 5) for k, v in metrics.items()}, model_dir=model_dir, config=to_dict(cfg),
                 config_hash=chash, duration_s=duration, command=command, tracking=tracking,
-                extra={"n_sentences": n, "rougeL": "ROUGE-Lsum over sentences (one per line)", "tokenizers": "rouge*_f: Unicode syllables (NFC, lower-cased, punctuation dropped); rouge*_ascii: rouge-score default"},
+                extra={"n_sentences": n, "summary_syllables_budget": cfg.summary_syllables, "rougeL": "ROUGE-Lsum over sentences (one per line)", "tokenizers": "rouge*_f: Unicode syllables (NFC, lower-cased, punctuation dropped); rouge*_ascii: rouge-score default"},
             )
             records.append(rec)
             print(f"  {name:28s} R1 {metrics['rouge1_f']*100:5.2f} R2 {metrics['rouge2_f']*100:5.2f} RL {metrics['rougeL_f']*100:5.2f}"

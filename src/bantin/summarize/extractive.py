@@ -1,15 +1,16 @@
 """The fast default: a supervised extractive summarizer.
 
-Each sentence gets ~30 cheap features (position, length, similarity to the title and to the document's
-TF-IDF centroid, LexRank/TextRank centrality, informativeness, surface cues; see
-``bantin.summarize.features``) and a gradient-boosting model (scikit-learn HistGradientBoosting) or a
-logistic regression scores it. Targets come from the greedy ROUGE oracle on the vietnews train split
-("oracle": 1 for sentences the oracle picks) or are the sentences' own ROUGE against the reference
-("rouge", regression). The top sentences are picked with redundancy control (trigram blocking or MMR)
-and returned in document order.
+Each sentence gets cheap features (``feature_set`` v1: 30 — position, length, similarity to the title and to the
+document's TF-IDF centroid, LexRank/TextRank centrality, informativeness, surface cues; v2: 47 — plus position in
+the paragraph, redundancy with earlier sentences, numbers and names shared with the title, quote/reporting cues;
+see ``bantin.summarize.features``) and a scorer rates it: LightGBM (``lgbm``), scikit-learn HistGradientBoosting
+(``gbm``) or a logistic/linear model (``logistic``). Targets: greedy ROUGE-oracle membership ("oracle"), each
+sentence's own ROUGE F ("rouge") or precision ("precision") against the reference, or lambdarank grades ("rank",
+LightGBM only). The top sentences are picked with redundancy control (trigram blocking, MMR or none), within
+``n_sentences`` and the optional syllable budget ``max_syllables``, and returned in document order.
 
-Weights: ``idf.json`` (syllable idf) and ``scorer.skops`` (gradient boosting) or ``scorer.json``
-(logistic regression) — safe formats only.
+Weights, safe formats only: ``idf.json`` (syllable idf) and ``scorer.lgbm.txt`` (LightGBM's text model format, checked
+before it is parsed), ``scorer.skops`` (skops) or ``scorer.json`` (logistic regression).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from bantin.errors import BantinModelError
 from bantin.models.base import model_file, read_json_file
 from bantin.summarize.base import Document, Summarizer
 from bantin.summarize.features import (
-    FEATURE_NAMES,
     IdfTable,
+    feature_names,
     greedy_oracle,
     select_with_redundancy,
     sentence_features,
@@ -55,12 +56,26 @@ class ExtractiveSummarizer(Summarizer):
         gbm_max_leaf_nodes: int = 31,
         logistic_c: float = 1.0,
         seed: int = 0,
+        feature_set: str = "v1",
+        lgbm_num_trees: int = 300,
+        lgbm_learning_rate: float = 0.05,
+        lgbm_num_leaves: int = 31,
+        lgbm_min_data_in_leaf: int = 50,
+        max_syllables: int | None = None,
     ) -> None:
         super().__init__(n_sentences, sentence_backend)
-        if scorer not in ("gbm", "logistic"):
-            raise ValueError(f"scorer must be 'gbm' or 'logistic', got {scorer!r}")
-        if target not in ("oracle", "rouge"):
-            raise ValueError(f"target must be 'oracle' or 'rouge', got {target!r}")
+        if scorer not in ("gbm", "logistic", "lgbm"):
+            raise ValueError(f"scorer must be 'gbm', 'logistic' or 'lgbm', got {scorer!r}")
+        if target not in ("oracle", "rouge", "precision", "rank"):
+            raise ValueError(f"target must be 'oracle', 'rouge', 'precision' or 'rank', got {target!r}")
+        if target == "rank" and scorer != "lgbm":
+            raise ValueError("target 'rank' (lambdarank) needs scorer 'lgbm'")
+        feature_names(feature_set)  # validates
+        self.feature_set = feature_set
+        self.lgbm_num_trees, self.lgbm_learning_rate = lgbm_num_trees, lgbm_learning_rate
+        self.lgbm_num_leaves, self.lgbm_min_data_in_leaf = lgbm_num_leaves, lgbm_min_data_in_leaf
+        #: default summary length budget in syllables (on top of n_sentences); a call's max_syllables overrides it
+        self.max_syllables = max_syllables
         self.scorer, self.target, self.redundancy, self.mmr_lambda = scorer, target, redundancy, mmr_lambda
         self.min_tokens, self.max_oracle_sentences, self.idf_min_df = min_tokens, max_oracle_sentences, idf_min_df
         self.gbm_max_iter, self.gbm_learning_rate, self.gbm_max_leaf_nodes = gbm_max_iter, gbm_learning_rate, gbm_max_leaf_nodes
@@ -74,36 +89,72 @@ class ExtractiveSummarizer(Summarizer):
             "mmr_lambda": self.mmr_lambda, "min_tokens": self.min_tokens, "max_oracle_sentences": self.max_oracle_sentences,
             "idf_min_df": self.idf_min_df, "gbm_max_iter": self.gbm_max_iter, "gbm_learning_rate": self.gbm_learning_rate,
             "gbm_max_leaf_nodes": self.gbm_max_leaf_nodes, "logistic_c": self.logistic_c, "seed": self.seed,
+            "feature_set": self.feature_set, "lgbm_num_trees": self.lgbm_num_trees, "lgbm_learning_rate": self.lgbm_learning_rate,
+            "lgbm_num_leaves": self.lgbm_num_leaves, "lgbm_min_data_in_leaf": self.lgbm_min_data_in_leaf,
+            "max_syllables": self.max_syllables,
         }
 
     # -- training -------------------------------------------------------------------------
-    def training_matrix(self, docs: Sequence[Document], references: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        xs, ys = [], []
+    def training_data(self, docs: Sequence[Document], references: Sequence[str]) -> dict[str, np.ndarray]:
+        """Features and every kind of target for documents with sentences: ``x``, ``oracle`` (0/1 greedy-oracle
+        membership), ``rouge`` (each sentence's own (R-1 F + R-2 F) / 2 against the reference), ``grade`` (0..4 relevance
+        for lambdarank: the rouge target scaled to the document's best sentence, +1 for oracle sentences), ``group``
+        (sentences per document)."""
+        xs, oracle, soft, prec, grade, group = [], [], [], [], [], []
         for doc, ref in zip(docs, references):
+            doc = doc.capped()
             if not doc.sentences:
                 continue
             ref_toks = syllables(ref)
-            xs.append(sentence_features(doc, self.idf))
-            if self.target == "oracle":
-                y = np.zeros(len(doc.sentences))
-                y[greedy_oracle(doc, ref_toks, self.max_oracle_sentences)] = 1.0
-            else:
-                y = sentence_rouge(doc, ref_toks)
-            ys.append(y)
+            xs.append(sentence_features(doc, self.idf, self.feature_set))
+            y = np.zeros(len(doc.sentences))
+            y[greedy_oracle(doc, ref_toks, self.max_oracle_sentences)] = 1.0
+            r = sentence_rouge(doc, ref_toks)
+            oracle.append(y)
+            soft.append(r)
+            prec.append(sentence_rouge(doc, ref_toks, "p"))
+            top = r.max()
+            grade.append(np.rint(3 * r / top if top > 0 else np.zeros_like(r)) + y)
+            group.append(len(y))
         if not xs:
             raise BantinModelError("no training documents with sentences")
-        return np.vstack(xs), np.concatenate(ys)
+        return {"x": np.vstack(xs), "oracle": np.concatenate(oracle), "rouge": np.concatenate(soft), "precision": np.concatenate(prec), "grade": np.concatenate(grade).astype(np.int32),
+                "group": np.array(group, dtype=np.int64)}
+
+    def training_matrix(self, docs: Sequence[Document], references: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        d = self.training_data(docs, references)
+        return d["x"], d["grade" if self.target == "rank" else self.target]
 
     def fit(self, docs: Sequence[Document], references: Sequence[str]) -> ExtractiveSummarizer:
         docs, references = list(docs), list(references)
-        self.idf = IdfTable.fit(([t for toks in d.tokens for t in toks] for d in docs), min_df=self.idf_min_df)
-        x, y = self.training_matrix(docs, references)
-        if self.scorer == "gbm":
+        self.idf = IdfTable.fit(([t for toks in d.capped().tokens for t in toks] for d in docs), min_df=self.idf_min_df)
+        self.fit_scorer(self.training_data(docs, references))
+        self.training_info["n_documents"] = len(docs)
+        return self
+
+    def fit_scorer(self, data: dict[str, np.ndarray]) -> ExtractiveSummarizer:
+        """Fit the sentence scorer on ``training_data`` output (the idf table must be set)."""
+        x = data["x"]
+        y = data["grade"] if self.target == "rank" else data[self.target]
+        if self.scorer == "lgbm":
+            import lightgbm as lgb
+
+            objective = {"oracle": "binary", "rouge": "regression", "precision": "regression", "rank": "lambdarank"}[self.target]
+            params = {"objective": objective, "learning_rate": self.lgbm_learning_rate, "num_leaves": self.lgbm_num_leaves,
+                      "min_data_in_leaf": self.lgbm_min_data_in_leaf, "feature_fraction": 0.9, "bagging_fraction": 0.8, "bagging_freq": 1,
+                      "seed": self.seed, "deterministic": True, "num_threads": 1, "verbose": -1}
+            if objective == "lambdarank":
+                params.update({"lambdarank_truncation_level": 10, "eval_at": [3]})
+            ds = lgb.Dataset(x, y, group=data["group"] if objective == "lambdarank" else None,
+                             feature_name=feature_names(self.feature_set), free_raw_data=True)
+            self.model_ = _LgbmScorer.from_booster(lgb.train(params, ds, num_boost_round=self.lgbm_num_trees))
+        elif self.scorer == "gbm":
             from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
             cls = HistGradientBoostingClassifier if self.target == "oracle" else HistGradientBoostingRegressor
             self.model_ = cls(max_iter=self.gbm_max_iter, learning_rate=self.gbm_learning_rate, max_leaf_nodes=self.gbm_max_leaf_nodes,
                               early_stopping=False, random_state=self.seed)
+            self.model_.fit(x, y)
         else:
             from sklearn.linear_model import LinearRegression, LogisticRegression
             from sklearn.pipeline import make_pipeline
@@ -111,22 +162,24 @@ class ExtractiveSummarizer(Summarizer):
 
             est = LogisticRegression(C=self.logistic_c, max_iter=1000) if self.target == "oracle" else LinearRegression()
             self.model_ = make_pipeline(StandardScaler(), est)
-        self.model_.fit(x, y)
-        self.training_info.update({"n_documents": len(docs), "n_sentences": int(len(y)), "positive_rate": float(np.mean(y > 0.5)) if self.target == "oracle" else None,
-                                   "features": FEATURE_NAMES})
+            self.model_.fit(x, y)
+        self.training_info.update({"n_documents": len(data["group"]), "n_sentences": int(len(y)),
+                                   "positive_rate": float(np.mean(data["oracle"])), "features": feature_names(self.feature_set)})
         return self
 
     # -- inference --------------------------------------------------------------------------
     def _scores(self, x: np.ndarray) -> np.ndarray:
         if self.model_ is None:
             raise BantinModelError("the extractive summarizer is not trained (fit it or load a model directory)")
+        if isinstance(self.model_, _LgbmScorer):
+            return self.model_.predict(x)
         if self.target == "oracle":
             return self.model_.predict_proba(x)[:, 1]
         return self.model_.predict(x)
 
     def sentence_scores(self, docs: Sequence[Document]) -> list[np.ndarray]:
         with single_threaded_blas():
-            feats = [sentence_features(d, self.idf) for d in docs]
+            feats = [sentence_features(d, self.idf, self.feature_set) for d in docs]
         sizes = [len(f) for f in feats]
         if not sum(sizes):
             return [np.zeros(0) for _ in docs]
@@ -150,7 +203,9 @@ class ExtractiveSummarizer(Summarizer):
         if self.model_ is None or self.idf is None:
             raise BantinModelError("cannot save an untrained extractive summarizer")
         (path / "idf.json").write_text(json.dumps(self.idf.to_dict(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        if self.scorer == "gbm":
+        if isinstance(self.model_, _LgbmScorer):
+            (path / LGBM_FILE).write_text(self.model_.text, encoding="utf-8")
+        elif self.scorer == "gbm":
             import skops.io as sio
 
             sio.dump(self.model_, path / "scorer.skops")
@@ -165,20 +220,30 @@ class ExtractiveSummarizer(Summarizer):
 
     def _load_weights(self, path: Path) -> None:
         self.idf = _read_idf(path)
-        if self.scorer == "gbm":
-            self.model_ = _read_skops_scorer(path)
+        n_features = len(feature_names(self.feature_set))
+        if self.scorer == "lgbm":
+            self.model_ = _LgbmScorer.load(model_file(path, LGBM_FILE), n_features)
+        elif self.scorer == "gbm":
+            self.model_ = _read_skops_scorer(path, n_features)
             if self.target == "oracle" and not hasattr(self.model_, "predict_proba"):
                 raise BantinModelError(f"{path}: target 'oracle' needs a classifier, scorer.skops holds a {type(self.model_).__name__}")
         else:
-            self.model_ = _LinearScorer(_read_linear_scorer(path), self.target)
+            self.model_ = _LinearScorer(_read_linear_scorer(path, n_features), self.target)
 
     def card_details(self) -> str:
+        scorer = {"lgbm": "LightGBM gradient-boosted trees (saved in LightGBM's text format)", "gbm": "gradient boosting",
+                  "logistic": "a linear model"}[self.scorer]
+        target = {"oracle": "greedy ROUGE-oracle labels", "rouge": "per-sentence ROUGE F", "precision": "per-sentence ROUGE precision",
+                  "rank": "lambdarank grades from the oracle and per-sentence ROUGE"}[self.target]
+        source = self.training_info.get("dataset", "vietnews train")
+        budget = f"; length: at most {self.n_sentences} sentences" + (f" and {self.max_syllables} syllables" if self.max_syllables else "")
         return (
-            "## Model\n\nSupervised extractive summarizer: per-sentence features (position, length, title and centroid "
-            "TF-IDF similarity, LexRank/TextRank centrality, informativeness, surface cues) scored by "
-            f"{'gradient boosting' if self.scorer == 'gbm' else 'a linear model'} trained on "
-            f"{'greedy ROUGE-oracle labels' if self.target == 'oracle' else 'per-sentence ROUGE'} from the vietnews train split; "
-            f"redundancy control: {self.redundancy}. Summaries are whole sentences of the article (extractive), "
+            "## Model\n\nSupervised extractive summarizer: per-sentence features (position in the article and in its paragraph, length, "
+            "title and centroid TF-IDF similarity, LexRank/TextRank centrality, informativeness, redundancy with earlier sentences, "
+            "numbers and names shared with the title, quote/caption cues"
+            + (")" if self.feature_set == "v2" else "; feature set v1: without the paragraph, redundancy, number/name and quote cues)")
+            + f" scored by {scorer} trained on {target} ({source}); redundancy control: {self.redundancy}{budget}. Only the first "
+            "200 sentences / 60,000 characters of an article are read. Summaries are whole sentences of the article (extractive), "
             "so they never state anything the article does not; they read less fluently than an abstract.\n"
             + _measured_note(self.metrics)
         )
@@ -227,9 +292,8 @@ def _read_idf(path: Path) -> IdfTable:
     return IdfTable(idf, n_docs)
 
 
-def _read_linear_scorer(path: Path) -> dict:
+def _read_linear_scorer(path: Path, n: int) -> dict:
     d = read_json_file(path, "scorer.json")
-    n = len(FEATURE_NAMES)
     for key in ("mean", "scale", "coef"):
         v = d.get(key)
         if not isinstance(v, list) or len(v) != n or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v):
@@ -239,7 +303,7 @@ def _read_linear_scorer(path: Path) -> dict:
     return d
 
 
-def _read_skops_scorer(path: Path) -> Any:
+def _read_skops_scorer(path: Path, n_features: int) -> Any:
     import skops.io as sio
 
     file = model_file(path, "scorer.skops")
@@ -256,9 +320,152 @@ def _read_skops_scorer(path: Path) -> Any:
         model = sio.load(file, trusted=list(untrusted))
     except Exception as exc:  # noqa: BLE001
         raise BantinModelError(f"{file}: corrupt skops file ({type(exc).__name__}: {exc})") from exc
-    if not hasattr(model, "predict") or getattr(model, "n_features_in_", None) != len(FEATURE_NAMES):
-        raise BantinModelError(f"{file}: holds a {type(model).__name__}, not a scorer of the {len(FEATURE_NAMES)} sentence features")
+    if not hasattr(model, "predict") or getattr(model, "n_features_in_", None) != n_features:
+        raise BantinModelError(f"{file}: holds a {type(model).__name__}, not a scorer of the {n_features} sentence features")
     return model
+
+
+LGBM_FILE = "scorer.lgbm.txt"
+
+
+class _LgbmScorer:
+    """A LightGBM model in LightGBM's own text format (no pickle), checked, then evaluated with numpy.
+
+    Inference does not import lightgbm (which pulls in scikit-learn, scipy and pandas: ~150 MB and seconds at start);
+    the trees are parsed into arrays and walked for all rows and trees at once. Numerical splits only (the features
+    are numbers); ``tests/test_summarize.py`` checks the output against LightGBM's own ``predict``. Training returns a
+    scorer around the trained booster's text."""
+
+    def __init__(self, text: str, source: str = "LightGBM model") -> None:
+        self.text = text
+        self._parse(text, source)
+
+    @classmethod
+    def from_booster(cls, booster) -> _LgbmScorer:
+        return cls(booster.model_to_string())
+
+    def _parse(self, text: str, source: str) -> None:
+        head, _, rest = text.partition("\nTree=")
+        fields = dict(line.split("=", 1) for line in head.split("\n") if "=" in line)
+        self.n_features = int(fields.get("max_feature_idx", "-2")) + 1
+        objective = fields.get("objective", "")
+        self.sigmoid = float(objective.split("sigmoid:")[1].split()[0]) if objective.startswith("binary") and "sigmoid:" in objective else None
+        trees = []
+        body = rest.split("\nend of trees")[0]
+        for block in ("Tree=" + body).split("\nTree=") if body else []:
+            kv = dict(line.split("=", 1) for line in block.strip().split("\n") if "=" in line)
+            nl = int(kv["num_leaves"])
+            leaves = np.array(kv["leaf_value"].split(), dtype=np.float64)
+            if nl == 1:
+                trees.append((np.zeros(0, int), np.zeros(0), np.zeros(0, int), np.zeros(0, int), np.zeros(0, int), leaves))
+                continue
+            if int(kv.get("num_cat", "0")) != 0:
+                raise BantinModelError(f"{source}: categorical splits are not supported")
+            arrays = (np.array(kv["split_feature"].split(), dtype=np.int64), np.array(kv["threshold"].split(), dtype=np.float64),
+                      np.array(kv["decision_type"].split(), dtype=np.int64), np.array(kv["left_child"].split(), dtype=np.int64),
+                      np.array(kv["right_child"].split(), dtype=np.int64), leaves)
+            if len(leaves) != nl or any(len(a) != nl - 1 for a in arrays[:5]):
+                raise BantinModelError(f"{source}: inconsistent tree arrays")
+            if (arrays[0] < 0).any() or (arrays[0] >= self.n_features).any() or (arrays[3] >= nl - 1).any() or (arrays[4] >= nl - 1).any() \
+                    or (arrays[3] < -nl).any() or (arrays[4] < -nl).any():
+                raise BantinModelError(f"{source}: a split refers to a feature or node that does not exist")
+            trees.append(arrays)
+        if not trees:
+            raise BantinModelError(f"{source}: no trees")
+        t, m, k = len(trees), max(max(len(tr[0]) for tr in trees), 1), max(len(tr[5]) for tr in trees)
+        self.feature = np.zeros((t, m), np.int64)
+        self.threshold = np.zeros((t, m))
+        self.default_left = np.zeros((t, m), bool)
+        self.missing = np.zeros((t, m), np.int64)  # 0 none, 1 zero, 2 NaN
+        self.left = np.full((t, m), -1, np.int64)
+        self.right = np.full((t, m), -1, np.int64)
+        self.leaf = np.zeros((t, k))
+        self.start = np.zeros(t, np.int64)
+        for i, (f, th, dt, lc, rc, lv) in enumerate(trees):
+            n = len(f)
+            self.feature[i, :n], self.threshold[i, :n], self.left[i, :n], self.right[i, :n] = f, th, lc, rc
+            self.default_left[i, :n], self.missing[i, :n] = (dt & 2) > 0, (dt >> 2) & 3
+            if (dt & 1).any():
+                raise BantinModelError(f"{source}: categorical splits are not supported")
+            self.leaf[i, : len(lv)] = lv
+            self.start[i] = 0 if n else -1  # a one-leaf tree starts at its leaf
+        self.max_depth = m + 1
+        # flat copies with global node ids (leaves: -(global leaf id) - 1) for the fast path: no missing-value rules
+        off_n, off_l = np.arange(t) * m, np.arange(t) * k
+        def glob(child):
+            return np.where(child >= 0, child + off_n[:, None], -(off_l[:, None] + (-child - 1)) - 1)
+        # one table of internal nodes, then leaves (a leaf points to itself)
+        n_int = t * m
+        def to_table(g):  # global child id -> table index
+            return np.where(g >= 0, g, n_int + (-g - 1))
+        leaf_ids = np.arange(t * k) + n_int
+        self.flat_feature = np.concatenate([self.feature.ravel(), np.zeros(t * k, np.int64)])
+        self.flat_threshold = np.concatenate([self.threshold.ravel(), np.full(t * k, np.inf)])
+        self.flat_left = np.concatenate([to_table(glob(self.left).ravel()), leaf_ids])
+        self.flat_right = np.concatenate([to_table(glob(self.right).ravel()), leaf_ids])
+        self.flat_start = to_table(np.where(self.start >= 0, off_n, -off_l - 1))
+        self.flat_value = np.concatenate([np.zeros(n_int), self.leaf.ravel()])
+        self.n_internal = n_int
+        self.simple = not (self.missing != 0).any()  # NaN becomes 0, then a plain <= test
+
+    def raw_score(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        if self.simple:
+            return self._raw_simple(np.nan_to_num(x, nan=0.0, posinf=np.inf, neginf=-np.inf))
+        return self._raw_general(x)
+
+    def _raw_simple(self, x: np.ndarray) -> np.ndarray:
+        n, t = x.shape[0], len(self.start)
+        nodes = np.tile(self.flat_start, n)
+        base = np.repeat(np.arange(n) * x.shape[1], t)
+        xf = x.ravel()
+        idx = np.flatnonzero(nodes < self.n_internal)
+        while len(idx):  # only the walks that have not reached a leaf yet
+            nd = nodes[idx]
+            nodes[idx] = np.where(xf[base[idx] + self.flat_feature[nd]] <= self.flat_threshold[nd], self.flat_left[nd], self.flat_right[nd])
+            idx = idx[nodes[idx] < self.n_internal]
+        return self.flat_value[nodes].reshape(n, t).sum(axis=1)
+
+    def _raw_general(self, x: np.ndarray) -> np.ndarray:
+        n, t = x.shape[0], len(self.start)
+        nodes = np.broadcast_to(self.start, (n, t)).copy()
+        for _ in range(self.max_depth):
+            r, tr = np.nonzero(nodes >= 0)
+            if not len(r):
+                break
+            nd = nodes[r, tr]
+            v = x[r, self.feature[tr, nd]]
+            miss = self.missing[tr, nd]
+            nan = np.isnan(v)
+            v = np.where(nan & (miss != 2), 0.0, v)
+            is_missing = ((miss == 2) & nan) | ((miss == 1) & (np.abs(v) <= 1e-35))
+            go_left = np.where(is_missing, self.default_left[tr, nd], v <= self.threshold[tr, nd])
+            nodes[r, tr] = np.where(go_left, self.left[tr, nd], self.right[tr, nd])
+        return self.leaf[np.arange(t)[None, :], -nodes - 1].sum(axis=1)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        raw = self.raw_score(x)
+        return 1.0 / (1.0 + np.exp(-self.sigmoid * raw)) if self.sigmoid is not None else raw
+
+    @classmethod
+    def load(cls, file: Path, n_features: int) -> _LgbmScorer:
+        try:
+            text = file.read_bytes().decode("utf-8")
+        except FileNotFoundError as exc:
+            raise BantinModelError(f"{file}: missing (the manifest says scorer=lgbm)") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BantinModelError(f"{file}: not a readable UTF-8 LightGBM text model ({exc})") from exc
+        head = text[:4000].split("\n")
+        fields = dict(line.split("=", 1) for line in head if "=" in line)
+        if not head or head[0] != "tree" or fields.get("version") != "v4" or "end of trees" not in text or "end of parameters" not in text:
+            raise BantinModelError(f"{file}: not a complete LightGBM v4 text model")
+        if fields.get("max_feature_idx") != str(n_features - 1) or fields.get("num_class") != "1":
+            raise BantinModelError(f"{file}: the model expects {fields.get('max_feature_idx')!r}+1 features, "
+                                   f"the configured feature set has {n_features}")
+        try:
+            return cls(text, str(file))
+        except (KeyError, ValueError, IndexError) as exc:
+            raise BantinModelError(f"{file}: malformed LightGBM tree ({exc!r})") from exc
 
 
 class _LinearScorer:

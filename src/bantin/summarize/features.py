@@ -174,14 +174,19 @@ def greedy_oracle(doc: Document, reference_tokens: Sequence[str], max_sentences:
     return chosen
 
 
-def sentence_rouge(doc: Document, reference_tokens: Sequence[str]) -> np.ndarray:
-    """Per-sentence (ROUGE-1 F + ROUGE-2 F) / 2 against the reference: a soft training target."""
+def sentence_rouge(doc: Document, reference_tokens: Sequence[str], kind: str = "f") -> np.ndarray:
+    """Per-sentence (ROUGE-1 + ROUGE-2) / 2 against the reference, F1 (``kind="f"``) or precision (``"p"``: the share of
+    the sentence's n-grams found in the reference, which does not grow with the sentence's length): soft training targets."""
     ref1, ref2 = ngrams(reference_tokens, 1), ngrams(reference_tokens, 2)
     n1, n2 = sum(ref1.values()), sum(ref2.values())
     out = np.zeros(len(doc.sentences))
     for i, toks in enumerate(doc.tokens):
         s1, s2 = ngrams(toks, 1), ngrams(toks, 2)
-        out[i] = (_f1(sum((s1 & ref1).values()), len(toks), n1) + _f1(sum((s2 & ref2).values()), max(len(toks) - 1, 0), n2)) / 2
+        o1, o2, l1, l2 = sum((s1 & ref1).values()), sum((s2 & ref2).values()), len(toks), max(len(toks) - 1, 0)
+        if kind == "p":
+            out[i] = ((o1 / l1 if l1 else 0.0) + (o2 / l2 if l2 else 0.0)) / 2
+        else:
+            out[i] = (_f1(o1, l1, n1) + _f1(o2, l2, n2)) / 2
     return out
 
 
@@ -200,6 +205,25 @@ FEATURE_NAMES = [
 ]
 
 
+#: extra features of ``feature_set="v2"`` (appended to FEATURE_NAMES)
+FEATURE_NAMES_V2 = [
+    "pos_in_paragraph", "rel_pos_in_paragraph", "paragraph_sentences", "n_paragraphs", "log_doc_length",
+    "max_cos_earlier", "lead_cos", "title_number_share", "numbers", "title_name_share", "names",
+    "starts_quote", "reporting_verb", "textrank_rank", "title_recall_rank", "mean_idf_rank", "centroid_cos_vs_max",
+]
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-ZÀ-ỸĐ][\wÀ-ỹ]*(?: [A-ZÀ-ỸĐ][\wÀ-ỹ]*)+")
+_REPORTING = re.compile(r"\b(cho biết|cho hay|nói|khẳng định|nhấn mạnh|chia sẻ|thông tin|theo ông|theo bà|phát biểu)\b", re.IGNORECASE)
+
+
+def feature_names(feature_set: str = "v1") -> list[str]:
+    if feature_set == "v1":
+        return list(FEATURE_NAMES)
+    if feature_set == "v2":
+        return FEATURE_NAMES + FEATURE_NAMES_V2
+    raise ValueError(f"unknown feature set {feature_set!r} (v1, v2)")
+
+
 def _rank01(values: np.ndarray) -> np.ndarray:
     """Rank within the document scaled to 0..1 (0 = highest value)."""
     n = len(values)
@@ -211,11 +235,11 @@ def _rank01(values: np.ndarray) -> np.ndarray:
     return ranks / (n - 1)
 
 
-def sentence_features(doc: Document, idf: IdfTable | None) -> np.ndarray:
-    """One row of ``FEATURE_NAMES`` per sentence."""
+def sentence_features(doc: Document, idf: IdfTable | None, feature_set: str = "v1") -> np.ndarray:
+    """One row of ``feature_names(feature_set)`` per sentence."""
     n = len(doc.sentences)
     if n == 0:
-        return np.zeros((0, len(FEATURE_NAMES)))
+        return np.zeros((0, len(feature_names(feature_set))))
     m, vocab, tf, w = doc_tfidf(doc, idf, return_weights=True)
     lengths = np.array([len(t) for t in doc.tokens], dtype=np.float64)
     centroid = m.sum(axis=0)
@@ -296,7 +320,53 @@ def sentence_features(doc: Document, idf: IdfTable | None) -> np.ndarray:
     rows[:, 27] = _rank01(title_cos)
     rows[:, 28] = _rank01(centroid_cos)
     rows[:, 29] = _rank01(lexrank)
-    return rows
+    if feature_set == "v1":
+        return rows
+    return np.hstack([rows, _features_v2(doc, rows, cos, para, lengths, mean_idf)])
+
+
+def _features_v2(doc: Document, rows: np.ndarray, cos: np.ndarray, para: np.ndarray, lengths: np.ndarray, mean_idf: np.ndarray) -> np.ndarray:
+    """Paragraph structure, redundancy with earlier sentences, numbers and names shared with the title,
+    quote/reporting cues, a few more within-document ranks."""
+    n = len(doc.sentences)
+    out = np.zeros((n, len(FEATURE_NAMES_V2)))
+    # position within the paragraph
+    starts = np.concatenate([[True], para[1:] != para[:-1]])
+    start_idx = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
+    pos_in = np.arange(n) - start_idx
+    para_ids = np.cumsum(starts) - 1
+    para_sizes = np.bincount(para_ids)[para_ids]
+    out[:, 0] = np.minimum(pos_in, 20)
+    out[:, 1] = pos_in / np.maximum(para_sizes - 1, 1)
+    out[:, 2] = np.minimum(para_sizes, 20)
+    out[:, 3] = min(int(para_ids[-1]) + 1, 100)
+    out[:, 4] = np.log1p(lengths.sum())
+    # redundancy with the sentences before (the lead is never redundant)
+    if n > 1:
+        lower = np.tril(cos, k=-1)
+        out[1:, 5] = lower[1:].max(axis=1)
+        out[:, 6] = cos[0]
+    title = doc.title
+    t_numbers = set(_NUMBER.findall(title))
+    t_names = {m.lower() for m in _NAME.findall(title)} | {w.lower() for w in title.split()[1:] if w[:1].isupper()}
+    for i, sent in enumerate(doc.sentences):
+        nums = _NUMBER.findall(sent)
+        out[i, 8] = min(len(nums), 10)
+        if t_numbers:
+            out[i, 7] = len(t_numbers & set(nums)) / len(t_numbers)
+        names = {m.lower() for m in _NAME.findall(sent)}
+        out[i, 10] = min(len(names), 10)
+        if t_names:
+            caps = names | {w.lower().strip(".,:;\"“”()") for w in sent.split() if w[:1].isupper()}
+            out[i, 9] = len(t_names & caps) / len(t_names)
+        out[i, 11] = sent[:1] in "\"“«-–"
+        out[i, 12] = _REPORTING.search(sent) is not None
+    out[:, 13] = _rank01(rows[:, 16])
+    out[:, 14] = _rank01(rows[:, 12])
+    out[:, 15] = _rank01(mean_idf)
+    cmax = rows[:, 14].max()
+    out[:, 16] = rows[:, 14] / cmax if cmax > 0 else 0.0
+    return out
 
 
 # -- redundancy control -------------------------------------------------------------------------

@@ -28,7 +28,8 @@ def build_model(cfg: TrainConfig) -> Summarizer:
             n_sentences=cfg.n_sentences, sentence_backend=backend, scorer=e.scorer, target=e.target, redundancy=e.redundancy,
             mmr_lambda=e.mmr_lambda, min_tokens=e.min_tokens, max_oracle_sentences=e.max_oracle_sentences, idf_min_df=e.idf_min_df,
             gbm_max_iter=e.gbm_max_iter, gbm_learning_rate=e.gbm_learning_rate, gbm_max_leaf_nodes=e.gbm_max_leaf_nodes,
-            logistic_c=e.logistic_c, seed=cfg.seed,
+            logistic_c=e.logistic_c, seed=cfg.seed, feature_set=e.feature_set, lgbm_num_trees=e.lgbm_num_trees,
+            lgbm_learning_rate=e.lgbm_learning_rate, lgbm_num_leaves=e.lgbm_num_leaves, lgbm_min_data_in_leaf=e.lgbm_min_data_in_leaf, max_syllables=e.max_syllables,
         )
     if cfg.model == "lead":
         return LeadSummarizer(cfg.n_sentences, backend)
@@ -60,10 +61,16 @@ def train_from_config(config_path: str | Path | None = None, overrides: list[str
     n_train = 0
     if cfg.model in ("extractive", "seq2seq"):
         examples = load_examples(d.dataset, d.train_split, d.max_train_articles, d.data_dir)
+        if d.baomoi_train_articles and cfg.model == "extractive":
+            from bantin.summarize.data import BAOMOI_TRAIN_OFFSETS, load_baomoi_sapo
+
+            per = -(-d.baomoi_train_articles // len(BAOMOI_TRAIN_OFFSETS))
+            extra = [e for off in BAOMOI_TRAIN_OFFSETS for e in load_baomoi_sapo(per, offset=off, data_dir=d.data_dir)]
+            examples = examples + extra[: d.baomoi_train_articles]
         n_train = len(examples)
         if not examples:
             raise BantinInputError(f"no training articles in {d.dataset} {d.train_split}")
-        print(f"training {cfg.model} on {n_train} {d.dataset} {d.train_split} articles")
+        print(f"training {cfg.model} on {n_train} articles ({d.dataset} {d.train_split}" + (f" + baomoi {d.baomoi_train_articles})" if d.baomoi_train_articles else ")"))
         if cfg.model == "extractive":
             model.fit([e.document(d.sentence_backend) for e in examples], [e.reference for e in examples])
         else:

@@ -206,8 +206,19 @@ def load_page_dataset(folder: str | Path, split: str | None = None):
     if not splits:
         raise BantinDataError(f"{folder}: no train/val/test .jsonl.gz files; build the dataset with `bantin data build`")
     with gzip.open(folder / f"{splits[0]}.jsonl.gz", "rt", encoding="utf-8") as fh:
-        with_html = "html" in json.loads(fh.readline() or "{}")
-    feats = datasets.Features({f["name"]: datasets.Sequence(datasets.Value(f["sequence"])) if "sequence" in f else datasets.Value(f["dtype"])
-                               for f in page_features(with_html)})
+        first = json.loads(fh.readline() or "{}")
+
+    def feature(f: dict):
+        if "sequence" in f:
+            return datasets.Sequence(datasets.Value(f["sequence"]))
+        if "struct" in f:
+            return {g["name"]: feature(g) for g in f["struct"]}
+        return datasets.Value(f["dtype"])
+
+    forms = sorted(first.get("forms") or {})
+    if (folder / "card.json").exists():  # the forms the build rendered (a page may lack one that did not align)
+        card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
+        forms = sorted({f for sp in card.get("splits", {}).values() for f, v in sp.get("forms", {}).items() if v.get("pages")})
+    feats = datasets.Features({f["name"]: feature(f) for f in page_features("html" in first, forms)})
     ds = datasets.load_dataset("json", data_files={s: str(folder / f"{s}.jsonl.gz") for s in splits}, features=feats)
     return ds[split] if split is not None else ds

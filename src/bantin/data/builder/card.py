@@ -27,9 +27,9 @@ SOURCE_LICENCES = {
 }
 
 
-def page_features(with_html: bool = True) -> list[dict[str, Any]]:
+def page_features(with_html: bool = True, forms: list[str] | tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """The fields of one page record, in the card's ``dataset_info.features`` form (one definition for the card and
-    for loaders that pass explicit features)."""
+    for loaders that pass explicit features). ``forms``: the converter forms the record's ``forms`` field holds."""
     feats = [
         {"name": "id", "dtype": "string"},
         {"name": "template", "dtype": "string"},
@@ -41,6 +41,10 @@ def page_features(with_html: bool = True) -> list[dict[str, Any]]:
     ]
     if with_html:
         feats += [{"name": "html", "dtype": "string"}, {"name": "html_labels", "sequence": "string"}]
+    if forms:
+        form = [{"name": "text", "dtype": "string"}, {"name": "kind", "dtype": "string"}, {"name": "labels", "sequence": "string"},
+                {"name": "matched", "dtype": "float64"}]
+        feats.append({"name": "forms", "struct": [{"name": f, "struct": form} for f in sorted(forms)]})
     return feats + [{"name": "gold_article", "dtype": "string"}, {"name": "nfd", "dtype": "bool"}]
 
 
@@ -74,7 +78,8 @@ def yaml_header(card: dict[str, Any], out_dir: Path | None = None) -> str:
         "source_datasets": corpora,
         "configs": [{"config_name": "default", "data_files": [{"split": s, "path": f"{s}.jsonl.gz"} for s in splits]}],
         "dataset_info": {
-            "features": page_features(bool(card.get("config", {}).get("write_html", True))),
+            "features": page_features(bool(card.get("config", {}).get("write_html", True)),
+                                      sorted({f for s in splits for f in card["splits"][s].get("forms", {})})),
             "splits": [{"name": s, "num_bytes": sizes[s][0], "num_examples": card["splits"][s]["pages"]} for s in splits],
             "download_size": sum(v[1] for v in sizes.values()),
             "dataset_size": sum(v[0] for v in sizes.values()),

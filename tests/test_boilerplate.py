@@ -333,3 +333,31 @@ def test_justext_alignment_and_trafilatura_on_html(pages):
     long_body = max((b for b in page.blocks if b.label == "body"), key=lambda b: len(b.text))
     traf = TrafilaturaBaseline().run(page, html_of("site_a_1.tsv"))
     assert traf.is_content[long_body.index] and long_body.text in traf.text
+
+
+def test_training_with_extra_dataset_and_calibration(tmp_path):
+    """The extra dataset adds its pages; the calibration is fitted on the held-out split, saved and used; a training
+    split as calibration split is refused."""
+    from bantin.boilerplate.calibration import CALIBRATION_FILE
+    from bantin.boilerplate.training import train_from_config
+
+    data, extra = tmp_path / "pages", tmp_path / "classic"
+    _write_dataset(data)
+    _write_dataset(extra)
+    out = tmp_path / "model"
+    common = [f"data.dataset_dir={data}", f"out_dir={out}", "crf.max_iterations=20", "crf.min_freq=1", "evaluate_on=[]",
+              "data.train_splits=[train]"]
+    train_from_config(None, common)
+    plain = load_model(out, task="boilerplate")
+    assert plain.calibration is None and not (out / CALIBRATION_FILE).exists()
+    rec = train_from_config(None, common + [f"data.extra_dataset_dir={extra}", "data.extra_kinds=[text]", "calibration.split=test",
+                                            "calibration.kinds=[text,html]"])
+    model = load_model(out, task="boilerplate")
+    assert model.training_info["n_pages"] == plain.training_info["n_pages"] + 3  # three extra text pages
+    assert model.calibration is not None and (out / CALIBRATION_FILE).exists()
+    assert model.training_info["calibration"]["split"] == "test" and 0.0 <= model.calibration.ood_threshold <= 1.0
+    labeled = model.label_page(text_page(NAMES[3]))
+    assert all(0.0 <= b.score <= 1.0 for b in labeled.blocks)
+    assert rec["kind"] == "train"
+    with pytest.raises(BantinInputError, match="held-out split"):
+        train_from_config(None, common + ["calibration.split=train"])

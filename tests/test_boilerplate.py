@@ -315,8 +315,7 @@ def test_embedded_default_on_seed_pages():
     except Exception as exc:
         pytest.skip(f"no seed pages: {exc}")
     m = evaluate_model(model, seeds)
-    assert m["binary_f1"] >= 0.95 and m["token_f1"] >= 0.95
-    assert m["pages_per_s"] > 20
+    assert m["binary_f1"] >= 0.95 and m["token_f1"] >= 0.95  # speed is measured in benchmarks/, never asserted here
 
 
 def test_justext_alignment_and_trafilatura_on_html(pages):

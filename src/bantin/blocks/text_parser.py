@@ -56,7 +56,9 @@ def _count_syllables(text: str, chunk: int = 100_000) -> int:
 def line_hints(raw: str, text: str) -> dict:
     n_chars = len(text)
     head = text[:MAX_RATIO_CHARS]
-    letters = [c for c in head if c.isalpha()]
+    # counted with map over C-level str methods: a per-character generator was a fifth of the HTML parse time
+    n_letters = sum(map(str.isalpha, head))
+    n_upper = sum(map(str.isupper, filter(str.isalpha, head)))
     return {
         "n_chars": n_chars,
         "n_syllables": _count_syllables(text),
@@ -67,8 +69,8 @@ def line_hints(raw: str, text: str) -> dict:
         "has_time": bool(TIME.search(text)),
         "starts_with_category_date": bool(CATEGORY_DATE.match(text)),
         "ends_with_punct": text.endswith((".", "!", "?", "…", '"', "”", ")", ":")),
-        "upper_ratio": round(sum(c.isupper() for c in letters) / len(letters), 3) if letters else 0.0,
-        "digit_ratio": round(sum(c.isdigit() for c in head) / len(head), 3) if n_chars else 0.0,
+        "upper_ratio": round(n_upper / n_letters, 3) if n_letters else 0.0,
+        "digit_ratio": round(sum(map(str.isdigit, head)) / len(head), 3) if n_chars else 0.0,
     }
 
 

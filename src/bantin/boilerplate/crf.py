@@ -182,12 +182,14 @@ class CRFLabeler(BlockLabeler):
             labeled.blocks = [copy.copy(b) for b in page.blocks]
             if page.blocks:
                 tags = tagger.tag(self.features(page))
-                content = [lab for lab in self.labels if lab in CONTENT_LABELS]
+                # P(content) of each block, for the calibration (only computed when there is one)
+                content = [lab for lab in self.labels if lab in CONTENT_LABELS] if self.calibration is not None else []
                 p_content = []
                 for i, (b, y) in enumerate(zip(labeled.blocks, tags)):
                     b.label = y
                     b.score = float(tagger.marginal(y, i))
-                    p_content.append(min(1.0, sum(tagger.marginal(lab, i) for lab in content)))
+                    if content:
+                        p_content.append(min(1.0, sum(tagger.marginal(lab, i) for lab in content)))
                 labeled = self.finish_page(labeled, p_content)
             out.append(labeled)
         return out

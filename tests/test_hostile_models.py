@@ -52,10 +52,19 @@ def gbm_summarizer_dir(tmp_path: Path, estimator) -> Path:
     import skops.io as sio
 
     d = copy_model("summarize", tmp_path)
-    (d / "scorer.json").unlink()
+    for f in ("scorer.json", "scorer.lgbm.txt"):  # whichever scorer the embedded model ships
+        (d / f).unlink(missing_ok=True)
     edit_manifest(d, lambda m: m["config"].update(scorer="gbm", target="oracle"))
     sio.dump(estimator, d / "scorer.skops")
     return d
+
+
+def summarizer_n_features() -> int:
+    """How many sentence features the embedded summarizer's configured feature set has."""
+    from bantin.summarize.features import feature_names
+
+    config = json.loads((EMBEDDED_MODELS_DIR / "summarize" / "bantin_model.json").read_text(encoding="utf-8"))["config"]
+    return len(feature_names(config.get("feature_set", "v1")))
 
 
 def test_skops_payload_under_numpy_is_refused_without_running(tmp_path):
@@ -75,10 +84,8 @@ def test_skops_payload_under_numpy_is_refused_without_running(tmp_path):
 def test_skops_scorer_that_bantin_saves_still_loads(tmp_path):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    from bantin.summarize.features import FEATURE_NAMES
-
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(60, len(FEATURE_NAMES)))
+    x = rng.normal(size=(60, summarizer_n_features()))
     model = HistGradientBoostingClassifier(max_iter=3, early_stopping=False).fit(x, x[:, 0] > 0)
     loaded = load_model(gbm_summarizer_dir(tmp_path, model))
     assert np.allclose(loaded.model_.predict_proba(x), model.predict_proba(x))
@@ -251,8 +258,10 @@ def test_bad_idf_file(content, tmp_path):
 
 def test_bad_linear_scorer_file(tmp_path):
     d = copy_model("summarize", tmp_path)
-    scorer = json.loads((d / "scorer.json").read_text(encoding="utf-8"))
-    scorer["coef"] = scorer["coef"][:-1]
+    (d / "scorer.lgbm.txt").unlink(missing_ok=True)
+    edit_manifest(d, lambda m: m["config"].update(scorer="logistic"))
+    n = summarizer_n_features()
+    scorer = {"mean": [0.0] * n, "scale": [1.0] * n, "coef": [0.1] * (n - 1), "intercept": 0.0}  # one weight short
     (d / "scorer.json").write_text(json.dumps(scorer), encoding="utf-8")
     with pytest.raises(BantinModelError, match="'coef' must be a list of"):
         load_model(d)

@@ -111,7 +111,7 @@ def analyze(
     if resume and (output is None or fmt != "jsonl"):
         fail("--resume needs JSONL output to a file (-f jsonl -o FILE)")
     try:
-        if output is not None:
+        if output is not None and engine == "local":  # Ray writes a folder of Parquet parts and checks it itself
             check_output(output, [p for p in expanded if isinstance(p, Path)])
         pipeline = options.build_pipeline()
         sink = BatchOutput(output, resume=resume) if output is not None and not tabular else None

@@ -181,3 +181,20 @@ def test_mlflow_tracking_is_optional(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "mlflow", None)  # not installed
     with pytest.raises(BantinError, match="pip install mlflow"):
         record_run(task="topics", kind="evaluate", model="linear", dataset="vntc10", split="test", metrics={"accuracy": 0.9}, out_dir=tmp_path, tracking="mlflow")
+
+
+def test_one_task_list_feeds_cli_records_registry_and_pipeline():
+    from bantin import pipeline, tracking
+    from bantin.cli import TASKS as CLI_TASKS
+    from bantin.models.base import _REGISTRY, _ensure_registered
+    from bantin.tasks import TASKS
+
+    assert CLI_TASKS is TASKS
+    assert set(tracking.PRIMARY_METRIC) == set(TASKS)
+    assert pipeline.TASK_DIRS == {n: t.model_dir for n, t in TASKS.items()}
+    assert pipeline.STAGES == tuple(t.stage for t in TASKS.values())
+    _ensure_registered()
+    assert {task for task, _ in _REGISTRY} >= set(TASKS)
+    for t in TASKS.values():
+        default = __import__(t.package, fromlist=["default_model_dir"]).default_model_dir()
+        assert default == t.embedded_model_dir() and (default / "bantin_model.json").exists()

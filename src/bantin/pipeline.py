@@ -22,9 +22,10 @@ from bantin.blocks import Page, parse_page
 from bantin.data.paths import EMBEDDED_MODELS_DIR
 from bantin.errors import BantinError, BantinInputError, BantinModelError
 from bantin.labels import to_binary
+from bantin.tasks import TASKS
 
-STAGES = ("clean", "topics", "summary")
-TASK_DIRS = {"boilerplate": "boilerplate", "topics": "topics", "summarize": "summarize"}
+STAGES = tuple(t.stage for t in TASKS.values())
+TASK_DIRS = {name: t.model_dir for name, t in TASKS.items()}
 
 
 @dataclass

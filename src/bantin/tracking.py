@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from bantin.data.paths import REPO_ROOT, experiments_dir
+from bantin.tasks import TASKS
 from bantin.errors import BantinError
 
 RESULTS_FILE = "results.jsonl"
 REPORT_FILE = "RESULTS.md"
 
 #: The metric that decides "best" for each task, and the metrics shown in the table.
-PRIMARY_METRIC = {"boilerplate": "binary_f1", "topics": "accuracy", "summarize": "rouge2_f"}
+PRIMARY_METRIC = {name: t.primary_metric for name, t in TASKS.items()}
 SHOWN_METRICS = {
     "boilerplate": ["binary_f1", "macro_f1", "token_f1", "pages_per_s"],
     "topics": ["accuracy", "macro_f1", "weighted_f1", "accuracy_dedup", "docs_per_s"],

@@ -22,9 +22,9 @@ register_model("boilerplate", "transformer", "bantin.boilerplate.transformer:Tra
 
 def default_model_dir() -> Path:
     """The embedded default model directory (the CRF shipped in the package)."""
-    from bantin.data.paths import EMBEDDED_MODELS_DIR
+    from bantin.tasks import TASKS
 
-    return EMBEDDED_MODELS_DIR / "boilerplate"
+    return TASKS["boilerplate"].embedded_model_dir()
 
 
 __all__ = ["ArticleText", "extract_article", "default_model_dir"]

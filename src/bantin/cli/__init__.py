@@ -17,7 +17,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="bantin: clea
 data_app = typer.Typer(no_args_is_help=True, help="Build and inspect datasets.")
 app.add_typer(data_app, name="data")
 
-TASKS = ("boilerplate", "topics", "summarize")
+from bantin.tasks import TASKS
 LOG_LEVELS = ("debug", "info", "warning", "error")
 #: Global options (set by the callback below): quiet = only errors on stderr.
 STATE = {"quiet": False}
@@ -70,7 +70,7 @@ def fail(message: str, code: int = 2) -> None:
 def _task_entry(task: str, module: str, func: str):
     if task not in TASKS:
         fail(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
-    return getattr(importlib.import_module(f"bantin.{task}.{module}"), func)
+    return getattr(importlib.import_module(f"{TASKS[task].package}.{module}"), func)
 
 
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="YAML/TOML config file (every key has a default)")]
@@ -88,7 +88,7 @@ def _run_task(ctx: typer.Context, task: str, module: str, func: str, config: Pat
         fail(str(exc))
 
 
-TaskArg = Annotated[str, typer.Argument(help="boilerplate | topics | summarize")]
+TaskArg = Annotated[str, typer.Argument(help=" | ".join(TASKS))]
 EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": False}
 
 

@@ -282,9 +282,11 @@ def load_model(path: str | Path, task: str | None = None) -> Estimator:
 
 def _ensure_registered() -> None:
     # Each task package registers its model kinds on import.
-    for pkg in ("bantin.boilerplate", "bantin.topics", "bantin.summarize"):
+    from bantin.tasks import TASKS
+
+    for task in TASKS.values():
         try:
-            importlib.import_module(pkg)
+            importlib.import_module(task.package)
         except ImportError:
             pass
 

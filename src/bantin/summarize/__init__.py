@@ -24,9 +24,9 @@ register_model("summarize", "seq2seq", "bantin.summarize.abstractive:Seq2SeqSumm
 
 def default_model_dir() -> Path:
     """The embedded default model directory (the extractive summarizer shipped in the package)."""
-    from bantin.data.paths import EMBEDDED_MODELS_DIR
+    from bantin.tasks import TASKS
 
-    return EMBEDDED_MODELS_DIR / "summarize"
+    return TASKS["summarize"].embedded_model_dir()
 
 
 __all__ = ["default_model_dir"]

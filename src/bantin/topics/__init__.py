@@ -18,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bantin.models.base import register_model
+from bantin.tasks import TASKS
 
 register_model("topics", "linear", "bantin.topics.linear:LinearTopicModel")
 register_model("topics", "e5", "bantin.topics.embedding:EmbeddingTopicModel")
@@ -25,7 +26,7 @@ register_model("topics", "transformer", "bantin.topics.transformer:TransformerTo
 
 
 #: embedded topic models by name -> directory under resources/models
-NAMED_MODELS = {"default": "topics", "vntc10": "topics-vntc10"}
+NAMED_MODELS = {"default": TASKS["topics"].model_dir, "vntc10": "topics-vntc10"}
 
 
 def default_model_dir() -> Path:

@@ -58,8 +58,16 @@ class JusTextBaseline:
         self._justext = justext
         self._stoplist = justext.get_stoplist("Vietnamese")
 
+    def paragraphs(self, html: str) -> list:
+        """jusText's paragraphs of an HTML document (Vietnamese stoplist, default thresholds)."""
+        return self._justext.justext(html.encode("utf-8"), self._stoplist, encoding="utf-8")
+
+    def extract(self, html: str) -> str:
+        """The text of the paragraphs jusText keeps."""
+        return "\n".join(p.text for p in self.paragraphs(html) if not p.is_boilerplate)
+
     def run(self, page: Page, html: str | None = None) -> BaselineOutput:
-        paragraphs = self._justext.justext(blocks_as_html(page).encode("utf-8"), self._stoplist, encoding="utf-8")
+        paragraphs = self.paragraphs(blocks_as_html(page))
         kept = [p for p in paragraphs if not p.is_boilerplate]
         # Align paragraphs to blocks in order by their normalized text.
         is_content = [False] * len(page.blocks)
@@ -87,14 +95,17 @@ class TrafilaturaBaseline:
             raise BantinError("the trafilatura baseline needs trafilatura: pip install 'bantin[eval]'") from exc
         self._trafilatura = trafilatura
 
-    def run(self, page: Page, html: str | None = None) -> BaselineOutput:
-        source = html if html else blocks_as_html(page)
-        doc = self._trafilatura.bare_extraction(source, **{k: v for k, v in TRAFILATURA_SETTINGS.items() if k != "output_format"})
+    def extract(self, html: str) -> str:
+        """trafilatura's title and text of an HTML document ("" when it finds nothing)."""
+        doc = self._trafilatura.bare_extraction(html, **{k: v for k, v in TRAFILATURA_SETTINGS.items() if k != "output_format"})
         if doc is None:
+            return ""
+        return "\n".join(t for t in (getattr(doc, "title", None) or "", getattr(doc, "text", None) or "") if t)
+
+    def run(self, page: Page, html: str | None = None) -> BaselineOutput:
+        text = self.extract(html if html else blocks_as_html(page))
+        if not text:
             return BaselineOutput("", [False] * len(page.blocks))
-        title = getattr(doc, "title", None) or ""
-        body = getattr(doc, "text", None) or ""
-        text = "\n".join(t for t in (title, body) if t)
         hay = _norm(text)
         return BaselineOutput(text, [bool(_norm(b.text)) and _norm(b.text) in hay for b in page.blocks])
 

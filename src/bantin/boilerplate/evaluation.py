@@ -193,23 +193,17 @@ def _evaluate_realpages(cfg: EvalConfig, models: dict[str, Any], record) -> None
                 extra["calibration"] = r["calibration"]
             record(name, "realpages", form, metrics, extra)
     if cfg.realpages_md:
-        from bantin.data.paths import experiments_dir
-
-        path = Path(cfg.realpages_md)
-        if path.parts and path.parts[0] == "experiments":
-            path = experiments_dir().joinpath(*path.parts[1:])
+        path = _place(cfg.realpages_md)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(realpages_table(by_form), encoding="utf-8")
+        from bantin.boilerplate.calibration import reliability_plot
+
         curves = {(name, form): r["calibration"]["reliability"] for form, res in by_form.items() for name, r in res.items() if "calibration" in r}
         for name in {n for n, _ in curves}:
-            try:
-                from bantin.boilerplate.calibration import reliability_plot
-            except ImportError:  # matplotlib is in the eval extra
-                break
             png = path.with_name(f"{path.stem}_reliability_{name.replace(':', '_')}.png")
             try:
                 reliability_plot({f: c for (n, f), c in curves.items() if n == name}, png, f"{name} on real pages: reliability")
-            except ImportError:
+            except ImportError:  # matplotlib is in the eval extra: no diagrams without it
                 break
 
 
@@ -285,22 +279,24 @@ def _evaluate_loto(cfg: EvalConfig, record) -> list[dict[str, Any]]:
     return out
 
 
+def _place(p: str) -> Path:
+    """An output path of the config: ``experiments/...`` goes to the experiments folder in use (tests redirect it)."""
+    from bantin.data.paths import experiments_dir
+
+    path = Path(p)
+    if path.parts and path.parts[0] == "experiments":
+        return experiments_dir().joinpath(*path.parts[1:])
+    return path
+
+
 def _write_outputs(cfg: EvalConfig, records: list[dict[str, Any]]) -> None:
     if not records:
         return
-    from bantin.data.paths import experiments_dir
-
-    def place(p: str) -> Path:
-        path = Path(p)
-        if path.parts and path.parts[0] == "experiments":
-            return experiments_dir().joinpath(*path.parts[1:])
-        return path
-
-    out_json = place(cfg.out_json)
+    out_json = _place(cfg.out_json)
     out_json.parent.mkdir(parents=True, exist_ok=True)
     slim = [{k: r[k] for k in ("model", "dataset", "split", "metrics", "date", "git_commit", "command", "extra") if k in r} for r in records]
     out_json.write_text(json.dumps(slim, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    place(cfg.summary_md).write_text(comparison_table(records), encoding="utf-8")
+    _place(cfg.summary_md).write_text(comparison_table(records), encoding="utf-8")
 
 
 def comparison_table(records: list[dict[str, Any]]) -> str:

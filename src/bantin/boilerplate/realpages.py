@@ -129,35 +129,11 @@ def block_gold(blocks_text: Sequence[str], gold: str) -> list[bool]:
 def reference_system(name: str) -> Callable[[str, str], str]:
     if name == "uncleaned":
         return lambda text, form: render_form(text, "lxml_text") if form == "html" else text
-    if name == "trafilatura":
-        from bantin.boilerplate.baselines import TRAFILATURA_SETTINGS
+    if name in ("trafilatura", "justext"):
+        from bantin.boilerplate.baselines import BASELINES
 
-        try:
-            import trafilatura
-        except ImportError as exc:
-            raise BantinError("the trafilatura baseline needs trafilatura: pip install 'bantin[eval]'") from exc
-        settings = {k: v for k, v in TRAFILATURA_SETTINGS.items() if k != "output_format"}
-
-        def traf(text: str, form: str) -> str:
-            doc = trafilatura.bare_extraction(text if form == "html" else lines_as_html(text), **settings)
-            if doc is None:
-                return ""
-            return "\n".join(t for t in (getattr(doc, "title", None) or "", getattr(doc, "text", None) or "") if t)
-
-        return traf
-    if name == "justext":
-        try:
-            import justext
-        except ImportError as exc:
-            raise BantinError("the jusText baseline needs justext: pip install 'bantin[eval]'") from exc
-        stoplist = justext.get_stoplist("Vietnamese")
-
-        def jt(text: str, form: str) -> str:
-            source = text if form == "html" else lines_as_html(text)
-            paragraphs = justext.justext(source.encode("utf-8"), stoplist, encoding="utf-8")
-            return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
-
-        return jt
+        extractor = BASELINES[name]()  # the same settings as everywhere else in the evaluation
+        return lambda text, form: extractor.extract(text if form == "html" else lines_as_html(text))
     raise BantinInputError(f"unknown reference system {name!r}; expected one of {', '.join(REFERENCE_SYSTEMS)}")
 
 

@@ -41,24 +41,25 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(unicodedata.normalize("NFC", text).lower())
 
 
+def _token_stream(texts: list[str]) -> tuple[list[str], list[int]]:
+    """The blocks' tokens in order, and the block each token comes from."""
+    tokens: list[str] = []
+    block_of: list[int] = []
+    for i, t in enumerate(texts):
+        toks = _tokens(t)
+        tokens.extend(toks)
+        block_of.extend([i] * len(toks))
+    return tokens, block_of
+
+
 def align_labels(source_texts: list[str], source_labels: list[str], target_texts: list[str],
                  unmatched_label: str = "noise", min_matched: float = 0.5,
                  content_labels: frozenset[str] | None = None) -> Alignment:
     """Labels for ``target_texts`` (blocks of another rendering of the page whose blocks are ``source_texts``)."""
     if len(source_texts) != len(source_labels):
         raise ValueError(f"{len(source_texts)} source blocks but {len(source_labels)} labels")
-    src_tok: list[str] = []
-    src_block: list[int] = []
-    for i, t in enumerate(source_texts):
-        toks = _tokens(t)
-        src_tok.extend(toks)
-        src_block.extend([i] * len(toks))
-    tgt_tok: list[str] = []
-    tgt_block: list[int] = []
-    for j, t in enumerate(target_texts):
-        toks = _tokens(t)
-        tgt_tok.extend(toks)
-        tgt_block.extend([j] * len(toks))
+    src_tok, src_block = _token_stream(source_texts)
+    tgt_tok, tgt_block = _token_stream(target_texts)
     match_of: list[int] = [-1] * len(tgt_tok)  # target token -> source token
     if src_tok and tgt_tok:
         sm = SequenceMatcher(None, src_tok, tgt_tok, autojunk=False)

@@ -109,11 +109,11 @@ def select(args):
         v2b = fit(model_for(params), restrict(vfit, shared))
         b2v = fit(model_for(params), restrict(bfit, shared))
         m = {
-            "both_vntc_val": score(both, vval)["metrics"]["accuracy"],
-            "both_baomoi_val": score(both, bval)["metrics"]["accuracy"],
-            "both_baomoi_val_macro_f1": score(both, bval)["metrics"]["macro_f1"],
-            "vntc_to_baomoi_val_shared": score(v2b, restrict(bval, shared))["metrics"]["accuracy"],
-            "baomoi_to_vntc_val_shared": score(b2v, restrict(vval, shared))["metrics"]["accuracy"],
+            "both_vntc_val": score(both, vval).metrics["accuracy"],
+            "both_baomoi_val": score(both, bval).metrics["accuracy"],
+            "both_baomoi_val_macro_f1": score(both, bval).metrics["macro_f1"],
+            "vntc_to_baomoi_val_shared": score(v2b, restrict(bval, shared)).metrics["accuracy"],
+            "baomoi_to_vntc_val_shared": score(b2v, restrict(vval, shared)).metrics["accuracy"],
         }
         m["mean"] = float(np.mean([m["both_vntc_val"], m["both_baomoi_val"], m["vntc_to_baomoi_val_shared"], m["baomoi_to_vntc_val_shared"]]))
         secs = time.perf_counter() - t0
@@ -135,9 +135,9 @@ def select(args):
                 print(f"resolved {k} split-category docs:", dict(__import__("collections").Counter(d.label for d in resolved)), flush=True)
                 train = train + resolved
             model = fit(model_for(params), train)
-            m = {"both_vntc_val": score(model, vval)["metrics"]["accuracy"], "both_baomoi_val": score(model, bval)["metrics"]["accuracy"],
-                 "both_baomoi_val_macro_f1": score(model, bval)["metrics"]["macro_f1"]}
-            pl = score(model, restrict(vval, ["Pháp luật"]))["metrics"]["accuracy"]
+            m = {"both_vntc_val": score(model, vval).metrics["accuracy"], "both_baomoi_val": score(model, bval).metrics["accuracy"],
+                 "both_baomoi_val_macro_f1": score(model, bval).metrics["macro_f1"]}
+            pl = score(model, restrict(vval, ["Pháp luật"])).metrics["accuracy"]
             m["vntc_val_phap_luat_recall"] = pl
             print("split", policy, json.dumps({k: round(v * 100, 2) for k, v in m.items()}), flush=True)
             record_run(task="topics", kind="evaluate", model=f"linear split-categories {policy} ({args.split_policy})",
@@ -161,14 +161,14 @@ def final(args):
 
     def run(name, model, test, train, dataset, labels_note):
         res = evaluate_model(model, test, train)
-        m = res["metrics"]
+        m = res.metrics
         stem = f"era_{name}_{dataset}".replace(" ", "_").replace("+", "_")
-        png = plot_confusion(res["gold"], res["predictions"], model.labels, out / f"{stem}_confusion.png",
+        png = plot_confusion(res.details["gold"], res.predictions, model.labels, out / f"{stem}_confusion.png",
                              f"{name} on {dataset} test ({labels_note}): acc {m['accuracy']:.4f}")
         rec = record_run(task="topics", kind="evaluate", model=f"linear {name}", dataset=dataset, split=f"test ({labels_note})",
                          metrics={k: round(float(v), 6) for k, v in m.items()}, config={**BASE, **params, "variant": args.variant},
-                         duration_s=res["seconds"], command=COMMAND,
-                         extra={"per_label": res["per_label"], "confusion_png": str(png), "n_train": len(train), "labels": list(model.labels)})
+                         duration_s=res.details["seconds"], command=COMMAND,
+                         extra={"per_label": res.details["per_label"], "confusion_png": str(png), "n_train": len(train), "labels": list(model.labels)})
         print(f"{name} -> {dataset} ({labels_note}): accuracy {m['accuracy']*100:.2f} macro_f1 {m['macro_f1']*100:.2f} n={len(test)}", flush=True)
         return rec
 

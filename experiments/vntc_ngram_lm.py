@@ -126,7 +126,7 @@ def main(argv=None) -> int:
     model = BigramLMClassifier(discount=args.discount).fit([d.text for d in train], [d.label for d in train])
     fit_s = time.perf_counter() - t0
     result = evaluate_model(model, test, train)
-    metrics = {**result["metrics"], "train_s": round(fit_s, 1)}
+    metrics = {**result.metrics, "train_s": round(fit_s, 1)}
     n_dup = int(metrics["n_duplicates"])
     print(f"n-gram LM (bigram, KN D={args.discount}) on {len(train)} train / {len(test)} test vntc10 docs "
           f"({n_dup} test docs duplicate a train doc): {metrics}")

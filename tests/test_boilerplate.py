@@ -314,7 +314,7 @@ def test_embedded_default_on_seed_pages():
         seeds = load_seed_pages()
     except Exception as exc:
         pytest.skip(f"no seed pages: {exc}")
-    m = evaluate_model(model, seeds)
+    m = evaluate_model(model, seeds).metrics
     assert m["binary_f1"] >= 0.95 and m["token_f1"] >= 0.95  # speed is measured in benchmarks/, never asserted here
 
 
@@ -352,7 +352,7 @@ def test_training_with_extra_dataset_and_calibration(tmp_path):
     rec = train_from_config(None, common + [f"data.extra_dataset_dir={extra}", "data.extra_kinds=[text]", "calibration.split=test",
                                             "calibration.kinds=[text,html]"])
     model = load_model(out, task="boilerplate")
-    assert model.training_info["n_pages"] == plain.training_info["n_pages"] + 3  # three extra text pages
+    assert model.training_info["n_train"] == plain.training_info["n_train"] + 3  # three extra text pages
     assert model.calibration is not None and (out / CALIBRATION_FILE).exists()
     assert model.training_info["calibration"]["split"] == "test" and 0.0 <= model.calibration.ood_threshold <= 1.0
     labeled = model.label_page(text_page(NAMES[3]))

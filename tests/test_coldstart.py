@@ -56,7 +56,7 @@ def test_topic_hashing_matches_sklearn_hashing_vectorizer():
         assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
         assert (ours != theirs).nnz == 0
     # the previous vectorizer of the n-gram path: sklearn's own analyzer settings
-    model = LinearTopicModel(n_features=2**20)
+    model = LinearTopicModel(n_features=2**20, word_features=None)
     old = HashingVectorizer(n_features=2**20, ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b", lowercase=True, alternate_sign=False,
                             norm=None, dtype=np.float32).transform(texts)
     assert (model._hashed(texts) != old).nnz == 0

@@ -35,7 +35,7 @@ def test_bigram_lm_classifier_prefers_the_topic_whose_bigrams_it_saw():
 
     docs = [TopicDoc("a", texts[0], ["thể thao"]), TopicDoc("b", train[3], ["kinh doanh"])]
     result = evaluate_model(lm, docs, [TopicDoc(str(i), t, [lab]) for i, (t, lab) in enumerate(zip(train, y))])
-    assert result["metrics"]["accuracy"] == 1.0 and result["metrics"]["n_duplicates"] == 1.0
+    assert result.metrics["accuracy"] == 1.0 and result.metrics["n_duplicates"] == 1.0
     # each class LM is a proper distribution over the next syllable given a seen history
     ctx = lm.vocab["ngân"]
     for c in range(2):

@@ -179,8 +179,8 @@ def test_oracle_ceiling_reads_references():
     from bantin.summarize.evaluation import evaluate_model
 
     examples = fixture_examples()
-    oracle, _ = evaluate_model(OracleSummarizer(2), examples, 2)
-    lead, _ = evaluate_model(LeadSummarizer(2), examples, 2)
+    oracle = evaluate_model(OracleSummarizer(2), examples, 2).metrics
+    lead = evaluate_model(LeadSummarizer(2), examples, 2).metrics
     assert oracle["rouge2_f"] >= lead["rouge2_f"] and oracle["rouge2_f_ascii"] > 0
     with pytest.raises(BantinInputError):
         OracleSummarizer(2).summarize_sentences([examples[0].document()])
@@ -229,7 +229,7 @@ def test_train_from_config_small(tmp_path):
     rec = train_from_config(None, ["data.max_train_articles=60", "data.max_val_articles=30", f"out_dir={out}"], tracking="jsonl")
     assert rec["kind"] == "train" and rec["metrics"]["val/n_articles"] == 30
     model = load_model(out, task="summarize")
-    assert model.training_info["n_articles"] == 60
+    assert model.training_info["n_train"] == 60
     with pytest.raises(BantinInputError):
         train_from_config(None, ["data.train_split=test", f"out_dir={out}"])
 
@@ -243,8 +243,8 @@ def test_default_beats_lead3_on_heldout_val():
 
     val = load_vietnews("val", limit=150)
     default = load_model(default_model_dir(), task="summarize")
-    ours, _ = evaluate_model(default, val, 2, ascii=False)
-    lead3, _ = evaluate_model(LeadSummarizer(3), val, 3, ascii=False)
+    ours = evaluate_model(default, val, 2, ascii=False).metrics
+    lead3 = evaluate_model(LeadSummarizer(3), val, 3, ascii=False).metrics
     assert ours["rouge2_f"] > lead3["rouge2_f"] + 0.02
 
 

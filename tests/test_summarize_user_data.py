@@ -46,8 +46,8 @@ def test_folder_train_and_evaluate(tmp_path):
     rec = train_from_config(None, [f"data.dataset={data}", "data.max_train_articles=null", "data.max_val_articles=null", f"out_dir={out_dir}", "extractive.idf_min_df=1"], tracking="jsonl")
     assert rec["kind"] == "train" and rec["dataset"] == str(data)
     model = load_model(out_dir, task="summarize")
-    assert model.training_info["n_articles"] == 18
-    scores, _ = evaluate_model(model, load_examples(str(data), "test"), 2, ascii=False)
+    assert model.training_info["n_train"] == 18
+    scores = evaluate_model(model, load_examples(str(data), "test"), 2, ascii=False).metrics
     assert 0.0 < scores["rouge1_f"] <= 1.0
 
 

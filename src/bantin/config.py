@@ -6,9 +6,12 @@ file only lists what it changes, and ``--set train.max_steps=10`` style override
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
+import inspect
 import json
+import sys
 import tomllib
 import types
 import typing
@@ -40,8 +43,13 @@ def _read_file(path: str | Path) -> dict[str, Any]:
 
 
 def _coerce(value: Any, tp: Any) -> Any:
-    """Convert override strings (and YAML scalars) to the field's declared type."""
+    """Convert override strings (and YAML scalars) to the field's declared type; ``Literal[...]`` choices are checked."""
     origin = typing.get_origin(tp)
+    if origin is typing.Literal:
+        choices = typing.get_args(tp)
+        if value not in choices:
+            raise BantinInputError(f"expected one of {', '.join(map(repr, choices))}, got {value!r}")
+        return value
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         if value is None or (isinstance(value, str) and value.lower() in ("none", "null")):
@@ -74,15 +82,52 @@ def _coerce(value: Any, tp: Any) -> Any:
     return value
 
 
-def from_dict(cls: type[T], data: dict[str, Any]) -> T:
-    """Build a (nested) config dataclass from a dict, rejecting unknown keys."""
+def from_dict(cls: type[T], data: dict[str, Any], _where: str = "") -> T:
+    """Build a (nested) config dataclass from a dict, rejecting unknown keys and values outside a field's type
+    (``BantinInputError`` naming the key, e.g. ``extractive.scorer: expected one of ...``)."""
     hints = typing.get_type_hints(cls)
     names = {f.name for f in dataclasses.fields(cls)}
     unknown = set(data) - names
     if unknown:
-        raise BantinInputError(f"unknown config key(s) for {cls.__name__}: {', '.join(sorted(unknown))}")
-    kwargs = {k: _coerce(v, hints[k]) for k, v in data.items()}
-    return cls(**kwargs)
+        raise BantinInputError(f"unknown config key(s) for {cls.__name__}: {', '.join(_where + k for k in sorted(unknown))}")
+    kwargs = {}
+    for k, v in data.items():
+        if dataclasses.is_dataclass(hints[k]) and isinstance(v, dict):
+            kwargs[k] = from_dict(hints[k], v, f"{_where}{k}.")
+            continue
+        try:
+            kwargs[k] = _coerce(v, hints[k])
+        except BantinInputError as exc:
+            raise BantinInputError(f"config key {_where}{k}: {exc}") from None
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as exc:  # a section's own checks (__post_init__)
+        raise BantinInputError(f"config {_where.rstrip('.') or cls.__name__}: {exc}") from exc
+
+
+def estimator_params(name: str, estimator: type, exclude: tuple[str, ...] = (), doc: str | None = None) -> type:
+    """A config section derived from an estimator's ``__init__`` (scikit-learn style: the signature is the one
+    source of the parameters, their defaults and their allowed values, ``Literal[...]`` annotations included).
+
+    ``exclude`` leaves out parameters that the training config sets elsewhere (e.g. ``seed``, ``multi_label``).
+    ``estimator(**dataclasses.asdict(section), ...)`` builds the configured estimator.
+    """
+    sig = inspect.signature(estimator.__init__)
+    hints = typing.get_type_hints(estimator.__init__)
+    fields = []
+    for p in list(sig.parameters.values())[1:]:
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or p.name in exclude:
+            continue
+        if p.default is p.empty:
+            raise TypeError(f"{estimator.__name__}.{p.name} has no default: a config section needs one")
+        default = p.default
+        spec = (dataclasses.field(default_factory=lambda d=default: copy.deepcopy(d))
+                if isinstance(default, (list, dict, set)) else dataclasses.field(default=default))
+        fields.append((p.name, hints.get(p.name, Any), spec))
+    cls = dataclasses.make_dataclass(name, fields)
+    cls.__module__ = sys._getframe(1).f_globals.get("__name__", estimator.__module__)  # the config module that names it
+    cls.__doc__ = doc or f"The parameters of {estimator.__module__}.{estimator.__qualname__} (defaults from its __init__)."
+    return cls
 
 
 def apply_overrides(data: dict[str, Any], overrides: list[str] | None) -> dict[str, Any]:

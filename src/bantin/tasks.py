@@ -1,16 +1,20 @@
-"""The one list of bantin's tasks: what the CLI, the run records, the model registry and the pipeline read.
+"""The one list of bantin's tasks: what the CLI, the run records, the model registry, the training runner and the
+pipeline read.
 
-Adding a task starts here: one ``Task`` entry, plus its package ``bantin.<name>`` with ``training.train_from_config``,
-``evaluation.evaluate_from_config`` and the model classes it registers on import.
+Adding a task means one ``Task`` entry here plus its package ``bantin.<name>``: ``config.py`` (``TrainConfig``,
+``EvalConfig``), ``training.py`` (the runner's hooks: ``load_data``, ``build_model``, ``fit``, ``score``; see
+``bantin.training``), ``evaluation.py`` (``evaluate_model`` -> ``EvalResult``, ``evaluate(run)``) and the model
+classes named in ``model_kinds``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Task:
     #: the task's name, its package (``bantin.<name>``) and its model directories' ``task`` field
     name: str
@@ -21,22 +25,64 @@ class Task:
     model_dir: str
     #: the pipeline stage that runs it (``--only``)
     stage: str
+    #: the metrics shown in the report's tables (``bantin report``), primary first
+    shown_metrics: tuple[str, ...] = ()
+    #: model kind -> "module:Class" that loads its model directories (registered lazily: no heavy imports)
+    model_kinds: dict[str, str] = field(default_factory=dict)
+    #: more embedded models by name (besides ``default``): name -> folder under ``bantin/resources/models``
+    named_models: dict[str, str] = field(default_factory=dict)
 
     @property
     def package(self) -> str:
         return f"bantin.{self.name}"
 
-    def embedded_model_dir(self) -> Path:
+    @property
+    def training_module(self) -> str:
+        return f"{self.package}.training"
+
+    @property
+    def evaluation_module(self) -> str:
+        return f"{self.package}.evaluation"
+
+    def config_type(self, verb: str) -> type:
+        """The config dataclass of ``bantin train`` (verb "train") or ``bantin evaluate`` ("evaluate")."""
+        return getattr(importlib.import_module(f"{self.package}.config"), "TrainConfig" if verb == "train" else "EvalConfig")
+
+    def embedded_model_dir(self, name: str = "default") -> Path:
         from bantin.data.paths import EMBEDDED_MODELS_DIR
 
-        return EMBEDDED_MODELS_DIR / self.model_dir
+        return EMBEDDED_MODELS_DIR / (self.model_dir if name == "default" else self.named_models[name])
+
+    def resolve_model(self, spec: str | Path) -> Path:
+        """The one model-spec resolver: ``default`` or another embedded model's name, else a model directory (as given,
+        or under the repository root when it is not found from the working directory)."""
+        from bantin.data.paths import REPO_ROOT
+
+        p = Path(spec)
+        if not p.is_dir() and (str(spec) == "default" or str(spec) in self.named_models):
+            return self.embedded_model_dir(str(spec))
+        if not p.is_absolute() and not p.exists() and REPO_ROOT is not None and (REPO_ROOT / p).exists():
+            return REPO_ROOT / p
+        return p
 
 
 TASKS: dict[str, Task] = {
     t.name: t
     for t in (
-        Task("boilerplate", primary_metric="binary_f1", model_dir="boilerplate", stage="clean"),
-        Task("topics", primary_metric="accuracy", model_dir="topics", stage="topics"),
-        Task("summarize", primary_metric="rouge2_f", model_dir="summarize", stage="summary"),
+        Task("boilerplate", primary_metric="binary_f1", model_dir="boilerplate", stage="clean",
+             shown_metrics=("binary_f1", "macro_f1", "token_f1", "pages_per_s"),
+             model_kinds={"rules": "bantin.boilerplate.rules:RulesLabeler", "crf": "bantin.boilerplate.crf:CRFLabeler",
+                          "transformer": "bantin.boilerplate.transformer:TransformerBlockLabeler"}),
+        Task("topics", primary_metric="accuracy", model_dir="topics", stage="topics",
+             shown_metrics=("accuracy", "macro_f1", "weighted_f1", "accuracy_dedup", "docs_per_s"),
+             model_kinds={"linear": "bantin.topics.linear:LinearTopicModel", "e5": "bantin.topics.embedding:EmbeddingTopicModel",
+                          "transformer": "bantin.topics.transformer:TransformerTopicModel"},
+             named_models={"vntc10": "topics-vntc10"}),
+        Task("summarize", primary_metric="rouge2_f", model_dir="summarize", stage="summary",
+             shown_metrics=("rouge1_f", "rouge2_f", "rougeL_f", "rouge1_f_ascii", "rouge2_f_ascii", "rougeL_f_ascii", "articles_per_s"),
+             model_kinds={"lead": "bantin.summarize.baselines:LeadSummarizer", "textrank": "bantin.summarize.baselines:TextRankSummarizer",
+                          "lexrank": "bantin.summarize.baselines:LexRankSummarizer",
+                          "extractive": "bantin.summarize.extractive:ExtractiveSummarizer",
+                          "seq2seq": "bantin.summarize.abstractive:Seq2SeqSummarizer"}),
     )
 }

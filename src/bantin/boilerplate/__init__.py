@@ -13,11 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from bantin.boilerplate.extract import ArticleText, extract_article
-from bantin.models.base import register_model
-
-register_model("boilerplate", "rules", "bantin.boilerplate.rules:RulesLabeler")
-register_model("boilerplate", "crf", "bantin.boilerplate.crf:CRFLabeler")
-register_model("boilerplate", "transformer", "bantin.boilerplate.transformer:TransformerBlockLabeler")
 
 
 def default_model_dir() -> Path:

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+from bantin.boilerplate.crf import CRFLabeler
+from bantin.boilerplate.rules import RulesLabeler
+from bantin.config import estimator_params
 
 
 @dataclass
@@ -22,18 +27,9 @@ class DataConfig:
     extra_max_pages: int | None = None
 
 
-@dataclass
-class CRFConfig:
-    c1: float = 0.05
-    c2: float = 0.05
-    max_iterations: int = 100
-    window: int = 2
-    min_freq: int = 2
-
-
-@dataclass
-class RulesConfig:
-    min_body_syllables: int = 12
+#: the CRF's parameters: its __init__ is their one source (``CRFLabeler(**asdict(cfg.crf))``)
+CRFConfig = estimator_params("CRFConfig", CRFLabeler)
+RulesConfig = estimator_params("RulesConfig", RulesLabeler)
 
 
 @dataclass
@@ -76,7 +72,7 @@ class CalibrationConfig:
 
 @dataclass
 class TrainConfig:
-    model: str = "crf"  # crf | rules | transformer
+    model: Literal["crf", "rules", "transformer"] = "crf"
     out_dir: str = "runs/boilerplate/crf"
     data: DataConfig = field(default_factory=DataConfig)
     crf: CRFConfig = field(default_factory=CRFConfig)
@@ -91,7 +87,7 @@ class TrainConfig:
 @dataclass
 class LotoConfig:
     #: model retrained per fold (on all other templates): crf | rules | transformer
-    model: str = "crf"
+    model: Literal["crf", "rules", "transformer"] = "crf"
     crf: CRFConfig = field(default_factory=CRFConfig)
     transformer: TransformerConfig = field(default_factory=TransformerConfig)
     max_train_pages: int | None = 3000

@@ -61,7 +61,7 @@ def check_crfsuite_file(path: Path) -> None:
 class CRFLabeler(BlockLabeler):
     kind = "crf"
 
-    def __init__(self, c1: float = 0.05, c2: float = 0.05, max_iterations: int = 150, window: int = 2, min_freq: int = 2,
+    def __init__(self, c1: float = 0.05, c2: float = 0.05, max_iterations: int = 100, window: int = 2, min_freq: int = 2,
                  all_possible_transitions: bool = True) -> None:
         super().__init__()
         self.c1 = c1

@@ -22,13 +22,14 @@ from typing import Any
 
 from bantin.blocks import Page
 from bantin.boilerplate.config import EvalConfig, TrainConfig
-from bantin.boilerplate.data import gold_article, html_sources, load_seeds, load_split, resolve, subsample
+from bantin.boilerplate.data import gold_article, html_sources, load_seeds, load_split, subsample
 from bantin.boilerplate.extract import extract_article
-from bantin.config import config_hash, load_config, to_dict
 from bantin.errors import BantinInputError
 from bantin.labels import LABELS, to_binary
 from bantin.metrics.classification import binary_scores, classification_scores
 from bantin.metrics.extraction import corpus_token_prf
+from bantin.training import EvalResult, Run
+from bantin.training import evaluate as run_evaluation
 
 REFERENCE = ("justext", "trafilatura")
 
@@ -72,11 +73,12 @@ def run_model(model, pages: Sequence[Page]) -> tuple[list[list[str]], list[str],
     return [[b.label for b in p.blocks] for p in labeled], texts, len(pages) / dt if dt > 0 else 0.0
 
 
-def evaluate_model(model, pages: Sequence[Page]) -> dict[str, Any]:
+def evaluate_model(model, pages: Sequence[Page]) -> EvalResult:
+    """Scores of a labeler on pages; predictions: the labels of each page's blocks; details: the extracted texts."""
     labels, texts, pps = run_model(model, pages)
     m = score_labels(pages, labels, texts)
     m["pages_per_s"] = pps
-    return m
+    return EvalResult(m, labels, {"texts": texts})
 
 
 def evaluate_reference(name: str, pages: Sequence[Page], html: dict[str, str] | None = None) -> dict[str, Any]:
@@ -97,15 +99,13 @@ def _model_name(spec: str) -> str:
 
 
 def _load(spec: str):
-    from bantin.boilerplate import default_model_dir
     from bantin.boilerplate.rules import RulesLabeler
     from bantin.models import load_model
+    from bantin.tasks import TASKS
 
     if spec == "rules":
         return RulesLabeler()
-    if spec == "default":
-        return load_model(default_model_dir(), task="boilerplate")
-    return load_model(resolve(spec), task="boilerplate")
+    return load_model(TASKS["boilerplate"].resolve_model(spec), task="boilerplate")
 
 
 def _flat(metrics: dict[str, Any]) -> dict[str, float]:
@@ -120,22 +120,22 @@ def _model_label(spec: str, model) -> str:
 
 
 def evaluate_from_config(config_path: str | Path | None = None, overrides: list[str] | None = None, tracking: str = "jsonl") -> list[dict[str, Any]]:
-    from bantin.tracking import record_run
+    """``bantin evaluate boilerplate`` (the shared runner, ``bantin.training.evaluate``)."""
+    return run_evaluation("boilerplate", config_path, overrides, tracking)
 
-    cfg = load_config(EvalConfig, config_path, overrides)
+
+def evaluate(run: Run) -> list[dict[str, Any]]:
+    cfg: EvalConfig = run.cfg
     unknown = set(cfg.splits) - {"seeds", "test", "val", "train", "loto", "realpages"}
     if unknown:
         raise BantinInputError(f"unknown split(s) {', '.join(sorted(unknown))}: expected seeds, test, val, loto, realpages")
-    chash = config_hash(cfg)
-    command = "bantin evaluate boilerplate" + (f" --config {config_path}" if config_path else "") + "".join(f" --set {o}" for o in overrides or [])
     records: list[dict[str, Any]] = []
     models = {spec: (None if spec in REFERENCE else _load(spec)) for spec in cfg.models}
 
     def record(model: str, dataset: str, split: str, metrics: dict[str, Any], extra: dict | None = None, duration: float | None = None,
                model_dir: str | None = None) -> None:
-        rec = record_run(task="boilerplate", kind="evaluate", model=model, dataset=dataset, split=split, metrics=_flat(metrics),
-                         model_dir=model_dir, config=to_dict(cfg), config_hash=chash, duration_s=duration, command=command,
-                         extra=extra, tracking=tracking)
+        rec = run.record(kind="evaluate", model=model, dataset=dataset, split=split, metrics=_flat(metrics), model_dir=model_dir,
+                         duration_s=duration, extra=extra)
         records.append(rec)
         shown = " ".join(f"{k}={metrics[k]:.4f}" for k in ("binary_f1", "macro_f1", "token_f1", "share_below_uncleaned") if k in metrics)
         print(f"{model:28s} {dataset:22s} {split:10s} {shown} pages/s={metrics.get('pages_per_s', 0):.0f} (n={metrics.get('n_pages')})")
@@ -148,7 +148,7 @@ def evaluate_from_config(config_path: str | Path | None = None, overrides: list[
                 extra = {"settings": _reference_settings(spec), "html_input": "page HTML rendering" if html else "blocks wrapped in <p>"}
                 name = spec
             else:
-                m = evaluate_model(model, pages)
+                m = evaluate_model(model, pages).metrics
                 extra = {"per_label": {k[3:]: m[k] for k in m if k.startswith("f1_")}}
                 name = _model_label(spec, model)
             record(name, dataset, split, m, extra, time.perf_counter() - t0, None if model is None or spec in ("rules",) else str(spec))

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from bantin.blocks import Page
 from bantin.boilerplate.config import TrainConfig
-from bantin.boilerplate.data import load_seeds, load_split, resolve, subsample
-from bantin.config import config_hash, load_config, to_dict
+from bantin.boilerplate.data import load_seeds, load_split, subsample
 from bantin.errors import BantinInputError
+from bantin.training import HeldOut, RunRecord, TrainData, train
 
 
 def build_model(cfg: TrainConfig):
@@ -18,12 +18,11 @@ def build_model(cfg: TrainConfig):
     if cfg.model == "crf":
         from bantin.boilerplate.crf import CRFLabeler
 
-        c = cfg.crf
-        return CRFLabeler(c1=c.c1, c2=c.c2, max_iterations=c.max_iterations, window=c.window, min_freq=c.min_freq)
+        return CRFLabeler(**asdict(cfg.crf))
     if cfg.model == "rules":
         from bantin.boilerplate.rules import RulesLabeler
 
-        return RulesLabeler(min_body_syllables=cfg.rules.min_body_syllables)
+        return RulesLabeler(**asdict(cfg.rules))
     if cfg.model == "transformer":
         from bantin.boilerplate.transformer import TransformerBlockLabeler
 
@@ -71,28 +70,28 @@ def calibrate(model, cfg: TrainConfig) -> None:
           f"out-of-distribution threshold {model.calibration.ood_threshold:.3f}")
 
 
-def train_from_config(config_path: str | Path | None = None, overrides: list[str] | None = None, tracking: str = "jsonl") -> dict[str, Any]:
-    from bantin.boilerplate.evaluation import evaluate_model
-    from bantin.tracking import record_run
-
-    cfg = load_config(TrainConfig, config_path, overrides)
-    chash = config_hash(cfg)
-    command = "bantin train boilerplate" + (f" --config {config_path}" if config_path else "") + "".join(f" --set {o}" for o in overrides or [])
-    t0 = time.perf_counter()
+def load_data(cfg: TrainConfig) -> TrainData:
+    d = cfg.data
     pages = training_pages(cfg)
-    model = build_model(cfg)
-    print(f"training {cfg.model} on {len(pages)} pages ({sum(len(p.blocks) for p in pages)} blocks) "
-          f"from {cfg.data.dataset_dir} {cfg.data.train_splits} {cfg.data.kinds}")
-    model.fit(pages)
+    info: dict[str, Any] = {"kinds": d.kinds}
+    if d.extra_dataset_dir:
+        info["extra_dataset"] = {"dir": d.extra_dataset_dir, "kinds": d.extra_kinds, "max_pages": d.extra_max_pages}
+    return TrainData(pages, len(pages), d.dataset_dir, "+".join(d.train_splits), info=info,
+                     description=f"{len(pages)} pages ({sum(len(p.blocks) for p in pages)} blocks) from {d.dataset_dir} {d.train_splits} {d.kinds}")
+
+
+def fit(model, data: TrainData, cfg: TrainConfig):
+    model.fit(data.train)
     if cfg.calibration.split:
         calibrate(model, cfg)
-    duration = time.perf_counter() - t0
-    model.training_info.update({"dataset": cfg.data.dataset_dir, "splits": cfg.data.train_splits, "kinds": cfg.data.kinds,
-                                "n_pages": len(pages), "config_hash": chash, "duration_s": round(duration, 1)})
-    if cfg.data.extra_dataset_dir:
-        model.training_info["extra_dataset"] = {"dir": cfg.data.extra_dataset_dir, "kinds": cfg.data.extra_kinds,
-                                                "max_pages": cfg.data.extra_max_pages}
-    # Scores on held-out data only (never on the training splits).
+    return model
+
+
+def score(model, data: TrainData, cfg: TrainConfig, seconds: float) -> HeldOut:
+    """Scores on held-out data only (never on the training splits), stored as ``<set>/<metric>`` in the model and
+    as ``<set>_<metric>`` in the train record."""
+    from bantin.boilerplate.evaluation import evaluate_model
+
     metrics: dict[str, float] = {}
     for split in cfg.evaluate_on:
         if split in cfg.data.train_splits:
@@ -106,15 +105,14 @@ def train_from_config(config_path: str | Path | None = None, overrides: list[str
         else:
             sets = [(f"{split}:{k}", subsample(load_split(cfg.data.dataset_dir, split, k), cfg.eval_max_pages, cfg.data.seed)) for k in cfg.data.kinds]
         for name, eval_pages in sets:
-            m = evaluate_model(model, eval_pages)
+            m = evaluate_model(model, eval_pages).metrics
             for key in ("binary_f1", "macro_f1", "token_f1"):
                 metrics[f"{name}/{key}"] = round(m[key], 4)
             print(f"{name}: binary_f1={m['binary_f1']:.4f} macro_f1={m['macro_f1']:.4f} token_f1={m['token_f1']:.4f}")
-    model.metrics = metrics
-    out = resolve(cfg.out_dir) if not Path(cfg.out_dir).is_absolute() else Path(cfg.out_dir)
-    model.save(out)
-    print(f"saved {cfg.model} model to {out}")
-    rec = record_run(task="boilerplate", kind="train", model=cfg.model, dataset=cfg.data.dataset_dir, split="+".join(cfg.data.train_splits),
-                     metrics={k.replace(":", "_").replace("/", "_"): v for k, v in metrics.items()}, model_dir=str(out),
-                     config=to_dict(cfg), config_hash=chash, duration_s=duration, command=command, tracking=tracking)
-    return rec
+    flat = {k.replace(":", "_").replace("/", "_"): v for k, v in metrics.items()}
+    return HeldOut([RunRecord(cfg.model, cfg.data.dataset_dir, data.split, flat)], model_metrics=metrics)
+
+
+def train_from_config(config_path: str | Path | None = None, overrides: list[str] | None = None, tracking: str = "jsonl") -> dict[str, Any]:
+    """``bantin train boilerplate`` (the shared runner, ``bantin.training.train``)."""
+    return train("boilerplate", config_path, overrides, tracking)

@@ -3,7 +3,6 @@ as the Python API; no logic lives here beyond argument handling and error report
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 from pathlib import Path
@@ -67,10 +66,6 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _task_entry(task: str, module: str, func: str):
-    if task not in TASKS:
-        fail(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
-    return getattr(importlib.import_module(f"{TASKS[task].package}.{module}"), func)
 
 
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="YAML/TOML config file (every key has a default)")]
@@ -78,12 +73,15 @@ SetOpt = Annotated[Optional[list[str]], typer.Option("--set", "-s", help="overri
 TrackingOpt = Annotated[str, typer.Option("--tracking", help="jsonl (experiments/results.jsonl) or mlflow (also logs to MLflow)")]
 
 
-def _run_task(ctx: typer.Context, task: str, module: str, func: str, config: Path | None, set_: list[str] | None, tracking: str) -> None:
-    """Call bantin.<task>.<module>.<func>(config, overrides, tracking=...) with CLI error handling."""
+def _run_task(ctx: typer.Context, task: str, verb: str, config: Path | None, set_: list[str] | None, tracking: str) -> None:
+    """Call the shared runner, bantin.training.train|evaluate(task, config, overrides, tracking), with CLI error handling."""
+    from bantin import training
+
+    if task not in TASKS:
+        fail(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
     overrides = list(set_ or []) + list(ctx.args)
-    entry = _task_entry(task, module, func)
     try:
-        entry(config, overrides, tracking=tracking)
+        getattr(training, verb)(task, config, overrides, tracking=tracking)
     except BantinError as exc:
         fail(str(exc))
 
@@ -95,13 +93,13 @@ EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": False}
 @app.command(context_settings=EXTRA_ARGS)
 def train(ctx: typer.Context, task: TaskArg, config: ConfigOpt = None, set_: SetOpt = None, tracking: TrackingOpt = "jsonl") -> None:
     """Train a model from a config; trailing key=value arguments override config keys."""
-    _run_task(ctx, task, "training", "train_from_config", config, set_, tracking)
+    _run_task(ctx, task, "train", config, set_, tracking)
 
 
 @app.command(context_settings=EXTRA_ARGS)
 def evaluate(ctx: typer.Context, task: TaskArg, config: ConfigOpt = None, set_: SetOpt = None, tracking: TrackingOpt = "jsonl") -> None:
     """Evaluate models and append the scores to experiments/results.jsonl."""
-    _run_task(ctx, task, "evaluation", "evaluate_from_config", config, set_, tracking)
+    _run_task(ctx, task, "evaluate", config, set_, tracking)
 
 
 @app.command()

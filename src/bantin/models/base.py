@@ -53,6 +53,26 @@ class Estimator:
         self.metrics: dict[str, Any] = {}
         self.training_info: dict[str, Any] = {}
 
+    # -- parameters, scikit-learn style: the __init__ signature is their one source ---------
+    @classmethod
+    def _get_param_names(cls) -> list[str]:
+        """The named parameters of ``__init__`` (``self``, ``*args`` and ``**kwargs`` left out)."""
+        params = inspect.signature(cls.__init__).parameters.values()
+        return [p.name for p in params if p.name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor arguments, read back from the attributes of the same names (so ``sklearn.base.clone``
+        and ``GridSearchCV`` work); ``deep`` is accepted for scikit-learn compatibility (no nested estimators)."""
+        return {name: getattr(self, name) for name in self._get_param_names()}
+
+    def set_params(self, **params: Any) -> Estimator:
+        valid = set(self._get_param_names())
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(f"invalid parameter {name!r} for {type(self).__name__}: expected one of {', '.join(sorted(valid))}")
+            setattr(self, name, value)
+        return self
+
     # -- to implement -------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
         """JSON-serializable constructor arguments (stored in the manifest, passed back to __init__)."""
@@ -281,14 +301,12 @@ def load_model(path: str | Path, task: str | None = None) -> Estimator:
 
 
 def _ensure_registered() -> None:
-    # Each task package registers its model kinds on import.
+    # The model kinds of every task come from its entry in bantin.tasks (classes are imported when a model loads).
     from bantin.tasks import TASKS
 
     for task in TASKS.values():
-        try:
-            importlib.import_module(task.package)
-        except ImportError:
-            pass
+        for kind, target in task.model_kinds.items():
+            _REGISTRY.setdefault((task.name, kind), target)
 
 
 def model_card(manifest: dict[str, Any], details: str = "") -> str:

@@ -13,14 +13,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bantin.models.base import register_model
-
-register_model("summarize", "lead", "bantin.summarize.baselines:LeadSummarizer")
-register_model("summarize", "textrank", "bantin.summarize.baselines:TextRankSummarizer")
-register_model("summarize", "lexrank", "bantin.summarize.baselines:LexRankSummarizer")
-register_model("summarize", "extractive", "bantin.summarize.extractive:ExtractiveSummarizer")
-register_model("summarize", "seq2seq", "bantin.summarize.abstractive:Seq2SeqSummarizer")
-
 
 def default_model_dir() -> Path:
     """The embedded default model directory (the extractive summarizer shipped in the package)."""

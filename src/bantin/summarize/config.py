@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+from bantin.config import estimator_params
+from bantin.summarize.baselines import LexRankSummarizer
+from bantin.summarize.extractive import ExtractiveSummarizer
 
 
 @dataclass
@@ -26,42 +31,23 @@ class DataConfig:
     data_dir: str | None = None
 
 
-@dataclass
-class ExtractiveConfig:
-    #: lgbm (LightGBM, its text model file) | gbm (HistGradientBoosting, skops file) | logistic (JSON weights)
-    scorer: str = "logistic"
-    #: oracle (binary labels from the greedy ROUGE oracle) | rouge (regress each sentence's ROUGE F: soft labels) |
-    #: precision (regress each sentence's ROUGE precision, length-neutral; pair it with max_syllables) |
-    #: rank (LightGBM lambdarank on 0..4 grades from both)
-    target: str = "oracle"
-    #: v1 (30 features) | v2 (47: + paragraph position, redundancy with earlier sentences, numbers and names shared
-    #: with the title, quote and reporting cues)
-    feature_set: str = "v1"
-    #: trigram | mmr | none
-    redundancy: str = "trigram"
-    mmr_lambda: float = 0.7
-    #: sentences shorter than this (syllables) are never picked unless nothing else is left
-    min_tokens: int = 5
-    max_oracle_sentences: int = 3
-    idf_min_df: int = 3
-    gbm_max_iter: int = 300
-    gbm_learning_rate: float = 0.08
-    gbm_max_leaf_nodes: int = 31
-    logistic_c: float = 1.0
-    lgbm_num_trees: int = 300
-    lgbm_learning_rate: float = 0.05
-    lgbm_num_leaves: int = 31
-    lgbm_min_data_in_leaf: int = 50
-    #: the model's default summary length budget in syllables, on top of n_sentences (None: sentence count only)
-    max_syllables: int | None = None
+ExtractiveConfig = estimator_params("ExtractiveConfig", ExtractiveSummarizer, exclude=("n_sentences", "sentence_backend", "seed"), doc="""
+The supervised extractive summarizer: the parameters of ``ExtractiveSummarizer.__init__`` (their one source), but
+``n_sentences``, ``sentence_backend`` and ``seed`` (set by the training config):
 
+- scorer: lgbm (LightGBM, its text model file) | gbm (HistGradientBoosting, skops file) | logistic (JSON weights)
+- target: oracle (binary labels from the greedy ROUGE oracle) | rouge (regress each sentence's ROUGE F: soft labels) |
+  precision (regress each sentence's ROUGE precision, length-neutral; pair it with max_syllables) |
+  rank (LightGBM lambdarank on 0..4 grades from both)
+- feature_set: v1 (30 features) | v2 (47: + paragraph position, redundancy with earlier sentences, numbers and names
+  shared with the title, quote and reporting cues)
+- redundancy: trigram | mmr | none
+- min_tokens: sentences shorter than this (syllables) are never picked unless nothing else is left
+- max_syllables: the model's default summary length budget in syllables, on top of n_sentences (None: sentence count only)
+""")
 
-@dataclass
-class BaselineConfig:
-    damping: float = 0.85
-    min_tokens: int = 5
-    #: LexRank edge threshold on TF-IDF cosine
-    threshold: float = 0.1
+#: TextRank / LexRank settings (``threshold``: LexRank's edge threshold on TF-IDF cosine), from LexRankSummarizer.__init__
+BaselineConfig = estimator_params("BaselineConfig", LexRankSummarizer, exclude=("n_sentences", "sentence_backend"))
 
 
 @dataclass
@@ -104,8 +90,7 @@ class Seq2SeqConfig:
 
 @dataclass
 class TrainConfig:
-    #: extractive | lead | textrank | lexrank | seq2seq
-    model: str = "extractive"
+    model: Literal["extractive", "lead", "textrank", "lexrank", "seq2seq"] = "extractive"
     out_dir: str = "runs/summarize/extractive"
     #: summary length (sentences) used by extractive models and for the validation score
     n_sentences: int = 2

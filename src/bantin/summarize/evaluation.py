@@ -15,13 +15,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bantin.config import config_hash, load_config, to_dict
 from bantin.errors import BantinInputError
 from bantin.metrics.rouge import as_lsum_text, rouge_report
 from bantin.summarize.base import Summarizer, make_document
 from bantin.summarize.config import BaselineConfig, EvalConfig
 from bantin.summarize.data import SummaryExample, load_examples
 from bantin.text.tokenize import syllables
+from bantin.training import EvalResult, Run
+from bantin.training import evaluate as run_evaluation
 
 _LEAD_N = re.compile(r"^lead-?(\d+)$")
 BUILTINS = ("lead", "textrank", "lexrank")
@@ -30,8 +31,8 @@ BUILTINS = ("lead", "textrank", "lexrank")
 def resolve_model(spec: str, default_n: int, baseline: BaselineConfig | None = None) -> tuple[str, Summarizer, int, str | None]:
     """(display name, model, n_sentences, model_dir) for an entry of ``EvalConfig.models``."""
     from bantin.models.base import load_model
-    from bantin.summarize import default_model_dir
     from bantin.summarize.baselines import LeadSummarizer, LexRankSummarizer, TextRankSummarizer
+    from bantin.tasks import TASKS
 
     baseline = baseline or BaselineConfig()
     name, _, n_text = spec.partition("@")
@@ -54,7 +55,7 @@ def resolve_model(spec: str, default_n: int, baseline: BaselineConfig | None = N
         return f"textrank-{n}", TextRankSummarizer(n, damping=baseline.damping, min_tokens=baseline.min_tokens), n, None
     if name == "lexrank":
         return f"lexrank-{n}", LexRankSummarizer(n, damping=baseline.damping, min_tokens=baseline.min_tokens, threshold=baseline.threshold), n, None
-    path = default_model_dir() if name == "default" else Path(name)
+    path = TASKS["summarize"].resolve_model(name)
     model = load_model(path, task="summarize")
     label = f"{model.kind}-{n}" + (" (default)" if name == "default" else f" ({path.name})")
     if model.kind == "seq2seq":
@@ -63,7 +64,7 @@ def resolve_model(spec: str, default_n: int, baseline: BaselineConfig | None = N
 
 
 def evaluate_model(model: Summarizer, examples: Sequence[SummaryExample], n_sentences: int, ascii: bool = True, segment: str | None = None,
-                   max_syllables: int | None = None) -> tuple[dict[str, float], list[list[str]]]:
+                   max_syllables: int | None = None) -> EvalResult:
     """Metrics (flat floats) and the predicted summaries (as sentence lists)."""
     if not examples:
         raise BantinInputError("no examples to evaluate on")
@@ -87,15 +88,16 @@ def evaluate_model(model: Summarizer, examples: Sequence[SummaryExample], n_sent
         "articles_per_cpu_s": n / cpu if cpu > 0 else float("inf"),
         "n_articles": float(n),
     })
-    return metrics, preds
+    return EvalResult(metrics, [list(p) for p in preds])
 
 
 def evaluate_from_config(config_path: str | Path | None = None, overrides: list[str] | None = None, tracking: str = "jsonl") -> list[dict[str, Any]]:
-    from bantin.tracking import record_run
+    """``bantin evaluate summarize`` (the shared runner, ``bantin.training.evaluate``)."""
+    return run_evaluation("summarize", config_path, overrides, tracking)
 
-    cfg = load_config(EvalConfig, config_path, overrides)
-    chash = config_hash(cfg)
-    command = "bantin evaluate summarize" + (f" --config {config_path}" if config_path else "") + "".join(f" --set {o}" for o in overrides or [])
+
+def evaluate(run: Run) -> list[dict[str, Any]]:
+    cfg: EvalConfig = run.cfg
     models = [resolve_model(spec, cfg.n_sentences, cfg.baseline) for spec in cfg.models]
     records = []
     for dataset in cfg.datasets:
@@ -108,7 +110,8 @@ def evaluate_from_config(config_path: str | Path | None = None, overrides: list[
         print(f"{dataset} {split}: {len(examples)} articles")
         for name, model, n, model_dir in models:
             t0 = time.perf_counter()
-            metrics, preds = evaluate_model(model, examples, n, cfg.ascii, cfg.segment, cfg.summary_syllables)
+            result = evaluate_model(model, examples, n, cfg.ascii, cfg.segment, cfg.summary_syllables)
+            metrics, preds = result.metrics, result.predictions
             duration = time.perf_counter() - t0
             if cfg.predictions_dir:
                 out = Path(cfg.predictions_dir)
@@ -117,10 +120,9 @@ def evaluate_from_config(config_path: str | Path | None = None, overrides: list[
                 with open(out / f"{dataset}-{split}-{safe}.jsonl", "w", encoding="utf-8") as fh:
                     for e, p in zip(examples, preds):
                         fh.write(json.dumps({"id": e.id, "summary": " ".join(p), "reference": e.reference}, ensure_ascii=False) + "\n")
-            rec = record_run(
-                task="summarize", kind="evaluate", model=name, dataset=dataset, split=split,
-                metrics={k: round(v, 5) for k, v in metrics.items()}, model_dir=model_dir, config=to_dict(cfg),
-                config_hash=chash, duration_s=duration, command=command, tracking=tracking,
+            rec = run.record(
+                kind="evaluate", model=name, dataset=dataset, split=split, metrics={k: round(v, 5) for k, v in metrics.items()},
+                model_dir=model_dir, duration_s=duration,
                 extra={"n_sentences": n, "summary_syllables_budget": cfg.summary_syllables, "rougeL": "ROUGE-Lsum over sentences (one per line)", "tokenizers": "rouge*_f: Unicode syllables (NFC, lower-cased, punctuation dropped); rouge*_ascii: rouge-score default"},
             )
             records.append(rec)

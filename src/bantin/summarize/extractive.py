@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -44,9 +44,9 @@ class ExtractiveSummarizer(Summarizer):
         self,
         n_sentences: int = 2,
         sentence_backend: str = "underthesea",
-        scorer: str = "gbm",
-        target: str = "oracle",
-        redundancy: str = "trigram",
+        scorer: Literal["lgbm", "gbm", "logistic"] = "logistic",
+        target: Literal["oracle", "rouge", "precision", "rank"] = "oracle",
+        redundancy: Literal["trigram", "mmr", "none"] = "trigram",
         mmr_lambda: float = 0.7,
         min_tokens: int = 5,
         max_oracle_sentences: int = 3,
@@ -56,7 +56,7 @@ class ExtractiveSummarizer(Summarizer):
         gbm_max_leaf_nodes: int = 31,
         logistic_c: float = 1.0,
         seed: int = 0,
-        feature_set: str = "v1",
+        feature_set: Literal["v1", "v2"] = "v1",
         lgbm_num_trees: int = 300,
         lgbm_learning_rate: float = 0.05,
         lgbm_num_leaves: int = 31,

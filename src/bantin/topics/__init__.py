@@ -17,16 +17,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bantin.models.base import register_model
 from bantin.tasks import TASKS
 
-register_model("topics", "linear", "bantin.topics.linear:LinearTopicModel")
-register_model("topics", "e5", "bantin.topics.embedding:EmbeddingTopicModel")
-register_model("topics", "transformer", "bantin.topics.transformer:TransformerTopicModel")
-
-
 #: embedded topic models by name -> directory under resources/models
-NAMED_MODELS = {"default": TASKS["topics"].model_dir, "vntc10": "topics-vntc10"}
+NAMED_MODELS = {"default": TASKS["topics"].model_dir, **TASKS["topics"].named_models}
 
 
 def default_model_dir() -> Path:
@@ -35,13 +29,9 @@ def default_model_dir() -> Path:
 
 
 def resolve_model_dir(name_or_path: str | Path) -> Path:
-    """An existing model directory as given, else an embedded model by name (``default``, ``vntc10``)."""
-    from bantin.data.paths import EMBEDDED_MODELS_DIR
-
-    p = Path(name_or_path)
-    if p.is_dir() or str(name_or_path) not in NAMED_MODELS:
-        return p
-    return EMBEDDED_MODELS_DIR / NAMED_MODELS[str(name_or_path)]
+    """An existing model directory as given, else an embedded model by name (``default``, ``vntc10``): the tasks'
+    one model-spec resolver, ``bantin.tasks.Task.resolve_model``."""
+    return TASKS["topics"].resolve_model(name_or_path)
 
 
 __all__ = ["NAMED_MODELS", "default_model_dir", "resolve_model_dir"]

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+from bantin.config import estimator_params
+from bantin.topics.embedding import EmbeddingTopicModel
+from bantin.topics.linear import LinearTopicModel
 
 
 @dataclass
@@ -38,47 +43,25 @@ class DataConfig:
                                    f"add --set data.corpus=file to use it (or drop {given})")
 
 
-@dataclass
-class LinearConfig:
-    """TF-IDF on hashed n-grams + a linear classifier (the fast default)."""
+LinearConfig = estimator_params("LinearConfig", LinearTopicModel, exclude=("multi_label", "seed"), doc="""TF-IDF on hashed n-grams + a linear
+classifier (the fast default). The parameters of ``LinearTopicModel.__init__`` (their one source), but ``multi_label`` and
+``seed`` (set by the training config):
 
-    #: "syllable" (Unicode syllables, no segmentation), "pyvi" or "underthesea" (word segmentation, slower)
-    tokenizer: str = "syllable"
-    ngram_max: int = 2
-    #: words added to the syllable n-grams as separate features: "lexicon" (longest match against pyvi's word
-    #: list, fast), "pyvi" or "underthesea" (CRF segmenters, 30-100x slower), or null (syllables only)
-    word_features: str | None = "lexicon"
-    n_features: int = 2**21
-    #: features kept after chi2 selection (keeps the model directory small); 0: keep all with df >= min_df
-    max_features: int = 50_000
-    min_df: int = 2
-    sublinear_tf: bool = True
-    #: linearsvc | logreg | sgd
-    classifier: str = "linearsvc"
-    C: float = 0.5
-    #: None or "balanced" (weights inversely proportional to label frequency; +0.06 pt accuracy on vntc10)
-    class_weight: str | None = None
-    #: share of the training data held out to calibrate probabilities (softmax temperature, or Platt per label
-    #: for multi-label); the final model is then refit on all the data
-    calibration_fraction: float = 0.1
-    max_chars: int = 20_000
-    #: era-robust text preparation (bantin.topics.textprep): drop outlet tags/names, URLs and bylines; keep the
-    #: title + the first max_syllables syllables of the rest (None: all); repeat the title line title_weight times
-    strip_sources: bool = False
-    max_syllables: int | None = None
-    title_weight: int = 1
+- tokenizer: "syllable" (Unicode syllables, no segmentation), "pyvi" or "underthesea" (word segmentation, slower)
+- word_features: words added to the syllable n-grams as separate features: "lexicon" (longest match against pyvi's
+  word list, fast), "pyvi" or "underthesea" (CRF segmenters, 30-100x slower), or null (syllables only)
+- max_features: features kept after chi2 selection (keeps the model directory small); 0: keep all with df >= min_df
+- classifier: linearsvc | logreg | sgd
+- class_weight: None or "balanced" (weights inversely proportional to label frequency; +0.06 pt accuracy on vntc10)
+- calibration_fraction: share of the training data held out to calibrate probabilities (softmax temperature, or Platt
+  per label for multi-label); the final model is then refit on all the data
+- strip_sources, max_syllables, title_weight: era-robust text preparation (bantin.topics.textprep): drop outlet
+  tags/names, URLs and bylines; keep the title + the first max_syllables syllables of the rest (None: all); repeat the
+  title line title_weight times
+""")
 
-
-@dataclass
-class EmbeddingConfig:
-    """Frozen sentence embeddings (multilingual-e5-small) + logistic regression."""
-
-    encoder: str = "e5-small"
-    engine: str = "auto"
-    max_length: int = 256
-    batch_size: int = 32
-    prefix: str = "query: "
-    C: float = 10.0
+#: frozen sentence embeddings (multilingual-e5-small) + logistic regression: ``EmbeddingTopicModel``'s parameters
+EmbeddingConfig = estimator_params("EmbeddingConfig", EmbeddingTopicModel, exclude=("multi_label",))
 
 
 @dataclass
@@ -103,7 +86,7 @@ class TransformerConfig:
 
 @dataclass
 class TrainConfig:
-    model: str = "linear"  # linear | e5 | transformer
+    model: Literal["linear", "e5", "transformer"] = "linear"
     out_dir: str = "runs/topics/linear-vntc10"
     #: multi-label: every document may carry several labels (one-vs-rest + per-label thresholds)
     multi_label: bool = False

@@ -18,11 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from bantin.config import config_hash, load_config, to_dict
 from bantin.errors import BantinInputError
 from bantin.metrics.classification import classification_scores
 from bantin.topics.config import DataConfig, EvalConfig
 from bantin.topics.data import TopicDoc, duplicates_of, load_corpus, load_user_file, stratified_subsample
+from bantin.training import EvalResult, Run, training_value
+from bantin.training import evaluate as run_evaluation
 
 
 def load_eval_docs(data: DataConfig, split: str, max_docs: int | None) -> tuple[list[TopicDoc], list[TopicDoc], str, str]:
@@ -119,8 +120,9 @@ def _slug(s: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", s).strip("_")
 
 
-def evaluate_model(model, docs: Sequence[TopicDoc], train_docs: Sequence[TopicDoc] = (), batch_size: int = 2048) -> dict[str, Any]:
-    """Scores of a topic model on docs (+ the same without docs whose text is in train_docs) and its speed."""
+def evaluate_model(model, docs: Sequence[TopicDoc], train_docs: Sequence[TopicDoc] = (), batch_size: int = 2048) -> EvalResult:
+    """Scores of a topic model on docs (+ the same without docs whose text is in train_docs) and its speed;
+    details: ``per_label`` scores, the ``gold`` labels and the prediction ``seconds``."""
     texts = [d.text for d in docs]
     t0 = time.perf_counter()
     pred = model.predict(texts, batch_size=batch_size)
@@ -145,18 +147,21 @@ def evaluate_model(model, docs: Sequence[TopicDoc], train_docs: Sequence[TopicDo
         metrics["macro_f1_dedup"] = dedup["macro_f1"]
     metrics.update({"docs_per_s": len(docs) / seconds if seconds else 0.0, "n_test": float(len(docs)),
                     "n_duplicates": float(sum(dup)), "n_test_dedup": float(len(keep))})
-    return {"metrics": metrics, "per_label": scores["per_label"], "predictions": pred, "gold": gold, "seconds": seconds}
+    return EvalResult(metrics, list(pred), {"per_label": scores["per_label"], "gold": gold, "seconds": seconds})
 
 
 def evaluate_from_config(config_path: str | Path | None = None, overrides: list[str] | None = None, tracking: str = "jsonl") -> list[dict[str, Any]]:
+    """``bantin evaluate topics`` (the shared runner, ``bantin.training.evaluate``)."""
+    return run_evaluation("topics", config_path, overrides, tracking)
+
+
+def evaluate(run: Run) -> list[dict[str, Any]]:
     from bantin.data.paths import experiments_dir
     from bantin.models.base import load_model
-    from bantin.topics import default_model_dir, resolve_model_dir
-    from bantin.tracking import record_run
+    from bantin.topics import default_model_dir
 
-    cfg = load_config(EvalConfig, config_path, overrides)
-    command = "bantin evaluate topics" + (f" --config {config_path}" if config_path else "") + "".join(f" --set {o}" for o in overrides or [])
-    model_dir = default_model_dir() if cfg.model_dir in ("default", "", None) else resolve_model_dir(cfg.model_dir)
+    cfg: EvalConfig = run.cfg
+    model_dir = run.task.resolve_model(cfg.model_dir or "default")
     model = load_model(model_dir, task="topics")
     docs, train_docs, dataset, split_name = load_eval_docs(cfg.data, cfg.split, cfg.max_docs)
     trained_on = model.training_info.get("dataset", "?")
@@ -165,15 +170,15 @@ def evaluate_from_config(config_path: str | Path | None = None, overrides: list[
         name = cfg.model_name or f"{model.kind} (embedded vntc10)"
     print(f"evaluating {name} (trained on {trained_on}) on {dataset} {split_name}: {len(docs)} docs")
     result = evaluate_model(model, docs, train_docs, batch_size=cfg.batch_size)
-    m = result["metrics"]
+    m = result.metrics
     out_dir = Path(cfg.out_dir) if cfg.out_dir else experiments_dir() / "topics"
     stem = _slug(f"{name}_{dataset}_{split_name}")
     extra: dict[str, Any] = {"trained_on": trained_on, "subset": "stratified subsample" if "[" in split_name else "full split",
-                             "per_label": result["per_label"], "eval_seconds": round(result["seconds"], 2),
-                             "train_seconds": model.training_info.get("fit_seconds") or model.training_info.get("duration_s")}
+                             "per_label": result.details["per_label"], "eval_seconds": round(result.details["seconds"], 2),
+                             "train_seconds": training_value(model.training_info, "train_seconds")}
     if not model.multi_label:
-        extra["top_confusions"] = top_confusions(docs, result["predictions"], cfg.top_confusions, cfg.examples_per_confusion)
-        png = plot_confusion(result["gold"], result["predictions"], model.labels, out_dir / f"{stem}_confusion.png",
+        extra["top_confusions"] = top_confusions(docs, result.predictions, cfg.top_confusions, cfg.examples_per_confusion)
+        png = plot_confusion(result.details["gold"], result.predictions, model.labels, out_dir / f"{stem}_confusion.png",
                              f"{name} on {dataset} {split_name}: acc {m['accuracy']:.4f}")
         extra["confusion_png"] = str(png)
     report_path = out_dir / f"{stem}_report.json"
@@ -181,9 +186,8 @@ def evaluate_from_config(config_path: str | Path | None = None, overrides: list[
     report_path.write_text(json.dumps({"model": name, "dataset": dataset, "split": split_name, "metrics": m, **extra},
                                       ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     extra["report_json"] = str(report_path)
-    rec = record_run(task="topics", kind="evaluate", model=name, dataset=dataset, split=split_name,
-                     metrics={k: round(float(v), 6) for k, v in m.items()}, model_dir=str(model_dir), config=to_dict(cfg),
-                     config_hash=config_hash(cfg), duration_s=result["seconds"], command=command, extra=extra, tracking=tracking)
+    rec = run.record(kind="evaluate", model=name, dataset=dataset, split=split_name, metrics={k: round(float(v), 6) for k, v in m.items()},
+                     model_dir=str(model_dir), duration_s=result.details["seconds"], extra=extra)
     print(f"{dataset} {split_name}: accuracy={m['accuracy']:.4f} macro_f1={m['macro_f1']:.4f} weighted_f1={m['weighted_f1']:.4f} "
           + (f"accuracy_dedup={m['accuracy_dedup']:.4f} " if "accuracy_dedup" in m else "")
           + f"({int(m['n_duplicates'])} of {int(m['n_test'])} test docs also in train) docs/s={m['docs_per_s']:.0f}")

@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -44,16 +44,16 @@ class LinearTopicModel(TopicModel):
 
     def __init__(
         self,
-        tokenizer: str = "syllable",
+        tokenizer: Literal["syllable", "pyvi", "underthesea"] = "syllable",
         ngram_max: int = 2,
-        word_features: str | None = None,
+        word_features: Literal["lexicon", "pyvi", "underthesea"] | None = "lexicon",
         n_features: int = 2**21,
         max_features: int = 50_000,
         min_df: int = 2,
         sublinear_tf: bool = True,
-        classifier: str = "linearsvc",
+        classifier: Literal["linearsvc", "logreg", "sgd"] = "linearsvc",
         C: float = 0.5,
-        class_weight: str | None = None,
+        class_weight: Literal["balanced"] | None = None,
         calibration_fraction: float = 0.1,
         max_chars: int = 20_000,
         strip_sources: bool = False,

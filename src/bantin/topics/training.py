@@ -7,15 +7,15 @@ user taxonomy (``data.corpus: file`` + ``data.train_file``, JSONL or CSV, single
 
 from __future__ import annotations
 
-import time
 from collections import Counter
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bantin.config import config_hash, load_config, to_dict
 from bantin.errors import BantinInputError
 from bantin.topics.config import TrainConfig
 from bantin.topics.data import LoadReport, TopicDoc, load_corpus, load_user_file, stratified_holdout, stratified_subsample
+from bantin.training import HeldOut, RunRecord, TrainData, train
 
 
 def build_model(cfg: TrainConfig):
@@ -23,18 +23,11 @@ def build_model(cfg: TrainConfig):
     if cfg.model == "linear":
         from bantin.topics.linear import LinearTopicModel
 
-        c = cfg.linear
-        return LinearTopicModel(tokenizer=c.tokenizer, ngram_max=c.ngram_max, word_features=c.word_features, n_features=c.n_features, max_features=c.max_features,
-                                min_df=c.min_df, sublinear_tf=c.sublinear_tf, classifier=c.classifier, C=c.C, class_weight=c.class_weight,
-                                calibration_fraction=c.calibration_fraction, max_chars=c.max_chars,
-                                strip_sources=c.strip_sources, max_syllables=c.max_syllables, title_weight=c.title_weight,
-                                multi_label=cfg.multi_label, seed=cfg.data.seed)
+        return LinearTopicModel(**asdict(cfg.linear), multi_label=cfg.multi_label, seed=cfg.data.seed)
     if cfg.model == "e5":
         from bantin.topics.embedding import EmbeddingTopicModel
 
-        c = cfg.e5
-        return EmbeddingTopicModel(encoder=c.encoder, engine=c.engine, max_length=c.max_length, batch_size=c.batch_size,
-                                   prefix=c.prefix, C=c.C, multi_label=cfg.multi_label)
+        return EmbeddingTopicModel(**asdict(cfg.e5), multi_label=cfg.multi_label)
     if cfg.model == "transformer":
         from bantin.topics.transformer import TransformerTopicModel
 
@@ -106,69 +99,67 @@ def _taxonomy_data(cfg: TrainConfig) -> tuple[list[TopicDoc], list[TopicDoc], st
     return train, [x for docs in tests.values() for x in docs], d.corpus, "test", info
 
 
-def train_from_config(config_path: str | Path | None = None, overrides: list[str] | None = None, tracking: str = "jsonl") -> dict[str, Any]:
-    from bantin.data.paths import REPO_ROOT
-    from bantin.topics.evaluation import evaluate_model
-    from bantin.tracking import record_run
+def load_data(cfg: TrainConfig) -> TrainData:
+    train_docs, test, dataset, split, load_info = load_training_data(cfg)
+    info: dict[str, Any] = {}
+    if "malformed" in load_info:
+        info["data_report"] = {k: load_info[k] for k in ("read", "malformed")}
+    extra = {"tests": load_info.pop("tests", None) or {dataset: test}, "split_docs": load_info.pop("split_docs", []),
+             "test_split": split, "load_info": load_info}
+    return TrainData(train_docs, len(train_docs), dataset, cfg.data.train_split if cfg.data.corpus != "file" else "file", info=info, extra=extra,
+                     description=f"{len(train_docs)} {dataset} docs ({'multi' if cfg.multi_label else 'single'}-label)")
 
-    cfg = load_config(TrainConfig, config_path, overrides)
-    chash = config_hash(cfg)
-    command = "bantin train topics" + (f" --config {config_path}" if config_path else "") + "".join(f" --set {o}" for o in overrides or [])
-    train, test, dataset, split, load_info = load_training_data(cfg)
-    tests = load_info.pop("tests", None) or {dataset: test}
-    split_docs = load_info.pop("split_docs", [])
-    model = build_model(cfg)
-    print(f"training {cfg.model} on {len(train)} {dataset} docs ({'multi' if cfg.multi_label else 'single'}-label)")
-    t0 = time.perf_counter()
-    if split_docs:  # partial labels: a first model on the unsplit docs picks each split doc's label among its candidates
+
+def fit(model, data: TrainData, cfg: TrainConfig):
+    train_docs = data.train
+    if data.extra["split_docs"]:  # partial labels: a first model on the unsplit docs picks each split doc's label among its candidates
         from bantin.topics.taxonomy import resolve_split_docs
 
-        model.fit([x.text for x in train], [x.labels for x in train])
-        resolved = resolve_split_docs(model, split_docs)
-        load_info["taxonomy"]["resolved"] = dict(Counter(x.label for x in resolved))
-        train = train + resolved
+        model.fit([x.text for x in train_docs], [x.labels for x in train_docs])
+        resolved = resolve_split_docs(model, data.extra["split_docs"])
+        data.extra["load_info"]["taxonomy"]["resolved"] = dict(Counter(x.label for x in resolved))
+        train_docs = data.train = train_docs + resolved
+        data.n_train = len(train_docs)
         model = build_model(cfg)
-    model.fit([x.text for x in train], [x.labels for x in train])
-    train_seconds = time.perf_counter() - t0
-    model.training_info.update({"dataset": dataset, "split": cfg.data.train_split if cfg.data.corpus != "file" else "file",
-                                "n_docs": len(train), "config_hash": chash, "fit_seconds": round(train_seconds, 1),
-                                "docs_per_s_train": round(len(train) / train_seconds, 1) if train_seconds else None})
-    if "malformed" in load_info:
-        model.training_info["data_report"] = {k: load_info[k] for k in ("read", "malformed")}
-    base_metrics: dict[str, float] = {"train_seconds": round(train_seconds, 2), "n_train": float(len(train))}
+    return model.fit([x.text for x in train_docs], [x.labels for x in train_docs])
+
+
+def score(model, data: TrainData, cfg: TrainConfig, seconds: float) -> HeldOut:
+    """One train record per held-out test set (``train -> <split>``), its scores stored as ``<set>/<split>/<metric>``."""
+    from bantin.topics.evaluation import evaluate_model
+
+    train_docs, tests, split, load_info = data.train, data.extra["tests"], data.extra["test_split"], data.extra["load_info"]
+    model.training_info["docs_per_s_train"] = round(len(train_docs) / seconds, 1) if seconds else None
+    base_metrics: dict[str, float] = {"train_seconds": round(seconds, 2), "n_train": float(len(train_docs))}
     extra: dict[str, Any] = {k: v for k, v in load_info.items() if k in ("train_subset", "taxonomy")}
     if "malformed" in load_info:
         extra["data_report"] = {k: load_info[k] for k in ("read", "malformed", "errors")}
     if cfg.model in ("e5", "transformer"):
         extra["max_length_tokens"] = cfg.e5.max_length if cfg.model == "e5" else cfg.transformer.max_length
-    scored: list[tuple[str, str, dict[str, float], dict[str, Any]]] = []  # (dataset, split, metrics, extra) per test set
+    records, model_metrics = [], {}
     for test_name, test_docs in tests.items():
         metrics, rec_extra, eval_split = dict(base_metrics), dict(extra), split
         if "taxonomy" in extra:
-            rec_extra["trained_on"] = dataset
+            rec_extra["trained_on"] = data.dataset
         if cfg.evaluate and test_docs:
             full = len(test_docs)
             test_docs = stratified_subsample(test_docs, cfg.eval_max_docs, cfg.data.seed)
             eval_split = split if len(test_docs) == full else f"{split}[:{len(test_docs)}]"
             if len(test_docs) < full:
                 rec_extra["test_subset"] = f"stratified {len(test_docs)} of {full} (seed {cfg.data.seed})"
-            res = evaluate_model(model, test_docs, train)
-            m = res["metrics"]
+            res = evaluate_model(model, test_docs, train_docs)
+            m = res.metrics
             for k in ("accuracy", "macro_f1", "weighted_f1", "accuracy_dedup", "docs_per_s", "n_test"):
                 if k in m:
                     metrics[k] = round(float(m[k]), 6)
             if len(tests) > 1:
-                rec_extra["per_label"] = res["per_label"]
-            model.metrics.update({f"{test_name}/{eval_split}/{k}": v for k, v in metrics.items() if k in ("accuracy", "macro_f1", "weighted_f1", "accuracy_dedup")})
+                rec_extra["per_label"] = res.details["per_label"]
+            model_metrics.update({f"{test_name}/{eval_split}/{k}": v for k, v in metrics.items() if k in ("accuracy", "macro_f1", "weighted_f1", "accuracy_dedup")})
             print(f"{test_name} {eval_split}: accuracy={m['accuracy']:.4f} macro_f1={m['macro_f1']:.4f} docs/s={m['docs_per_s']:.0f}")
-        scored.append((test_name, eval_split, metrics, rec_extra))
-    out = Path(cfg.out_dir)
-    if not out.is_absolute() and REPO_ROOT is not None and Path.cwd().resolve() != REPO_ROOT.resolve():
-        out = Path.cwd() / out
-    model.save(out)
-    print(f"trained in {train_seconds:.1f}s; saved {cfg.model} model to {out}")
-    records = [record_run(task="topics", kind="train", model=cfg.model, dataset=test_name, split=f"train -> {eval_split}", metrics=metrics,
-                          model_dir=str(out), config=to_dict(cfg), config_hash=chash, duration_s=train_seconds, command=command,
-                          extra=rec_extra or None, tracking=tracking)
-               for test_name, eval_split, metrics, rec_extra in scored]
-    return records[0]
+        records.append(RunRecord(cfg.model, test_name, f"train -> {eval_split}", metrics, extra=rec_extra or None))
+    return HeldOut(records, model_metrics)
+
+
+def train_from_config(config_path: str | Path | None = None, overrides: list[str] | None = None, tracking: str = "jsonl") -> dict[str, Any]:
+    """``bantin train topics`` (the shared runner, ``bantin.training.train``)."""
+    return train("topics", config_path, overrides, tracking)

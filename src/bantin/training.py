@@ -50,9 +50,7 @@ class EvalResult:
 
 
 def _json_default(value: Any) -> Any:
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    if hasattr(value, "tolist"):  # numpy arrays
+    if hasattr(value, "tolist"):  # numpy scalars and arrays
         return value.tolist()
     return str(value)
 

@@ -71,39 +71,41 @@ def _score(model, gold) -> EvalResult:
     return EvalResult({"accuracy": sum(p == g for p, g in zip(pred, gold)) / len(gold), "n": np.float32(len(gold))}, pred)
 
 
-def _hooks() -> types.ModuleType:
-    training = types.ModuleType("bantin.toy.training")
-    training.load_data = lambda cfg: TrainData(cfg.labels, len(cfg.labels), "toyset", "train", info={"note": "toy"})
-    training.build_model = lambda cfg: _Mode()
-    training.fit = lambda model, data, cfg: model.fit(data.train)
+# the toy task's training hooks (bantin.training) and evaluation, named by its Task entry
+def load_data(cfg):
+    return TrainData(cfg.labels, len(cfg.labels), "toyset", "train", info={"note": "toy"})
 
-    def score(model, data, cfg, seconds):
-        m = _score(model, cfg.test).metrics
-        return HeldOut([RunRecord(cfg.model, "toyset", "train -> test", {"accuracy": m["accuracy"]}),
-                        RunRecord(cfg.model, "toyset", "test", {"accuracy": m["accuracy"]}, kind="evaluate", key="test_record")],
-                       model_metrics={"test/accuracy": m["accuracy"]})
 
-    training.score = score
-    evaluation = types.ModuleType("bantin.toy.evaluation")
+def build_model(cfg):
+    return _Mode()
 
-    def run_eval(run):
-        model = load_model(run.task.resolve_model(run.cfg.model_dir), task="toy")
-        res = _score(model, ["a", "a", "b"])
-        return [run.record(kind="evaluate", model="mode", dataset="toyset", split="test", metrics=res.metrics)]
 
-    evaluation.evaluate = run_eval
-    config = types.ModuleType("bantin.toy.config")
-    config.TrainConfig, config.EvalConfig = _TrainConfig, _EvalConfig
-    return training, evaluation, config
+def fit(model, data, cfg):
+    return model.fit(data.train)
+
+
+def score(model, data, cfg, seconds):
+    m = _score(model, cfg.test).metrics
+    return HeldOut([RunRecord(cfg.model, "toyset", "train -> test", {"accuracy": m["accuracy"]}),
+                    RunRecord(cfg.model, "toyset", "test", {"accuracy": m["accuracy"]}, kind="evaluate", key="test_record")],
+                   model_metrics={"test/accuracy": m["accuracy"]})
+
+
+def evaluate_toy(run):
+    model = load_model(run.task.resolve_model(run.cfg.model_dir), task="toy")
+    res = _score(model, ["a", "a", "b"])
+    return [run.record(kind="evaluate", model="mode", dataset="toyset", split="test", metrics=res.metrics)]
 
 
 @pytest.fixture
 def toy_task(monkeypatch, tmp_path):
-    training, evaluation, config = _hooks()
-    for name, mod in (("bantin.toy", types.ModuleType("bantin.toy")), ("bantin.toy.training", training),
-                      ("bantin.toy.evaluation", evaluation), ("bantin.toy.config", config)):
-        monkeypatch.setitem(sys.modules, name, mod)
-    task = Task("toy", primary_metric="accuracy", model_dir="toy", stage="toy", model_kinds={"mode": f"{__name__}:_Mode"})
+    """Adding a task: one Task entry (plus its model code and hooks, here in this module)."""
+    evaluation = types.ModuleType("toy_evaluation")  # an evaluation module's entry point is named ``evaluate``
+    evaluation.evaluate = evaluate_toy
+    monkeypatch.setitem(sys.modules, "toy_evaluation", evaluation)
+    task = Task("toy", primary_metric="accuracy", model_dir="toy", stage="toy", model_kinds={"mode": f"{__name__}:_Mode"},
+                train_config=f"{__name__}:_TrainConfig", eval_config=f"{__name__}:_EvalConfig", training_module=__name__,
+                evaluation_module="toy_evaluation")
     monkeypatch.setitem(TASKS, "toy", task)
     register_model("toy", "mode", f"{__name__}:_Mode")
     monkeypatch.chdir(tmp_path)

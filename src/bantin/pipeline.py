@@ -121,10 +121,8 @@ def _reason(exc: BaseException) -> str:
 def _load_stage(task: str, path: str | Path | None):
     from bantin.models.base import load_model
 
-    if path is not None and task == "topics":  # embedded topic models by name: --topics-model vntc10
-        from bantin.topics import resolve_model_dir
-
-        path = resolve_model_dir(Path(path))
+    if path is not None:  # the tasks' one model-spec resolver: "default", embedded models by name (--topics-model vntc10), a folder
+        path = TASKS[task].resolve_model(path)
     model = load_model(Path(path) if path is not None else EMBEDDED_MODELS_DIR / TASK_DIRS[task], task=task)
     # Where the model came from, so that a Pipeline pickles as "reload from these directories" (never the weights).
     # None = the embedded default, resolved again on the other side (another venv, another node).

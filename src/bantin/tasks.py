@@ -31,22 +31,29 @@ class Task:
     model_kinds: dict[str, str] = field(default_factory=dict)
     #: more embedded models by name (besides ``default``): name -> folder under ``bantin/resources/models``
     named_models: dict[str, str] = field(default_factory=dict)
+    #: the config dataclasses of ``bantin train`` and ``bantin evaluate`` ("module:Class"; default
+    #: ``bantin.<name>.config:TrainConfig`` / ``:EvalConfig``)
+    train_config: str = ""
+    eval_config: str = ""
+    #: the module of the training hooks (data loader, model builder, fit, held-out scorer: see ``bantin.training``)
+    #: and of the evaluation (``evaluate_model``, ``evaluate(run)``); default ``bantin.<name>.training`` / ``.evaluation``
+    training_module: str = ""
+    evaluation_module: str = ""
+
+    def __post_init__(self) -> None:
+        for name, default in (("train_config", f"{self.package}.config:TrainConfig"), ("eval_config", f"{self.package}.config:EvalConfig"),
+                              ("training_module", f"{self.package}.training"), ("evaluation_module", f"{self.package}.evaluation")):
+            if not getattr(self, name):
+                object.__setattr__(self, name, default)
 
     @property
     def package(self) -> str:
         return f"bantin.{self.name}"
 
-    @property
-    def training_module(self) -> str:
-        return f"{self.package}.training"
-
-    @property
-    def evaluation_module(self) -> str:
-        return f"{self.package}.evaluation"
-
     def config_type(self, verb: str) -> type:
         """The config dataclass of ``bantin train`` (verb "train") or ``bantin evaluate`` ("evaluate")."""
-        return getattr(importlib.import_module(f"{self.package}.config"), "TrainConfig" if verb == "train" else "EvalConfig")
+        module, _, cls = (self.train_config if verb == "train" else self.eval_config).partition(":")
+        return getattr(importlib.import_module(module), cls)
 
     def embedded_model_dir(self, name: str = "default") -> Path:
         from bantin.data.paths import EMBEDDED_MODELS_DIR

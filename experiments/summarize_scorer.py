@@ -178,7 +178,8 @@ def main(argv=None):
         model = ExtractiveSummarizer(scorer=scorer, target=target, feature_set=fset, redundancy=red, lgbm_num_trees=args.trees)
         model.idf = idfs[idf_for[source]]
         model.fit_scorer(joined(sources[source], idf_for[source], fset))
-        model.training_info.update({"dataset": "+".join(sources[source]), "n_articles": {s: len(sets[s]) for s in sources[source]},
+        model.training_info.update({"dataset": "+".join(sources[source]), "n_train": sum(len(sets[s]) for s in sources[source]),
+                                    "n_train_by_source": {s: len(sets[s]) for s in sources[source]},
                                     "command": command, "variant": args.best})
         model.metrics = {f"val/{k}": round(v, 4) for k, v in next(r for r in results if r["variant"] == args.best)["vietnews"].items()
                          if k in ("rouge1_f", "rouge2_f", "rougeL_f", "rouge1_f_ascii", "rouge2_f_ascii", "rougeL_f_ascii", "summary_syllables")}

@@ -234,8 +234,9 @@ def test_manifest_that_is_a_list_or_not_utf8(tmp_path):
         ("topics", lambda m: m["config"].update(ngram_max="2"), "'ngram_max'"),
         ("topics", lambda m: m.update(config=[1]), "'config' must be a JSON object"),
         ("topics", lambda m: m.update(labels="abc"), "'labels' must be a JSON array"),
-        ("topics", lambda m: m["config"].update(classifier="magic"), "invalid config"),
-        ("summarize", lambda m: m["config"].update(scorer="forest"), "invalid config"),
+        ("topics", lambda m: m["config"].update(classifier="magic"), r"'classifier' = 'magic' is not a valid choice \(one of 'linearsvc'"),
+        ("topics", lambda m: m["config"].update(word_features="words"), r"'word_features' = 'words' is not a valid choice \(one of 'lexicon', 'pyvi', 'underthesea'\) or null"),
+        ("summarize", lambda m: m["config"].update(scorer="forest"), r"'scorer' = 'forest' is not a valid choice"),
         ("summarize", lambda m: m["config"].update(n_sentences=None), "'n_sentences'"),
     ],
 )

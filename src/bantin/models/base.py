@@ -258,6 +258,11 @@ def _matches(value: Any, expected: Any) -> bool:
 
 
 def _type_name(expected: Any) -> str:
+    origin = typing.get_origin(expected)
+    if origin is typing.Literal:
+        return "choice (one of " + ", ".join(map(repr, typing.get_args(expected))) + ")"
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join("null" if a is type(None) else _type_name(a) for a in typing.get_args(expected))
     return getattr(expected, "__name__", None) or str(expected).replace("typing.", "")
 
 

@@ -27,7 +27,7 @@ class DataConfig:
     #: (0: skip; None: the whole deduplicated test split, 6,000)
     max_test_articles: int | None = 0
     #: sentence splitter: underthesea (default) or regex
-    sentence_backend: str = "underthesea"
+    sentence_backend: Literal["underthesea", "regex"] = "underthesea"
     data_dir: str | None = None
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bantin.io.inputs import InputRecord, iter_inputs
-from bantin.pipeline import STAGES, ArticleResult, FailedRecord, Pipeline
+from bantin.pipeline import STAGES, ArticleResult, FailedRecord, Pipeline, resolve_stages
 
 FORMATS = ("json", "jsonl", "text", "markdown")
 
@@ -18,7 +18,7 @@ class AnalyzeOptions:
     """Everything `bantin analyze` can be told; the CLI only fills this in."""
 
     kind: str = "auto"  # auto | text | html | markdown (bantin.blocks.KINDS)
-    only: list[str] = field(default_factory=lambda: list(STAGES))  # clean, topics, summary
+    only: list[str] = field(default_factory=lambda: list(STAGES))  # boilerplate, topics, summarize (old names warn)
     models: Path | None = None
     boilerplate_model: Path | None = None
     topics_model: Path | None = None
@@ -29,6 +29,9 @@ class AnalyzeOptions:
     batch_size: int = 32
     stdin_jsonl: bool = False
     workers: int = 1  # > 1: worker processes (bantin.parallel)
+
+    def __post_init__(self) -> None:
+        self.only = resolve_stages(self.only)
 
     def build_pipeline(self) -> Pipeline:
         return Pipeline.load(
@@ -96,9 +99,14 @@ def render(result: ArticleResult | FailedRecord, fmt: str) -> str:
 
 
 def strip_stages(result: ArticleResult, only: list[str]) -> ArticleResult:
-    """Drop what was not asked for, so `--only topics` prints topics and not the whole article."""
-    if "clean" not in only:
+    """Drop what was not asked for, so `--only topics` prints topics and not the whole article (the boilerplate
+    stage always runs, since the others read its clean article; the title and clean_text stay)."""
+    if "boilerplate" not in only:
         result.blocks = []
-        result.body, result.captions, result.byline = [], [], []
+        result.body, result.captions, result.byline, result.content = [], [], [], []
         result.lead = ""
+    if "topics" not in only:
+        result.topics = []
+    if "summarize" not in only:
+        result.summary = ""
     return result

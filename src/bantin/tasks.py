@@ -1,4 +1,5 @@
-"""The one list of bantin's tasks: what the CLI, the run records, the model registry and the pipeline read.
+"""The one list of bantin's tasks: what the CLI, the run records, the model registry and the pipeline read
+(a task's name is also its pipeline stage's name: ``--only``, ``--<name>-model``).
 
 Adding a task starts here: one ``Task`` entry, plus its package ``bantin.<name>`` with ``training.train_from_config``,
 ``evaluation.evaluate_from_config`` and the model classes it registers on import.
@@ -19,8 +20,6 @@ class Task:
     #: the embedded default model's folder under ``bantin/resources/models``, and the sub-folder a user's models
     #: folder (``Pipeline.load(path)``, ``--models``) holds for this task
     model_dir: str
-    #: the pipeline stage that runs it (``--only``)
-    stage: str
 
     @property
     def package(self) -> str:
@@ -35,8 +34,8 @@ class Task:
 TASKS: dict[str, Task] = {
     t.name: t
     for t in (
-        Task("boilerplate", primary_metric="binary_f1", model_dir="boilerplate", stage="clean"),
-        Task("topics", primary_metric="accuracy", model_dir="topics", stage="topics"),
-        Task("summarize", primary_metric="rouge2_f", model_dir="summarize", stage="summary"),
+        Task("boilerplate", primary_metric="binary_f1", model_dir="boilerplate"),
+        Task("topics", primary_metric="accuracy", model_dir="topics"),
+        Task("summarize", primary_metric="rouge2_f", model_dir="summarize"),
     )
 }

@@ -11,7 +11,7 @@ import typer
 from bantin.analyze import FORMATS, AnalyzeOptions, analyze_records, render, strip_stages
 from bantin.cli import app, fail
 from bantin.errors import BantinError, BantinInputError
-from bantin.pipeline import STAGES, FailedRecord
+from bantin.pipeline import STAGES, FailedRecord, resolve_stages
 from bantin.io.inputs import expand_paths, iter_inputs
 
 
@@ -44,12 +44,21 @@ def _skip_done(records, done: set[str], counter: list[int]):
         yield rec
 
 
+def parse_only(only: list[str] | None) -> list[str]:
+    """``--only`` values (repeatable or comma-separated) as stage names; old spellings warn on stderr."""
+    items = [s.strip() for item in (only or list(STAGES)) for s in item.split(",") if s.strip()]
+    try:
+        return resolve_stages(items, warn=lambda msg: typer.echo(f"warning: --only: {msg}", err=True))
+    except BantinInputError:
+        fail(f"--only takes {', '.join(STAGES)}")
+
+
 @app.command()
 def analyze(
     paths: Annotated[list[str], typer.Argument(help="page files (.txt/.html), directories, globs, JSONL files of records, or - for stdin")],
     format: Annotated[Optional[str], typer.Option("--format", "-f", help="json | jsonl | text | markdown | csv | parquet (default: json for one page, jsonl for more; parquet with --engine ray)")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here instead of stdout (atomically: a temporary file renamed at the end)")] = None,
-    only: Annotated[Optional[list[str]], typer.Option("--only", help="clean | topics | summary (repeatable or comma-separated)")] = None,
+    only: Annotated[Optional[list[str]], typer.Option("--only", help="boilerplate | topics | summarize: what to output (repeatable or comma-separated; boilerplate always runs)")] = None,
     kind: Annotated[str, typer.Option(help="auto (detected) | html | markdown | text (block lines, hard-wrapped or whitespace-separated)")] = "auto",
     models: Annotated[Optional[Path], typer.Option(help="folder with boilerplate/, topics/, summarize/ model dirs")] = None,
     boilerplate_model: Annotated[Optional[Path], typer.Option("--boilerplate-model", help="boilerplate model dir")] = None,
@@ -72,9 +81,7 @@ def analyze(
     from bantin.io.output import BatchOutput, check_output
 
     quiet = STATE["quiet"]
-    stages = [s.strip() for item in (only or list(STAGES)) for s in item.split(",") if s.strip()]
-    if any(s not in STAGES for s in stages):
-        fail(f"--only takes {', '.join(STAGES)}")
+    stages = parse_only(only)
     from bantin.blocks import KINDS
     from bantin.cli.scale import ENGINES, analyze_tabular
     from bantin.io.tabular import TABULAR_FORMATS

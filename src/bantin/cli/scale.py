@@ -9,7 +9,7 @@ import typer
 
 from bantin.cli import app, fail
 from bantin.errors import BantinError
-from bantin.pipeline import STAGES, FailedRecord
+from bantin.pipeline import FailedRecord
 
 ENGINES = ("local", "ray")
 
@@ -63,16 +63,16 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     workers: Annotated[int, typer.Option(help="server processes (each loads the models once)")] = 1,
     models: Annotated[Optional[Path], typer.Option(help="folder with boilerplate/, topics/, summarize/ model dirs")] = None,
-    only: Annotated[Optional[list[str]], typer.Option("--only", help="stages to load: clean | topics | summary")] = None,
+    only: Annotated[Optional[list[str]], typer.Option("--only", help="stages to load: boilerplate | topics | summarize")] = None,
     max_bytes: Annotated[int, typer.Option(help="largest request body, bytes (413 above)")] = 5 * 1024 * 1024,
     max_records: Annotated[int, typer.Option(help="most records in one /analyze/batch request (413 above)")] = 1000,
 ) -> None:
     """Serve the pipeline over HTTP: POST /analyze (one page), POST /analyze/batch (JSON Lines), GET /health."""
     from bantin.serve import serve as run_server
 
-    stages = [s.strip() for item in (only or list(STAGES)) for s in item.split(",") if s.strip()]
-    if any(s not in STAGES for s in stages):
-        fail(f"--only takes {', '.join(STAGES)}")
+    from bantin.cli.analyze import parse_only
+
+    stages = parse_only(only)
     try:
         run_server(host, port, workers, str(models) if models else None, stages, max_bytes, max_records)
     except BantinError as exc:

@@ -4,6 +4,8 @@ and memory per worker.
     python benchmarks/bench_parallel.py --workers 1 2 --n-pages 400
 
 Each setting runs in its own subprocess (its peak memory is its own), one BLAS/torch thread per process. Per setting:
+  path                 pipe: ``Pipeline.pipe(n_process=N)`` (ArticleResults back to the parent); analyze (``--path
+                       analyze``): what ``bantin analyze --workers N`` runs (JSON lines rendered in the workers)
   articles_per_s       steady state: the worker pool is started and every worker has loaded the models and analyzed
                        a warm-up page before the clock starts (what a long batch run sees)
   articles_per_s_e2e   the same pages timed from pool start (start-up, imports, model loading included)
@@ -48,12 +50,14 @@ def _warm(pipeline, payload):
 
 
 def _pages(pipeline, payload):
-    """One chunk in a worker, through the same code as ``pipe(n_process=N)``; also returns the worker's pid, the CPU
-    seconds the stages took and its peak RSS."""
-    from bantin.parallel import _pipe_chunk, worker_peak_rss_mb
+    """One chunk in a worker, through the same code as ``pipe(n_process=N)`` (path "pipe") or as ``bantin analyze
+    --workers N`` (path "analyze": records in, rendered JSON lines out); also returns the worker's pid, the CPU seconds
+    the chunk took and its peak RSS."""
+    from bantin.parallel import _analyze_chunk, _pipe_chunk, worker_peak_rss_mb
 
+    path, chunk = payload
     c0 = time.process_time()
-    results = _pipe_chunk(pipeline, payload)
+    results = (_pipe_chunk if path == "pipe" else _analyze_chunk)(pipeline, chunk)
     return os.getpid(), time.process_time() - c0, worker_peak_rss_mb(), results
 
 
@@ -64,12 +68,19 @@ def _proc_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def bench_one(workers: int, n: int, batch_size: int, dataset_dir: str | None, start_method: str | None) -> dict:
+def bench_one(workers: int, n: int, batch_size: int, dataset_dir: str | None, start_method: str | None, path: str = "pipe") -> dict:
+    from functools import partial
+
+    from bantin.analyze import AnalyzeOptions, analyze_records, render_result
     from bantin.bench import _peak_rss_mb, benchmark_pages
+    from bantin.io.inputs import InputRecord
     from bantin.parallel import WorkerPool, chunked
-    from bantin.pipeline import ArticleResult, Pipeline
+    from bantin.pipeline import STAGES, Pipeline
 
     texts, source = benchmark_pages(n, dataset_dir)
+    options = AnalyzeOptions(batch_size=batch_size)
+    finish = partial(render_result, fmt="jsonl", only=list(STAGES))
+    records = [InputRecord(id=str(i), content=t) for i, t in enumerate(texts)]
     t0 = time.perf_counter()
     nlp = Pipeline.load()
     method = None
@@ -77,7 +88,10 @@ def bench_one(workers: int, n: int, batch_size: int, dataset_dir: str | None, st
         nlp(texts[0])  # warm-up
         startup = time.perf_counter() - t0
         t1, c1 = time.perf_counter(), time.process_time()
-        results = list(nlp.pipe(texts, batch_size=batch_size, errors="report"))
+        if path == "pipe":
+            results = list(nlp.pipe(texts, batch_size=batch_size, errors="report"))
+        else:
+            results = list(analyze_records(iter(records), nlp, options, finish))
         elapsed, main_cpu = time.perf_counter() - t1, time.process_time() - c1
         rss = {os.getpid(): _peak_rss_mb()}
         pipe_cpu = worker_cpu = main_cpu
@@ -90,17 +104,21 @@ def bench_one(workers: int, n: int, batch_size: int, dataset_dir: str | None, st
             w0 = sum(_proc_cpu_s(p) for p in pids)
             t1, c1 = time.perf_counter(), time.process_time()
             results, rss, pipe_cpu = [], {}, 0.0
-            payloads = ((i * batch_size, chunk, batch_size, "auto", "report") for i, chunk in enumerate(chunked(texts, batch_size)))
+            if path == "pipe":
+                payloads = (("pipe", (i * batch_size, chunk, batch_size, "auto", "report")) for i, chunk in enumerate(chunked(texts, batch_size)))
+            else:
+                payloads = (("analyze", (chunk, options, finish)) for chunk in chunked(records, batch_size))
             for pid, cpu, peak, chunk in pool.map_ordered(_pages, payloads):
                 results.extend(chunk)
                 rss[pid] = max(rss.get(pid, 0.0), peak)
                 pipe_cpu += cpu
             elapsed, main_cpu = time.perf_counter() - t1, time.process_time() - c1
             worker_cpu = sum(_proc_cpu_s(p) for p in pids) - w0
-    ok = sum(isinstance(r, ArticleResult) for r in results)
+    ok = sum(getattr(r, "error", None) is None for r in results)
     ms = lambda s: round(1000 * s / len(texts), 2)  # noqa: E731
     return {
         "workers": workers,
+        "path": path,
         "n_pages": len(texts),
         "n_ok": ok,
         "pages": source,
@@ -122,7 +140,7 @@ def bench_one(workers: int, n: int, batch_size: int, dataset_dir: str | None, st
 
 def _one_cmd(w: int, args: argparse.Namespace) -> list[str]:
     return ([sys.executable, __file__, "--one", str(w), "--n-pages", str(args.n_pages), "--batch-size", str(args.batch_size)]
-            + (["--start-method", args.start_method] if args.start_method else [])
+            + ["--path", args.path] + (["--start-method", args.start_method] if args.start_method else [])
             + (["--dataset-dir", args.dataset_dir] if args.dataset_dir else []))
 
 
@@ -145,13 +163,16 @@ def main() -> None:
     ap.add_argument("--dataset-dir", default=None)
     ap.add_argument("--start-method", default=None, choices=["spawn", "fork", "forkserver"],
                     help="default: bantin's own choice (bantin.parallel.default_start_method)")
+    ap.add_argument("--path", default="pipe", choices=["pipe", "analyze"],
+                    help="pipe: Pipeline.pipe(n_process=N), results back as ArticleResults; analyze: what `bantin analyze "
+                         "--workers N` runs, records in, JSON lines rendered in the workers")
     ap.add_argument("--control", action=argparse.BooleanOptionalAction, default=True,
                     help="also run N independent one-process copies at once (the machine's own slow-down)")
     ap.add_argument("--out", default=str(REPO / "experiments" / "bench_parallel.json"))
     ap.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)  # internal: run one setting, print JSON
     args = ap.parse_args()
     if args.one is not None:
-        print(json.dumps(bench_one(args.one, args.n_pages, args.batch_size, args.dataset_dir, args.start_method)))
+        print(json.dumps(bench_one(args.one, args.n_pages, args.batch_size, args.dataset_dir, args.start_method, args.path)))
         return
 
     from bantin.bench import run_isolated
@@ -177,7 +198,7 @@ def main() -> None:
                                   if base else None)
         f["load_avg_1m_at_start"], f["load_avg_1m_at_end"] = round(load[0], 2), round(load_end[0], 2)
         f["cpu_count"] = os.cpu_count()
-        print(f"{f['workers']} worker(s) [{f['start_method'] or 'in process'}]: {f['articles_per_s']} articles/s steady, "
+        print(f"{f['workers']} worker(s) [{f['path']}, {f['start_method'] or 'in process'}]: {f['articles_per_s']} articles/s steady, "
               f"{f['articles_per_s_e2e']} incl. start-up {f['startup_s']} s; speedup {f['speedup']} (e2e {f['speedup_e2e']}, "
               f"CPU-bound {f['cpu_bound_speedup']}); CPU ms/page: stages {f['pipe_cpu_ms_per_page']}, workers "
               f"{f['worker_cpu_ms_per_page']} (IPC {f['ipc_cpu_ms_per_page']}), parent {f['main_cpu_ms_per_page']}"
@@ -185,7 +206,7 @@ def main() -> None:
               + f"; workers busy {f['worker_busy']}; peak RSS workers {f['worker_peak_rss_mb']} MiB, parent {f['main_peak_rss_mb']} MiB")
         metrics = {k: f[k] for k in ("articles_per_s", "articles_per_s_e2e", "speedup", "speedup_e2e", "cpu_bound_speedup", "startup_s",
                                      "pipe_cpu_ms_per_page", "worker_cpu_ms_per_page", "main_cpu_ms_per_page", "load_avg_1m_at_start")}
-        record_run(task="pipeline", kind="benchmark", model=f"default, {f['workers']} worker(s)", dataset=f["pages"], split=f"{f['n_pages']} pages",
+        record_run(task="pipeline", kind="benchmark", model=f"default, {f['workers']} worker(s), {f['path']}", dataset=f["pages"], split=f"{f['n_pages']} pages",
                    metrics=metrics | {"worker_peak_rss_mb": max(f["worker_peak_rss_mb"]), "main_peak_rss_mb": f["main_peak_rss_mb"]},
                    duration_s=f["seconds"], extra=f, command="python benchmarks/bench_parallel.py " + " ".join(sys.argv[1:]))
     print(f"load average: {load[0]:.2f} at start, {load_end[0]:.2f} at end, on {os.cpu_count()} CPUs (on a shared machine the wall-clock "

@@ -176,3 +176,51 @@ def test_article_result_is_built_from_article_text_and_its_json_is_unchanged(nlp
     assert d["clean_text"] == ArticleText.clean_text.fget(r) and r.content  # content stays on the object, out of the JSON
     with pytest.raises(TypeError):
         ArticleResult("p", "text")  # id and source_kind are keyword-only: no silent mix-up with title and lead
+
+
+def test_to_dict_is_asdict_without_content(nlp):
+    from dataclasses import asdict
+
+    r = nlp(SEEDS[1], id="x")
+    slow = asdict(r)
+    slow.pop("content")
+    assert r.to_dict() == slow | {"clean_text": r.clean_text}
+    d = r.to_dict()
+    d["body"].append("changed")
+    d["blocks"][0]["text"] = "changed"
+    assert r.body[-1] != "changed" and r.blocks[0].text != "changed"  # a copy, as asdict gives
+
+
+# -- parallel: start method ------------------------------------------------------------------------
+def test_workers_fork_where_safe_else_spawn(monkeypatch):
+    import sys
+
+    from bantin.errors import BantinError
+    from bantin.parallel import default_start_method
+
+    monkeypatch.delenv("BANTIN_START_METHOD", raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    assert default_start_method() == "fork"
+    monkeypatch.setitem(sys.modules, "torch", object())  # torch's thread pools do not survive a fork
+    assert default_start_method() == "spawn"
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.delitem(sys.modules, "torch")
+    assert default_start_method() == "spawn"
+    monkeypatch.setenv("BANTIN_START_METHOD", "forkserver")
+    assert default_start_method() == "forkserver"
+    monkeypatch.setenv("BANTIN_START_METHOD", "threads")
+    with pytest.raises(BantinError, match="BANTIN_START_METHOD takes fork, spawn, forkserver"):
+        default_start_method()
+
+
+def test_cli_workers_render_in_the_workers_with_the_same_output(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"p{i}", "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(SEEDS[:4]))
+                   + '{"id": "bad", "text": ""}\n', encoding="utf-8")
+    outs = []
+    for workers in ("1", "2"):
+        res = runner.invoke(app, ["analyze", str(src), "-o", str(tmp_path / f"out{workers}.jsonl"), "--workers", workers, "--only", "boilerplate,topics"])
+        assert res.exit_code == 1 and "failed: bad: record has no non-empty text field" in res.stderr and "4 analyzed, 1 failed" in res.stderr
+        outs.append((tmp_path / f"out{workers}.jsonl").read_text(encoding="utf-8"))
+    assert outs[0] == outs[1] and outs[0].count("\n") == 5

@@ -3,9 +3,10 @@ usable from Python as well (``analyze_paths``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bantin.io.inputs import InputRecord, iter_inputs
 from bantin.pipeline import STAGES, ArticleResult, FailedRecord, Pipeline, resolve_stages
@@ -46,12 +47,19 @@ class AnalyzeOptions:
         )
 
 
-def analyze_records(records: Iterator[InputRecord], pipeline: Pipeline, options: AnalyzeOptions) -> Iterator[ArticleResult | FailedRecord]:
-    """Run the pipeline over input records; unreadable records come out as FailedRecord, in order."""
+def analyze_records(records: Iterator[InputRecord], pipeline: Pipeline, options: AnalyzeOptions,
+                    finish: Callable[[ArticleResult | FailedRecord], Any] | None = None) -> Iterator[Any]:
+    """Run the pipeline over input records; unreadable records come out as FailedRecord, in order.
+    ``finish`` (picklable: a module-level function or a ``functools.partial`` of one), when given, is applied to
+    each result where it is made, in the worker processes with ``options.workers`` > 1, so that the parent only
+    gets what ``finish`` returns (``render_result``: the output text)."""
     if options.workers != 1:
         from bantin.parallel import analyze_records_parallel
 
-        yield from analyze_records_parallel(records, pipeline, options)
+        yield from analyze_records_parallel(records, pipeline, options, finish)
+        return
+    if finish is not None:
+        yield from map(finish, analyze_records(records, pipeline, options))
         return
     pending: list[InputRecord] = []
 
@@ -78,11 +86,13 @@ def analyze_records(records: Iterator[InputRecord], pipeline: Pipeline, options:
         yield from run(pending)
 
 
-def analyze_paths(paths: list[str], options: AnalyzeOptions | None = None, pipeline: Pipeline | None = None) -> Iterator[ArticleResult | FailedRecord]:
-    """Analyze pages from paths (files, directories, globs, '-' for stdin, JSONL files of records)."""
+def analyze_paths(paths: list[str], options: AnalyzeOptions | None = None, pipeline: Pipeline | None = None,
+                  finish: Callable[[ArticleResult | FailedRecord], Any] | None = None) -> Iterator[Any]:
+    """Analyze pages from paths (files, directories, globs, '-' for stdin, JSONL files of records); ``finish`` as in
+    ``analyze_records``."""
     options = options or AnalyzeOptions()
     pipeline = pipeline or options.build_pipeline()
-    yield from analyze_records(iter_inputs(paths, stdin_jsonl=options.stdin_jsonl), pipeline, options)
+    yield from analyze_records(iter_inputs(paths, stdin_jsonl=options.stdin_jsonl), pipeline, options, finish)
 
 
 def render(result: ArticleResult | FailedRecord, fmt: str) -> str:
@@ -96,6 +106,26 @@ def render(result: ArticleResult | FailedRecord, fmt: str) -> str:
     if fmt == "markdown":
         return result.to_markdown()
     return result.to_text()
+
+
+@dataclass
+class Rendered:
+    """One result as it goes out: its output text, and what the command line reports about it."""
+
+    id: str | None
+    text: str
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def render_result(result: ArticleResult | FailedRecord, fmt: str, only: list[str], blocks: bool = True) -> Rendered:
+    """A result rendered for `bantin analyze` output (failures are written in JSON/JSONL only)."""
+    if isinstance(result, FailedRecord):
+        return Rendered(result.id, render(result, fmt) + "\n" if fmt in ("json", "jsonl") else "", result.error)
+    if not blocks:
+        result.blocks = []
+    text = render(strip_stages(result, only), fmt) + ("\n" if fmt in ("json", "jsonl") else "\n\n")
+    return Rendered(result.id, text, warnings=list(result.warnings))
 
 
 def strip_stages(result: ArticleResult, only: list[str]) -> ArticleResult:

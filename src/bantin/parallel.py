@@ -27,7 +27,7 @@ from typing import Any
 from bantin.errors import BantinError
 
 #: Chunks in flight per worker: enough to keep every worker busy, few enough to bound memory.
-IN_FLIGHT_PER_WORKER = 2
+IN_FLIGHT_PER_WORKER = 4
 START_METHODS = ("fork", "spawn", "forkserver")
 
 _WORKER_PIPELINE = None
@@ -149,18 +149,19 @@ def pipe_parallel(pipeline: Any, items: Iterable[Any], *, batch_size: int, kind:
             yield from results
 
 
-def _analyze_chunk(pipeline: Any, payload: tuple[list, Any]) -> list:
+def _analyze_chunk(pipeline: Any, payload: tuple[list, Any, Callable | None]) -> list:
     from bantin.analyze import analyze_records
 
-    records, options = payload
-    return list(analyze_records(iter(records), pipeline, options))
+    records, options, finish = payload
+    return list(analyze_records(iter(records), pipeline, options, finish))
 
 
-def analyze_records_parallel(records: Iterable[Any], pipeline: Any, options: Any) -> Iterator[Any]:
-    """``analyze_records`` over ``options.workers`` processes; unreadable inputs stay FailedRecords, in order."""
+def analyze_records_parallel(records: Iterable[Any], pipeline: Any, options: Any, finish: Callable | None = None) -> Iterator[Any]:
+    """``analyze_records`` over ``options.workers`` processes; unreadable inputs stay FailedRecords, in order.
+    ``finish`` runs in the workers (e.g. rendering the output), so the parent only writes what they send back."""
     from dataclasses import replace
 
     serial = replace(options, workers=1)
     with WorkerPool(pipeline, options.workers) as pool:
-        for results in pool.map_ordered(_analyze_chunk, ((chunk, serial) for chunk in chunked(records, options.batch_size))):
+        for results in pool.map_ordered(_analyze_chunk, ((chunk, serial, finish) for chunk in chunked(records, options.batch_size))):
             yield from results

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from bantin.analyze import FORMATS, AnalyzeOptions, analyze_records, render, strip_stages
+from bantin.analyze import FORMATS, AnalyzeOptions, analyze_records, render_result
 from bantin.cli import app, fail
 from bantin.errors import BantinError, BantinInputError
-from bantin.pipeline import STAGES, FailedRecord, resolve_stages
+from bantin.pipeline import STAGES, resolve_stages
 from bantin.io.inputs import expand_paths, iter_inputs
 
 
@@ -139,22 +140,20 @@ def analyze(
     if sink is not None and sink.done_ids:
         records = _skip_done(records, sink.done_ids, skipped)
     try:
-        for res in analyze_records(records, pipeline, options):
+        # Rendering runs where the result is made (in the workers with --workers N): the parent only writes text.
+        for res in analyze_records(records, pipeline, options, partial(render_result, fmt=fmt, only=stages, blocks=not no_blocks)):
             bar.update(1)
-            if isinstance(res, FailedRecord):
+            if res.error is not None:
                 n_failed += 1
                 typer.secho(f"failed: {res.id}: {res.error}", fg=typer.colors.YELLOW, err=True)
-                if fmt in ("json", "jsonl"):
-                    out.write(render(res, fmt) + "\n")
-                continue
-            n_ok += 1
-            if not quiet:
-                for w in res.warnings:
-                    if w != "no article content found on this page":
-                        typer.echo(f"warning: {res.id}: {w}", err=True)
-            if no_blocks:
-                res.blocks = []
-            out.write(render(strip_stages(res, stages), fmt) + ("\n" if fmt in ("json", "jsonl") else "\n\n"))
+            else:
+                n_ok += 1
+                if not quiet:
+                    for w in res.warnings:
+                        if w != "no article content found on this page":
+                            typer.echo(f"warning: {res.id}: {w}", err=True)
+            if res.text:
+                out.write(res.text)
     except BantinError as exc:  # the output cannot be written
         if sink is not None:
             sink.__exit__(type(exc), exc, None)

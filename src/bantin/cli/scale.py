@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -9,7 +10,6 @@ import typer
 
 from bantin.cli import app, fail
 from bantin.errors import BantinError
-from bantin.pipeline import FailedRecord
 
 ENGINES = ("local", "ray")
 
@@ -37,18 +37,20 @@ def analyze_tabular(paths: list[str], options, pipeline, fmt: str, output: Path 
             from tqdm import tqdm
 
             from bantin.analyze import analyze_paths
-            from bantin.io.tabular import TableWriter, flat_columns
+            from bantin.io.tabular import TableWriter, flat_columns, flat_record
 
-            with TableWriter(fmt, output, flat_columns(options.only, blocks)) as writer, \
+            columns = flat_columns(options.only, blocks)
+            with TableWriter(fmt, output, columns) as writer, \
                     tqdm(desc="analyze", unit="page", file=sys.stderr, disable=not show_progress) as bar:
-                for res in analyze_paths(paths, options, pipeline):
+                # rows are made where the results are (in the workers with --workers N)
+                for row in analyze_paths(paths, options, pipeline, finish=partial(flat_record, columns=columns)):
                     bar.update(1)
-                    if isinstance(res, FailedRecord):
+                    if row["error"] is not None:
                         n_failed += 1
-                        typer.secho(f"failed: {res.id}: {res.error}", fg=typer.colors.YELLOW, err=True)
+                        typer.secho(f"failed: {row['id']}: {row['error']}", fg=typer.colors.YELLOW, err=True)
                     else:
                         n_ok += 1
-                    writer.write(res)
+                    writer.write(row)
     except BantinError as exc:
         fail(str(exc))
     if n_failed or (n_ok + n_failed) > 1:

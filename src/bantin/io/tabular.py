@@ -100,8 +100,9 @@ class TableWriter:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._pq = pq.ParquetWriter(self.path, arrow_schema(columns))
 
-    def write(self, result: ArticleResult | FailedRecord) -> None:
-        row = flat_record(result, self.columns)
+    def write(self, result: ArticleResult | FailedRecord | dict[str, Any]) -> None:
+        """Write one result, or a row already made by ``flat_record(result, self.columns)``."""
+        row = result if isinstance(result, dict) else flat_record(result, self.columns)
         self.n += 1
         if self.fmt == "csv":
             self._csv.writerow({k: json.dumps(v, ensure_ascii=False) if k in LIST_COLUMNS else v for k, v in row.items()})

@@ -202,6 +202,13 @@ def test_workers_fork_where_safe_else_spawn(monkeypatch):
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.delitem(sys.modules, "torch", raising=False)
     assert default_start_method() == "fork"
+    import threading
+
+    box: list[str] = []
+    t = threading.Thread(target=lambda: box.append(default_start_method()))
+    t.start()
+    t.join()
+    assert box == ["spawn"]  # not from the main thread
     monkeypatch.setitem(sys.modules, "torch", object())  # torch's thread pools do not survive a fork
     assert default_start_method() == "spawn"
     monkeypatch.setattr(sys, "platform", "darwin")

@@ -5,7 +5,8 @@ Like spaCy's ``n_process``: N worker processes each hold the models once, the in
 come back in input order with the same ids and FailedRecords as one process.
 
 Start method (``default_start_method``): ``fork`` on Linux when it is safe, i.e. torch is not loaded in the parent
-(torch's thread pools do not survive a fork): the workers inherit the loaded models, so nothing is pickled or loaded
+(torch's thread pools do not survive a fork) and the pool is started from the main thread with no other thread
+running but daemons: the workers inherit the loaded models, so nothing is pickled or loaded
 again and a pool starts in milliseconds. Otherwise ``spawn`` (macOS, Windows, or torch loaded): the pool's initializer
 unpickles the Pipeline, which reloads it from its model directories (weights are never pickled), and a script that
 calls ``pipe(n_process=...)`` needs the usual ``if __name__ == "__main__":`` guard. ``$BANTIN_START_METHOD``
@@ -15,6 +16,7 @@ calls ``pipe(n_process=...)`` needs the usual ``if __name__ == "__main__":`` gua
 from __future__ import annotations
 
 import itertools
+import logging
 import multiprocessing
 import os
 import sys
@@ -25,6 +27,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from bantin.errors import BantinError
+
+log = logging.getLogger(__name__)
 
 #: Chunks in flight per worker: enough to keep every worker busy, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 4
@@ -40,9 +44,18 @@ def default_start_method() -> str:
         if env not in START_METHODS:
             raise BantinError(f"BANTIN_START_METHOD takes {', '.join(START_METHODS)}, got {env!r}")
         return env
-    if sys.platform.startswith("linux") and "torch" not in sys.modules:
+    if sys.platform.startswith("linux") and "torch" not in sys.modules and _no_other_threads():
         return "fork"
     return "spawn"
+
+
+def _no_other_threads() -> bool:
+    """Called from the main thread, and no other thread but daemons (such as tqdm's monitor) is running: a fork
+    copies no lock that another thread of the caller's may hold in the middle of its work."""
+    import threading
+
+    main = threading.main_thread()
+    return threading.current_thread() is main and all(t is main or t.daemon for t in threading.enumerate())
 
 
 def _init_worker(pipeline: Any, threads: int | None) -> None:
@@ -92,6 +105,7 @@ class WorkerPool:
         self.n_process = resolve_workers(n_process)
         self.start_method = start_method or default_start_method()
         ctx = multiprocessing.get_context(self.start_method)
+        log.info("starting %d worker processes (%s)", self.n_process, self.start_method)
         self._executor = ProcessPoolExecutor(self.n_process, mp_context=ctx, initializer=_init_worker, initargs=(pipeline, threads_per_worker))
 
     def map_ordered(self, fn: Callable[[Any, Any], Any], chunks: Iterable[Any]) -> Iterator[Any]:

@@ -36,6 +36,7 @@ from bantin.boilerplate.extract import ArticleText
 from bantin.data.paths import EMBEDDED_MODELS_DIR
 from bantin.errors import BantinError, BantinInputError, BantinModelError
 from bantin.labels import to_binary
+from bantin.parallel import chunked
 from bantin.tasks import TASKS
 
 #: The pipeline's stages, in running order: the task names.
@@ -167,17 +168,6 @@ def _reason(exc: BaseException) -> str:
     return f"internal error ({type(exc).__name__}: {exc})"
 
 
-def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 # -- stages ------------------------------------------------------------------------------------
 class Stage:
     """One model of the pipeline, run a batch at a time: ``pipe(items, batch_size)`` yields one output per item, in
@@ -201,7 +191,7 @@ class Stage:
         raise NotImplementedError
 
     def pipe(self, items: Iterable[Any], batch_size: int = 32) -> Iterator[ArticleResult | FailedRecord]:
-        for batch in _batches(items, max(1, batch_size)):
+        for batch in chunked(items, max(1, batch_size)):
             yield from self.run_batch(batch)
 
     def run_batch(self, batch: list[Any]) -> list[ArticleResult | FailedRecord]:

@@ -46,10 +46,12 @@ def _skip_done(records, done: set[str], counter: list[int]):
 
 
 def parse_only(only: list[str] | None) -> list[str]:
-    """``--only`` values (repeatable or comma-separated) as stage names; old spellings warn on stderr."""
+    """``--only`` values (repeatable or comma-separated) as stage names; old spellings warn on stderr (not with --quiet)."""
+    from bantin.cli import STATE
+
     items = [s.strip() for item in (only or list(STAGES)) for s in item.split(",") if s.strip()]
     try:
-        return resolve_stages(items, warn=lambda msg: typer.echo(f"warning: --only: {msg}", err=True))
+        return resolve_stages(items, warn=lambda msg: None if STATE["quiet"] else typer.echo(f"warning: --only: {msg}", err=True))
     except BantinInputError:
         fail(f"--only takes {', '.join(STAGES)}")
 

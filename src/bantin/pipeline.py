@@ -49,11 +49,11 @@ TASK_DIRS = {name: t.model_dir for name, t in TASKS.items()}
 SCHEMA_VERSION = 2
 
 
-def resolve_stages(names: Iterable[str], warn: Callable[[str], None] | None = None) -> list[str]:
+def resolve_stages(names: str | Iterable[str], warn: Callable[[str], None] | None = None) -> list[str]:
     """Canonical stage names, in pipeline order. An old spelling (``clean``, ``summary``, ``summarizer``) is mapped to
     its stage with a deprecation message (``warn``; default: a FutureWarning); an unknown name is a BantinInputError."""
     out: set[str] = set()
-    for name in names:
+    for name in [names] if isinstance(names, str) else names:
         if name in STAGE_ALIASES:
             new = STAGE_ALIASES[name]
             (warn or _future_warning)(f"stage name {name!r} is deprecated; use {new!r}")
@@ -385,8 +385,6 @@ class Pipeline:
         """Load models: ``path`` is a folder with boilerplate/, topics/, summarize/ model directories (any
         missing one falls back to the embedded default); per-stage arguments override single stages.
         ``stages`` picks what runs: 'boilerplate' always runs since topics and summarize read the clean article."""
-        if isinstance(stages, str):
-            stages = [stages]
         stages = set(resolve_stages(stages))
         dirs = {"boilerplate": boilerplate, "topics": topics, "summarize": summarize}
         if path is not None:

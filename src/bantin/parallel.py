@@ -1,7 +1,7 @@
 """Parallel batches on one machine: ``Pipeline.pipe(..., n_process=N)`` and ``bantin analyze --workers N``.
 
 Like spaCy's ``n_process``: N worker processes each hold the models once, the input is cut into chunks of
-``batch_size`` pages, at most ``2 * N`` chunks are in flight (memory stays bounded on endless streams), and results
+``batch_size`` pages, at most ``IN_FLIGHT_PER_WORKER * N`` chunks are in flight (memory stays bounded on endless streams), and results
 come back in input order with the same ids and FailedRecords as one process.
 
 Start method (``default_start_method``): ``fork`` on Linux when it is safe, i.e. torch is not loaded in the parent
@@ -30,7 +30,8 @@ from bantin.errors import BantinError
 
 log = logging.getLogger(__name__)
 
-#: Chunks in flight per worker: enough to keep every worker busy, few enough to bound memory.
+#: Chunks in flight per worker: enough to keep every worker busy while the parent waits for a slow chunk (results
+#: come back in order), few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 4
 START_METHODS = ("fork", "spawn", "forkserver")
 
@@ -38,7 +39,8 @@ _WORKER_PIPELINE = None
 
 
 def default_start_method() -> str:
-    """$BANTIN_START_METHOD, else fork where it is safe (Linux, torch not loaded), else spawn."""
+    """$BANTIN_START_METHOD, else fork where it is safe (Linux, torch not loaded, no other thread running but
+    daemons), else spawn."""
     env = os.environ.get("BANTIN_START_METHOD")
     if env:
         if env not in START_METHODS:

@@ -72,7 +72,7 @@ def run_one(path: str, stages: str) -> dict:
     from bantin.analyze import AnalyzeOptions, analyze_paths
     from bantin.pipeline import FailedRecord
 
-    only = ["clean"] if stages == "clean" else ["clean", "topics", "summary"]
+    only = ["boilerplate"] if stages == "clean" else ["boilerplate", "topics", "summarize"]
     options = AnalyzeOptions(only=only)
     t0 = time.perf_counter()
     pipeline = options.build_pipeline()

@@ -341,7 +341,7 @@ from bantin import Pipeline
 t0 = time.perf_counter()
 nlp = Pipeline.load()
 print(f"loaded in {time.perf_counter() - t0:.1f} s:", type(nlp.boilerplate).__name__, "|", type(nlp.topics).__name__, "|",
-      type(nlp.summarizer).__name__)'''),
+      type(nlp.summarize).__name__)'''),
     new_markdown_cell("## A seed page (flattened crawler text)"),
     new_code_cell('''\
 seed_path = sorted((REPO / "data" / "seeds" / "pages").glob("*.txt"))[0]

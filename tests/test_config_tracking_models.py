@@ -192,7 +192,7 @@ def test_one_task_list_feeds_cli_records_registry_and_pipeline():
     assert CLI_TASKS is TASKS
     assert set(tracking.PRIMARY_METRIC) == set(TASKS)
     assert pipeline.TASK_DIRS == {n: t.model_dir for n, t in TASKS.items()}
-    assert pipeline.STAGES == tuple(t.stage for t in TASKS.values())
+    assert pipeline.STAGES == tuple(TASKS)
     _ensure_registered()
     assert {task for task, _ in _REGISTRY} >= set(TASKS)
     for t in TASKS.values():

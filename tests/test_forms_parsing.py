@@ -246,7 +246,7 @@ def test_cli_kind_markdown(tmp_path):
     md.write_text("\n".join(f"* [{m}](/{i}.html)" for i, m in enumerate(MENU)) + "\n\n# Thành phố tổng kết công tác năm\n\n"
                   + "\n\n".join(BODY) + "\n", encoding="utf-8")
     runner = CliRunner()
-    res = runner.invoke(app, ["analyze", str(md), "--kind", "markdown", "--only", "clean"])
+    res = runner.invoke(app, ["analyze", str(md), "--kind", "markdown", "--only", "boilerplate"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["source_kind"] == "markdown"

@@ -165,7 +165,7 @@ def test_batch_reader_never_crashes_and_keeps_every_line(lines, gz):
 def clean_nlp():
     from bantin.pipeline import Pipeline
 
-    return Pipeline.load(stages=["clean"])
+    return Pipeline.load(stages=["boilerplate"])
 
 
 @settings(max_examples=60, deadline=5000, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], derandomize=True)

@@ -26,7 +26,7 @@ runner = CliRunner()
 def clean_nlp():
     from bantin.pipeline import Pipeline
 
-    return Pipeline.load(stages=["clean"])
+    return Pipeline.load(stages=["boilerplate"])
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +133,7 @@ def test_one_stray_byte_does_not_reject_a_utf8_page(nlp, tmp_path):
     assert res.body and any("not valid UTF-8" in w for w in res.warnings)
     f = tmp_path / "stray.txt"
     f.write_bytes(bad)
-    out = runner.invoke(app, ["analyze", str(f), "--only", "clean"])
+    out = runner.invoke(app, ["analyze", str(f), "--only", "boilerplate"])
     assert out.exit_code == 0, out.output
     assert any("not valid UTF-8" in w for w in json.loads(out.stdout)["warnings"])
     assert "warning:" in out.stderr
@@ -182,16 +182,16 @@ def test_lone_surrogates_are_replaced_and_the_output_is_encodable(nlp):
 def test_unexpected_exceptions_become_failed_records(clean_nlp, monkeypatch):
     from bantin.pipeline import ArticleResult, FailedRecord
 
-    real = clean_nlp._clean
+    real = clean_nlp.boilerplate.label_pages
 
-    def flaky(page):
-        if page.id == "boom":
+    def flaky(pages):  # the batch fails, then each page alone: only the bad ones fail
+        if any(p.id == "boom" for p in pages):
             raise MemoryError()
-        if page.id == "bug":
+        if any(p.id == "bug" for p in pages):
             raise RuntimeError("something broke")
-        return real(page)
+        return real(pages)
 
-    monkeypatch.setattr(clean_nlp, "_clean", flaky)
+    monkeypatch.setattr(clean_nlp.boilerplate, "label_pages", flaky)
     text = SAMPLE_TXT.read_text(encoding="utf-8")
     out = list(clean_nlp.pipe([("a", text), ("boom", text), ("bug", text), ("b", text)], errors="report"))
     assert [type(r) for r in out] == [ArticleResult, FailedRecord, FailedRecord, ArticleResult]
@@ -205,7 +205,7 @@ def test_cli_goes_on_after_a_surrogate_record(tmp_path):
     text = SAMPLE_TXT.read_text(encoding="utf-8")
     src.write_text(json.dumps({"id": "s", "text": "\ud800" + text}) + "\n" + json.dumps({"id": "ok", "text": text}) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    res = runner.invoke(app, ["analyze", str(src), "-o", str(out), "--only", "clean"])
+    res = runner.invoke(app, ["analyze", str(src), "-o", str(out), "--only", "boilerplate"])
     assert res.exit_code == 0, res.output
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == ["s", "ok"] and any("surrogate" in w for w in rows[0]["warnings"])
@@ -228,10 +228,10 @@ def test_the_page_size_limit_applies_to_str_and_jsonl(monkeypatch, tmp_path, cle
     from bantin.analyze import AnalyzeOptions, analyze_paths
     from bantin.pipeline import FailedRecord
 
-    out = list(analyze_paths([str(src)], AnalyzeOptions(only=["clean"]), clean_nlp))
+    out = list(analyze_paths([str(src)], AnalyzeOptions(only=["boilerplate"]), clean_nlp))
     assert isinstance(out[0], FailedRecord) and "page limit" in out[0].error and out[1].id == "small"
     monkeypatch.setattr(I, "MAX_JSONL_LINE_BYTES", 500)  # an over-long line is skipped without being held
-    out = list(analyze_paths([str(src)], AnalyzeOptions(only=["clean"]), clean_nlp))
+    out = list(analyze_paths([str(src)], AnalyzeOptions(only=["boilerplate"]), clean_nlp))
     assert isinstance(out[0], FailedRecord) and "byte limit" in out[0].error and out[0].id == "big.jsonl:1" and out[1].id == "small"
 
 
@@ -261,7 +261,7 @@ def test_unwritable_outputs_are_clear_errors(tmp_path, target):
         pytest.skip("no /dev/full")
     src = _jsonl(tmp_path, 1)
     out = {"dir": str(tmp_path), "missing_parent": str(tmp_path / "no" / "out.jsonl"), "/dev/full": "/dev/full"}[target]
-    res = runner.invoke(app, ["analyze", str(src), "-o", out, "--only", "clean"])
+    res = runner.invoke(app, ["analyze", str(src), "-o", out, "--only", "boilerplate"])
     assert res.exit_code == 2, res.output
     assert "error:" in res.stderr and "Traceback" not in res.output
 
@@ -293,7 +293,7 @@ def test_a_second_writer_of_the_same_output_is_refused(tmp_path):
         with pytest.raises(BantinInputError, match="another process is writing"):
             BatchOutput(out).__enter__()
         src = _jsonl(tmp_path, 1)
-        res = runner.invoke(app, ["analyze", str(src), "-o", str(out), "--only", "clean"])
+        res = runner.invoke(app, ["analyze", str(src), "-o", str(out), "--only", "boilerplate"])
         assert res.exit_code == 2 and "another process is writing" in res.stderr
     assert out.read_text(encoding="utf-8") == "a\n"
     with BatchOutput(out) as again:  # released at the end
@@ -304,13 +304,13 @@ def test_a_second_writer_of_the_same_output_is_refused(tmp_path):
 def test_resume_skips_done_ids_and_retries_failures(tmp_path):
     out = tmp_path / "out.jsonl"
     first = _jsonl(tmp_path, 2, "first.jsonl")
-    res = runner.invoke(app, ["analyze", str(first), "-o", str(out), "--only", "clean"])
+    res = runner.invoke(app, ["analyze", str(first), "-o", str(out), "--only", "boilerplate"])
     assert res.exit_code == 0, res.output
     with out.open("a", encoding="utf-8") as fh:  # a failed record and a torn last line from an older run
         fh.write(json.dumps({"id": "r3", "error": "boom"}) + "\n" + '{"id": "r4", "sour')
     done = out.read_text(encoding="utf-8").splitlines()[:2]
     full = _jsonl(tmp_path, 5, "full.jsonl")
-    res = runner.invoke(app, ["analyze", str(full), "-o", str(out), "--only", "clean", "--resume"])
+    res = runner.invoke(app, ["analyze", str(full), "-o", str(out), "--only", "boilerplate", "--resume"])
     assert res.exit_code == 0, res.output
     assert "2 already in" in res.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
@@ -338,11 +338,11 @@ def test_jsonl_identity_rules(tmp_path, clean_nlp):
     ]
     src = tmp_path / "in.jsonl"
     src.write_bytes(("\n".join(lines) + "\n").encode("utf-8") + b'{"id": "bad", "text": "' + text.encode("utf-8") + b' \xff\xfe"}\n')
-    out = {r.id if not isinstance(r, FailedRecord) else "failed:" + r.id: r for r in analyze_paths([str(src)], AnalyzeOptions(only=["clean"]), clean_nlp)}
+    out = {r.id if not isinstance(r, FailedRecord) else "failed:" + r.id: r for r in analyze_paths([str(src)], AnalyzeOptions(only=["boilerplate"]), clean_nlp)}
     assert "in.jsonl:3" in out and "in.jsonl:4" in out  # fallback ids from the line number (missing or null id)
     assert "must be a string or a number" in out["failed:in.jsonl:5"].error
     assert "7" in out
-    results = list(analyze_paths([str(src)], AnalyzeOptions(only=["clean"]), clean_nlp))
+    results = list(analyze_paths([str(src)], AnalyzeOptions(only=["boilerplate"]), clean_nlp))
     dup = [r for r in results if r.id == "a"]
     assert len(dup) == 2 and not any("duplicate" in w for w in dup[0].warnings) and any("duplicate id 'a'" in w for w in dup[1].warnings)
     assert out["both"].source_kind == "html" and any("ignored text" in w for w in out["both"].warnings)
@@ -392,9 +392,9 @@ def test_version_quiet_and_log_level():
     assert res.exit_code == 0 and res.stdout.strip() == f"bantin {__version__}"
     res = runner.invoke(app, ["--log-level", "loud", "analyze", str(SAMPLE_TXT)])
     assert res.exit_code == 2 and "--log-level" in res.stderr
-    res = runner.invoke(app, ["--quiet", "analyze", str(SAMPLE_TXT), str(SAMPLE_HTML), "--only", "clean"])
+    res = runner.invoke(app, ["--quiet", "analyze", str(SAMPLE_TXT), str(SAMPLE_HTML), "--only", "clean"])  # old name: no warning either
     assert res.exit_code == 0 and res.stderr == ""
-    res = runner.invoke(app, ["analyze", str(SAMPLE_TXT), str(SAMPLE_HTML), "--only", "clean"])
+    res = runner.invoke(app, ["analyze", str(SAMPLE_TXT), str(SAMPLE_HTML), "--only", "boilerplate"])
     assert "2 analyzed, 0 failed" in res.stderr
 
 

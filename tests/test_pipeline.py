@@ -103,19 +103,19 @@ def test_page_without_an_article_gives_a_warning_not_an_error(nlp):
 
 
 def test_stages_can_be_chosen_and_swapped():
-    clean_only = Pipeline.load(stages=["clean"])
-    assert clean_only.topics is None and clean_only.summarizer is None
+    clean_only = Pipeline.load(stages=["boilerplate"])
+    assert clean_only.topics is None and clean_only.summarize is None and clean_only.loaded_stages == ["boilerplate"]
     r = clean_only(SAMPLE_TEXT.read_text(encoding="utf-8"))
     assert r.title and not r.topics and not r.summary
     # a folder of model directories (here: the embedded one) loads the same way
     from bantin.data.paths import EMBEDDED_MODELS_DIR
 
-    same = Pipeline.load(EMBEDDED_MODELS_DIR, stages=["clean"])
+    same = Pipeline.load(EMBEDDED_MODELS_DIR, stages=["boilerplate"])
     assert _comparable(same(SAMPLE_TEXT.read_text(encoding="utf-8")).to_dict()) == _comparable(r.to_dict())
     with pytest.raises(BantinModelError, match="does not exist"):
         Pipeline.load("/nonexistent/models")
     with pytest.raises(BantinInputError, match="unknown stage"):
-        Pipeline.load(stages=["clean", "translate"])
+        Pipeline.load(stages=["boilerplate", "translate"])
 
 
 # -- CLI: formats, --only, bad inputs ---------------------------------------------------------
@@ -170,7 +170,7 @@ def test_cli_jsonl_in_and_out_keyed_by_id_with_a_malformed_line(tmp_path):
 
 
 def test_cli_stdin_and_missing_model_dir(tmp_path):
-    res = runner.invoke(app, ["analyze", "-", "--only", "clean"], input=SAMPLE_TEXT.read_text(encoding="utf-8"))
+    res = runner.invoke(app, ["analyze", "-", "--only", "boilerplate"], input=SAMPLE_TEXT.read_text(encoding="utf-8"))
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["title"].startswith("Liên đoàn")
     res = runner.invoke(app, ["analyze", str(SAMPLE_TEXT), "--topics-model", str(tmp_path / "nope")])

@@ -70,11 +70,11 @@ def test_predictor_on_a_parquet_dataset(local_ray, tmp_path):
 
     pq.write_table(pa.table({"id": ["x", "y", "z"], "text": [SEEDS[0], None, SEEDS[1]]}), tmp_path / "in.parquet")
     ds = ray.data.read_parquet(str(tmp_path / "in.parquet"))
-    out = ds.map_batches(BantinPredictor, fn_constructor_kwargs={"pipeline": Pipeline.load(stages=["clean", "topics"]), "stages": ["clean", "topics"],
+    out = ds.map_batches(BantinPredictor, fn_constructor_kwargs={"pipeline": Pipeline.load(stages=["boilerplate", "topics"]), "stages": ["boilerplate", "topics"],
                                                                   "blocks": False},
                          batch_size=2, batch_format="pyarrow", compute=ray.data.ActorPoolStrategy(size=1), num_cpus=0.5)
     rows = sorted(out.take_all(), key=lambda r: r["id"])
-    nlp = Pipeline.load(stages=["clean", "topics"])
+    nlp = Pipeline.load(stages=["boilerplate", "topics"])
     assert [r["id"] for r in rows] == ["x", "y", "z"]
     assert rows[1]["error"] == "row has no text in column 'text'"
     assert rows[0]["title"] == nlp(SEEDS[0]).title and list(rows[0]["topics"]) == [t.label for t in nlp(SEEDS[0]).topics]
@@ -89,9 +89,9 @@ def test_cli_engine_ray_with_parquet_shards(local_ray, shards, tmp_path):
     from bantin.cli import app
 
     pq.write_table(pa.table({"id": ["p1", "p2"], "html": [None, None], "text": [SEEDS[4], ""]}), tmp_path / "s.parquet")
-    res = CliRunner().invoke(app, ["analyze", "--engine", "ray", str(tmp_path / "s.parquet"), "-o", str(tmp_path / "out"), "--only", "clean"])
+    res = CliRunner().invoke(app, ["analyze", "--engine", "ray", str(tmp_path / "s.parquet"), "-o", str(tmp_path / "out"), "--only", "boilerplate"])
     assert res.exit_code == 1, res.output  # p2 has no text
-    rows = _read(tmp_path / "out", flat_columns(["clean"]))
+    rows = _read(tmp_path / "out", flat_columns(["boilerplate"]))
     assert [r["id"] for r in rows] == ["p1", "p2"] and rows[1]["error"].startswith("record has no non-empty text")
     res = CliRunner().invoke(app, ["analyze", "--engine", "ray", str(tmp_path / "s.parquet"), "-o", str(tmp_path / "out")])
     assert res.exit_code == 2 and "not empty" in res.output

@@ -43,8 +43,9 @@ def test_pipeline_pickles_as_model_dirs_not_weights(nlp, tmp_path):
     assert (again.top_k, again.summary_sentences) == (nlp.top_k, nlp.summary_sentences)
     assert again(SEEDS[0]).to_dict() == nlp(SEEDS[0]).to_dict()
     # skipped stages stay skipped, options travel
-    only_clean = pickle.loads(pickle.dumps(Pipeline.load(stages=["clean"], top_k=5)))
-    assert only_clean.topics is None and only_clean.summarizer is None and only_clean.top_k == 5
+    only_clean = pickle.loads(pickle.dumps(Pipeline.load(stages=["boilerplate"], top_k=5, summary_syllables=40)))
+    assert only_clean.topics is None and only_clean.summarize is None and only_clean.top_k == 5
+    assert only_clean.summary_syllables == 40
 
 
 def test_pipeline_from_unsaved_models_refuses_to_pickle(nlp):
@@ -76,7 +77,7 @@ def test_pipe_n_process_raises_like_one_process(nlp, fork_workers):
 
 def test_flat_columns_follow_only_and_blocks():
     assert flat_columns() == [*BASE_COLUMNS, "blocks"]
-    cols = flat_columns(["clean", "topics"], blocks=False)
+    cols = flat_columns(["boilerplate", "topics"], blocks=False)
     assert "summary" not in cols and "blocks" not in cols and "topic_scores" in cols
     cols = flat_columns(["topics"])
     assert not {"lead", "body", "blocks", "summary"} & set(cols) and {"id", "title", "topics", "error"} <= set(cols)
@@ -108,10 +109,10 @@ def test_cli_parquet_csv_workers(tmp_path, fork_workers):
 
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join([json.dumps({"id": "a", "text": SEEDS[0]}), "{broken", json.dumps({"id": "b", "text": SEEDS[1]})]) + "\n")
-    res = runner.invoke(app, ["analyze", str(src), "-f", "parquet", "-o", str(tmp_path / "o.parquet"), "--only", "clean,topics", "--no-blocks"])
+    res = runner.invoke(app, ["analyze", str(src), "-f", "parquet", "-o", str(tmp_path / "o.parquet"), "--only", "boilerplate,topics", "--no-blocks"])
     assert res.exit_code == 1  # one bad line
     t = pq.read_table(tmp_path / "o.parquet")
-    assert t.column_names == flat_columns(["clean", "topics"], blocks=False)
+    assert t.column_names == flat_columns(["boilerplate", "topics"], blocks=False)
     assert t.column("id").to_pylist() == ["a", "in.jsonl:2", "b"]
     res = runner.invoke(app, ["analyze", str(src), "-f", "csv", "--workers", "2", "--batch-size", "1"])
     assert res.exit_code == 1

@@ -35,7 +35,8 @@ def client(nlp) -> TestClient:
 
 
 def test_health(client):
-    assert client.get("/health").json() == {"status": "ok", "version": "0.1.0", "stages": ["clean", "topics", "summary"]}
+    assert client.get("/health").json() == {"status": "ok", "version": "0.1.0", "schema_version": 2,
+                                             "stages": ["boilerplate", "topics", "summarize"]}
 
 
 def test_analyze_text_html_markdown_equal_the_pipeline(client, nlp):
@@ -44,7 +45,7 @@ def test_analyze_text_html_markdown_equal_the_pipeline(client, nlp):
     r = client.post("/analyze", json={"html": HTML})
     assert r.status_code == 200 and r.json() == nlp(HTML, kind="html").to_dict()
     md = "# Tiêu đề bài báo\n\n**Hà Nội** mở thêm [tuyến xe buýt](http://x.vn) điện.\n\n- ý một\n"
-    r = client.post("/analyze", json={"markdown": md, "blocks": False, "only": ["clean", "topics"]})
+    r = client.post("/analyze", json={"markdown": md, "blocks": False, "only": ["boilerplate", "topics"]})
     assert r.status_code == 200
     assert r.json()["blocks"] == [] and r.json()["summary"] == ""
     assert markdown_to_text(md) == "Tiêu đề bài báo\n\nHà Nội mở thêm tuyến xe buýt điện.\n\ný một"
@@ -65,9 +66,9 @@ def test_bad_requests_get_clear_4xx(client):
             yield b"x" * 10_000
 
     assert client.post("/analyze", content=chunks(), headers={"content-type": "application/json"}).status_code == 413
-    r = client.post("/analyze", json={"text": TEXT, "only": ["summary", "bogus"]})
+    r = client.post("/analyze", json={"text": TEXT, "only": ["summarize", "bogus"]})
     assert r.status_code == 422
-    small = TestClient(create_app(Pipeline.load(stages=["clean"])))
+    small = TestClient(create_app(Pipeline.load(stages=["boilerplate"])))
     r = small.post("/analyze", json={"text": TEXT, "only": ["topics"]})
     assert r.status_code == 400 and "not loaded" in r.json()["detail"]
 
@@ -98,7 +99,7 @@ def test_real_uvicorn_process_on_loopback():
     port = _free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""), OMP_NUM_THREADS="1")
     http = httpx.Client(trust_env=False, timeout=60)  # loopback only: no proxy from the environment
-    proc = subprocess.Popen([sys.executable, "-m", "bantin", "serve", "--host", "127.0.0.1", "--port", str(port), "--only", "clean,topics"],
+    proc = subprocess.Popen([sys.executable, "-m", "bantin", "serve", "--host", "127.0.0.1", "--port", str(port), "--only", "boilerplate,topics"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 120

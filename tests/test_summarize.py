@@ -359,8 +359,8 @@ def test_cli_summary_syllables(tmp_path):
 
     page = FIXTURES.parent.parent / "data" / "samples" / "laodongthudo.txt"
     runner = CliRunner()
-    base = runner.invoke(app, ["analyze", str(page), "--only", "summary", "--format", "json"])
-    short = runner.invoke(app, ["analyze", str(page), "--only", "summary", "--format", "json", "--summary-syllables", "30"])
+    base = runner.invoke(app, ["analyze", str(page), "--only", "summarize", "--format", "json"])
+    short = runner.invoke(app, ["analyze", str(page), "--only", "summarize", "--format", "json", "--summary-syllables", "30"])
     assert base.exit_code == 0 and short.exit_code == 0, short.output
     s_base, s_short = json.loads(base.stdout)["summary"], json.loads(short.stdout)["summary"]
     assert s_short and len(syllables(s_short)) <= max(30, len(syllables(split_sentences(s_short)[0])))

@@ -3,12 +3,13 @@ usable from Python as well (``analyze_paths``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bantin.io.inputs import InputRecord, iter_inputs
-from bantin.pipeline import STAGES, ArticleResult, FailedRecord, Pipeline
+from bantin.pipeline import STAGES, ArticleResult, FailedRecord, Pipeline, resolve_stages
 
 FORMATS = ("json", "jsonl", "text", "markdown")
 
@@ -18,7 +19,7 @@ class AnalyzeOptions:
     """Everything `bantin analyze` can be told; the CLI only fills this in."""
 
     kind: str = "auto"  # auto | text | html | markdown (bantin.blocks.KINDS)
-    only: list[str] = field(default_factory=lambda: list(STAGES))  # clean, topics, summary
+    only: list[str] = field(default_factory=lambda: list(STAGES))  # boilerplate, topics, summarize (old names warn)
     models: Path | None = None
     boilerplate_model: Path | None = None
     topics_model: Path | None = None
@@ -29,6 +30,9 @@ class AnalyzeOptions:
     batch_size: int = 32
     stdin_jsonl: bool = False
     workers: int = 1  # > 1: worker processes (bantin.parallel)
+
+    def __post_init__(self) -> None:
+        self.only = resolve_stages(self.only)
 
     def build_pipeline(self) -> Pipeline:
         return Pipeline.load(
@@ -43,12 +47,19 @@ class AnalyzeOptions:
         )
 
 
-def analyze_records(records: Iterator[InputRecord], pipeline: Pipeline, options: AnalyzeOptions) -> Iterator[ArticleResult | FailedRecord]:
-    """Run the pipeline over input records; unreadable records come out as FailedRecord, in order."""
+def analyze_records(records: Iterator[InputRecord], pipeline: Pipeline, options: AnalyzeOptions,
+                    finish: Callable[[ArticleResult | FailedRecord], Any] | None = None) -> Iterator[Any]:
+    """Run the pipeline over input records; unreadable records come out as FailedRecord, in order.
+    ``finish`` (picklable: a module-level function or a ``functools.partial`` of one), when given, is applied to
+    each result where it is made, in the worker processes with ``options.workers`` > 1, so that the parent only
+    gets what ``finish`` returns (``render_result``: the output text)."""
     if options.workers != 1:
         from bantin.parallel import analyze_records_parallel
 
-        yield from analyze_records_parallel(records, pipeline, options)
+        yield from analyze_records_parallel(records, pipeline, options, finish)
+        return
+    if finish is not None:
+        yield from map(finish, analyze_records(records, pipeline, options))
         return
     pending: list[InputRecord] = []
 
@@ -75,11 +86,13 @@ def analyze_records(records: Iterator[InputRecord], pipeline: Pipeline, options:
         yield from run(pending)
 
 
-def analyze_paths(paths: list[str], options: AnalyzeOptions | None = None, pipeline: Pipeline | None = None) -> Iterator[ArticleResult | FailedRecord]:
-    """Analyze pages from paths (files, directories, globs, '-' for stdin, JSONL files of records)."""
+def analyze_paths(paths: list[str], options: AnalyzeOptions | None = None, pipeline: Pipeline | None = None,
+                  finish: Callable[[ArticleResult | FailedRecord], Any] | None = None) -> Iterator[Any]:
+    """Analyze pages from paths (files, directories, globs, '-' for stdin, JSONL files of records); ``finish`` as in
+    ``analyze_records``."""
     options = options or AnalyzeOptions()
     pipeline = pipeline or options.build_pipeline()
-    yield from analyze_records(iter_inputs(paths, stdin_jsonl=options.stdin_jsonl), pipeline, options)
+    yield from analyze_records(iter_inputs(paths, stdin_jsonl=options.stdin_jsonl), pipeline, options, finish)
 
 
 def render(result: ArticleResult | FailedRecord, fmt: str) -> str:
@@ -95,10 +108,35 @@ def render(result: ArticleResult | FailedRecord, fmt: str) -> str:
     return result.to_text()
 
 
-def strip_stages(result: ArticleResult, only: list[str]) -> ArticleResult:
-    """Drop what was not asked for, so `--only topics` prints topics and not the whole article."""
-    if "clean" not in only:
+@dataclass
+class Rendered:
+    """One result as it goes out: its output text, and what the command line reports about it."""
+
+    id: str | None
+    text: str
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def render_result(result: ArticleResult | FailedRecord, fmt: str, only: list[str], blocks: bool = True) -> Rendered:
+    """A result rendered for `bantin analyze` output (failures are written in JSON/JSONL only)."""
+    if isinstance(result, FailedRecord):
+        return Rendered(result.id, render(result, fmt) + "\n" if fmt in ("json", "jsonl") else "", result.error)
+    if not blocks:
         result.blocks = []
-        result.body, result.captions, result.byline = [], [], []
+    text = render(strip_stages(result, only), fmt) + ("\n" if fmt in ("json", "jsonl") else "\n\n")
+    return Rendered(result.id, text, warnings=list(result.warnings))
+
+
+def strip_stages(result: ArticleResult, only: list[str]) -> ArticleResult:
+    """Drop what was not asked for, so `--only topics` prints topics and not the whole article (the boilerplate
+    stage always runs, since the others read its clean article; the title and clean_text stay)."""
+    if "boilerplate" not in only:
+        result.blocks = []
+        result.body, result.captions, result.byline, result.content = [], [], [], []
         result.lead = ""
+    if "topics" not in only:
+        result.topics = []
+    if "summarize" not in only:
+        result.summary = ""
     return result

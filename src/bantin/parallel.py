@@ -1,20 +1,25 @@
 """Parallel batches on one machine: ``Pipeline.pipe(..., n_process=N)`` and ``bantin analyze --workers N``.
 
-Like spaCy's ``n_process``: N worker processes each load the models once (the pool's initializer unpickles
-the Pipeline, which reloads it from its model directories; weights are never pickled), the input is cut into
-chunks of ``batch_size`` pages, at most ``2 * N`` chunks are in flight (memory stays bounded on endless
-streams), and results come back in input order with the same ids and FailedRecords as one process.
+Like spaCy's ``n_process``: N worker processes each hold the models once, the input is cut into chunks of
+``batch_size`` pages, at most ``IN_FLIGHT_PER_WORKER * N`` chunks are in flight (memory stays bounded on endless streams), and results
+come back in input order with the same ids and FailedRecords as one process.
 
-Workers are started with the ``spawn`` method by default (safe with threaded libraries such as torch and the
-same on every OS), so a script that calls ``pipe(n_process=...)`` needs the usual
-``if __name__ == "__main__":`` guard. ``start_method="fork"`` starts faster on Linux.
+Start method (``default_start_method``): ``fork`` on Linux when it is safe, i.e. torch is not loaded in the parent
+(torch's thread pools do not survive a fork) and the pool is started from the main thread with no other thread
+running but daemons: the workers inherit the loaded models, so nothing is pickled or loaded
+again and a pool starts in milliseconds. Otherwise ``spawn`` (macOS, Windows, or torch loaded): the pool's initializer
+unpickles the Pipeline, which reloads it from its model directories (weights are never pickled), and a script that
+calls ``pipe(n_process=...)`` needs the usual ``if __name__ == "__main__":`` guard. ``$BANTIN_START_METHOD``
+(fork, spawn, forkserver) overrides the choice.
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -23,25 +28,48 @@ from typing import Any
 
 from bantin.errors import BantinError
 
-#: Chunks in flight per worker: enough to keep every worker busy, few enough to bound memory.
-IN_FLIGHT_PER_WORKER = 2
-DEFAULT_START_METHOD = "spawn"  # $BANTIN_START_METHOD overrides it (fork, forkserver)
+log = logging.getLogger(__name__)
+
+#: Chunks in flight per worker: enough to keep every worker busy while the parent waits for a slow chunk (results
+#: come back in order), few enough to bound memory.
+IN_FLIGHT_PER_WORKER = 4
+START_METHODS = ("fork", "spawn", "forkserver")
 
 _WORKER_PIPELINE = None
 
 
+def default_start_method() -> str:
+    """$BANTIN_START_METHOD, else fork where it is safe (Linux, torch not loaded, no other thread running but
+    daemons), else spawn."""
+    env = os.environ.get("BANTIN_START_METHOD")
+    if env:
+        if env not in START_METHODS:
+            raise BantinError(f"BANTIN_START_METHOD takes {', '.join(START_METHODS)}, got {env!r}")
+        return env
+    if sys.platform.startswith("linux") and "torch" not in sys.modules and _no_other_threads():
+        return "fork"
+    return "spawn"
+
+
+def _no_other_threads() -> bool:
+    """Called from the main thread, and no other thread but daemons (such as tqdm's monitor) is running: a fork
+    copies no lock that another thread of the caller's may hold in the middle of its work."""
+    import threading
+
+    main = threading.main_thread()
+    return threading.current_thread() is main and all(t is main or t.daemon for t in threading.enumerate())
+
+
 def _init_worker(pipeline: Any, threads: int | None) -> None:
-    """Pool initializer: runs once per worker; the pipeline arrives pickled, so it is loaded here, once."""
+    """Pool initializer: runs once per worker. Spawned workers get the pipeline pickled (it reloads from its model
+    directories, once, here); forked ones inherit the parent's loaded models."""
     global _WORKER_PIPELINE
     if threads:
         for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
             os.environ[var] = str(threads)
-        try:
-            import torch
-
+        torch = sys.modules.get("torch")  # only when a model brought it: importing torch costs ~180 MiB per worker
+        if torch is not None:
             torch.set_num_threads(threads)
-        except ImportError:
-            pass
     _WORKER_PIPELINE = pipeline
 
 
@@ -77,7 +105,9 @@ class WorkerPool:
 
     def __init__(self, pipeline: Any, n_process: int, start_method: str | None = None, threads_per_worker: int | None = 1) -> None:
         self.n_process = resolve_workers(n_process)
-        ctx = multiprocessing.get_context(start_method or os.environ.get("BANTIN_START_METHOD") or DEFAULT_START_METHOD)
+        self.start_method = start_method or default_start_method()
+        ctx = multiprocessing.get_context(self.start_method)
+        log.info("starting %d worker processes (%s)", self.n_process, self.start_method)
         self._executor = ProcessPoolExecutor(self.n_process, mp_context=ctx, initializer=_init_worker, initargs=(pipeline, threads_per_worker))
 
     def map_ordered(self, fn: Callable[[Any, Any], Any], chunks: Iterable[Any]) -> Iterator[Any]:
@@ -95,6 +125,10 @@ class WorkerPool:
         finally:
             for f in window:
                 f.cancel()
+
+    def worker_pids(self) -> list[int]:
+        """The worker processes' ids (those started so far)."""
+        return list(getattr(self._executor, "_processes", None) or {})
 
     def worker_rss_mb(self) -> dict[int, float]:
         """Peak RSS (MiB) of each worker that answers (one probe per worker, best effort)."""
@@ -131,18 +165,19 @@ def pipe_parallel(pipeline: Any, items: Iterable[Any], *, batch_size: int, kind:
             yield from results
 
 
-def _analyze_chunk(pipeline: Any, payload: tuple[list, Any]) -> list:
+def _analyze_chunk(pipeline: Any, payload: tuple[list, Any, Callable | None]) -> list:
     from bantin.analyze import analyze_records
 
-    records, options = payload
-    return list(analyze_records(iter(records), pipeline, options))
+    records, options, finish = payload
+    return list(analyze_records(iter(records), pipeline, options, finish))
 
 
-def analyze_records_parallel(records: Iterable[Any], pipeline: Any, options: Any) -> Iterator[Any]:
-    """``analyze_records`` over ``options.workers`` processes; unreadable inputs stay FailedRecords, in order."""
+def analyze_records_parallel(records: Iterable[Any], pipeline: Any, options: Any, finish: Callable | None = None) -> Iterator[Any]:
+    """``analyze_records`` over ``options.workers`` processes; unreadable inputs stay FailedRecords, in order.
+    ``finish`` runs in the workers (e.g. rendering the output), so the parent only writes what they send back."""
     from dataclasses import replace
 
     serial = replace(options, workers=1)
     with WorkerPool(pipeline, options.workers) as pool:
-        for results in pool.map_ordered(_analyze_chunk, ((chunk, serial) for chunk in chunked(records, options.batch_size))):
+        for results in pool.map_ordered(_analyze_chunk, ((chunk, serial, finish) for chunk in chunked(records, options.batch_size))):
             yield from results

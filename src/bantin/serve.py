@@ -1,20 +1,25 @@
 """`bantin serve`: the pipeline as an HTTP service (FastAPI + uvicorn, ``pip install 'bantin[serve]'``).
 
     POST /analyze        one page as JSON: {"text": ...} | {"html": ...} | {"markdown": ...}, optional "id",
-                         "only" (stages), "blocks" (false leaves the labeled blocks out), "kind"
+                         "only" (stages: boilerplate, topics, summarize), "blocks" (false leaves the labeled blocks out), "kind"
                          -> the ArticleResult as JSON (the same dict as `bantin analyze -f json`)
     POST /analyze/batch  JSON Lines body, one record a line (fields as `bantin analyze` reads them: id, html | text |
                          content | body) -> JSON Lines, one result or failure ({"id", "error"}) per record, in order
-    GET  /health         {"status": "ok", "version", "stages"}
+    GET  /health         {"status": "ok", "version", "schema_version", "stages"}
 
 Limits: a request body over ``max_bytes`` gets 413 (checked on Content-Length and while reading a chunked body),
 a batch over ``max_records`` records gets 413; a body that is not valid JSON or misses the page gets 422; a page that
 bantin cannot read (empty, binary, ...) gets 422 with the reason. One process analyzes one page at a time (the models
 are not thread-safe); scale with ``--workers`` (each loads the models once).
+
+Stage names are the task names (``bantin.pipeline.STAGES``); the old ones (clean, summary) are still accepted in
+"only" and logged as deprecated. ``schema_version`` (``bantin.pipeline.SCHEMA_VERSION``) is 2 since the stage names
+changed; a result's JSON is the same as in version 1.
 """
 
 # No `from __future__ import annotations`: FastAPI and pydantic read the annotations of the app's local classes.
 import json
+import logging
 import os
 import re
 import threading
@@ -22,10 +27,12 @@ from typing import Any
 
 from bantin.analyze import strip_stages
 from bantin.errors import BantinError, BantinInputError
-from bantin.pipeline import STAGES, ArticleResult, FailedRecord, Pipeline
+from bantin.pipeline import SCHEMA_VERSION, STAGE_ALIASES, STAGES, ArticleResult, FailedRecord, Pipeline, resolve_stages
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_RECORDS = 1000
+
+log = logging.getLogger("bantin.serve")
 
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -95,10 +102,6 @@ def _result_dict(result: ArticleResult | FailedRecord, only: list[str], blocks: 
     if isinstance(result, FailedRecord):
         return result.to_dict()
     result = strip_stages(result, only)
-    if "topics" not in only:
-        result.topics = []
-    if "summary" not in only:
-        result.summary = ""
     if not blocks:
         result.blocks = []
     return result.to_dict()
@@ -120,7 +123,7 @@ def create_app(pipeline: "Pipeline | None" = None, *, max_bytes: int | None = No
     if pipeline is None:
         only = [s for s in os.environ.get("BANTIN_SERVE_ONLY", ",".join(STAGES)).split(",") if s]
         pipeline = Pipeline.load(os.environ.get("BANTIN_SERVE_MODELS") or None, stages=only)
-    loaded = ["clean"] + [s for s, m in (("topics", pipeline.topics), ("summary", pipeline.summarizer)) if m is not None]
+    loaded = pipeline.loaded_stages
     lock = threading.Lock()
 
     class PageRequest(BaseModel):
@@ -130,7 +133,8 @@ def create_app(pipeline: "Pipeline | None" = None, *, max_bytes: int | None = No
         html: str | None = None
         markdown: str | None = None
         kind: Literal["auto", "text", "html"] = "auto"
-        only: list[Literal["clean", "topics", "summary"]] | None = Field(default=None, description="stages to return")
+        only: list[Literal[STAGES + tuple(STAGE_ALIASES)]] | None = Field(  # type: ignore[valid-type]
+            default=None, description=f"stages to return: {', '.join(STAGES)} (deprecated: {', '.join(STAGE_ALIASES)})")
         blocks: bool = True
 
         @model_validator(mode="after")
@@ -144,7 +148,7 @@ def create_app(pipeline: "Pipeline | None" = None, *, max_bytes: int | None = No
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_bytes)
 
     def _stages(only: list[str] | None) -> list[str]:
-        only = list(only or loaded)
+        only = resolve_stages(only or loaded, warn=log.warning)
         missing = [s for s in only if s not in loaded]
         if missing:
             raise HTTPException(400, f"stage(s) {', '.join(missing)} not loaded by this server (loaded: {', '.join(loaded)})")
@@ -152,7 +156,7 @@ def create_app(pipeline: "Pipeline | None" = None, *, max_bytes: int | None = No
 
     @app.get("/health")
     def health() -> dict[str, Any]:
-        return {"status": "ok", "version": bantin.__version__, "stages": loaded}
+        return {"status": "ok", "version": bantin.__version__, "schema_version": SCHEMA_VERSION, "stages": loaded}
 
     @app.post("/analyze")
     def analyze(req: PageRequest) -> dict[str, Any]:
@@ -209,8 +213,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, models: s
     except ImportError as exc:
         raise BantinError("bantin serve needs FastAPI and uvicorn: pip install 'bantin[serve]'") from exc
     os.environ["BANTIN_SERVE_MODELS"] = models or ""
-    os.environ["BANTIN_SERVE_ONLY"] = ",".join(only or STAGES)
+    only = resolve_stages(only or STAGES)
+    os.environ["BANTIN_SERVE_ONLY"] = ",".join(only)
     os.environ["BANTIN_SERVE_MAX_BYTES"] = str(max_bytes)
     os.environ["BANTIN_SERVE_MAX_RECORDS"] = str(max_records)
-    Pipeline.load(models or None, stages=only or STAGES)  # fail fast (exit 2) on a bad model folder, before uvicorn starts
+    Pipeline.load(models or None, stages=only)  # fail fast (exit 2) on a bad model folder, before uvicorn starts
     uvicorn.run("bantin.serve:create_app", factory=True, host=host, port=port, workers=workers, log_level=log_level)

@@ -1,5 +1,5 @@
 """The one list of bantin's tasks: what the CLI, the run records, the model registry, the training runner and the
-pipeline read.
+pipeline read (a task's name is also its pipeline stage's name: ``--only``, ``--<name>-model``).
 
 Adding a task means one ``Task`` entry here plus its package ``bantin.<name>``: ``config.py`` (``TrainConfig``,
 ``EvalConfig``), ``training.py`` (the runner's hooks: ``load_data``, ``build_model``, ``fit``, ``score``; see
@@ -23,8 +23,6 @@ class Task:
     #: the embedded default model's folder under ``bantin/resources/models``, and the sub-folder a user's models
     #: folder (``Pipeline.load(path)``, ``--models``) holds for this task
     model_dir: str
-    #: the pipeline stage that runs it (``--only``)
-    stage: str
     #: the metrics shown in the report's tables (``bantin report``), primary first
     shown_metrics: tuple[str, ...] = ()
     #: model kind -> "module:Class" that loads its model directories (registered lazily: no heavy imports)
@@ -76,16 +74,16 @@ class Task:
 TASKS: dict[str, Task] = {
     t.name: t
     for t in (
-        Task("boilerplate", primary_metric="binary_f1", model_dir="boilerplate", stage="clean",
+        Task("boilerplate", primary_metric="binary_f1", model_dir="boilerplate",
              shown_metrics=("binary_f1", "macro_f1", "token_f1", "pages_per_s"),
              model_kinds={"rules": "bantin.boilerplate.rules:RulesLabeler", "crf": "bantin.boilerplate.crf:CRFLabeler",
                           "transformer": "bantin.boilerplate.transformer:TransformerBlockLabeler"}),
-        Task("topics", primary_metric="accuracy", model_dir="topics", stage="topics",
+        Task("topics", primary_metric="accuracy", model_dir="topics",
              shown_metrics=("accuracy", "macro_f1", "weighted_f1", "accuracy_dedup", "docs_per_s"),
              model_kinds={"linear": "bantin.topics.linear:LinearTopicModel", "e5": "bantin.topics.embedding:EmbeddingTopicModel",
                           "transformer": "bantin.topics.transformer:TransformerTopicModel"},
              named_models={"vntc10": "topics-vntc10"}),
-        Task("summarize", primary_metric="rouge2_f", model_dir="summarize", stage="summary",
+        Task("summarize", primary_metric="rouge2_f", model_dir="summarize",
              shown_metrics=("rouge1_f", "rouge2_f", "rougeL_f", "rouge1_f_ascii", "rouge2_f_ascii", "rougeL_f_ascii", "articles_per_s"),
              model_kinds={"lead": "bantin.summarize.baselines:LeadSummarizer", "textrank": "bantin.summarize.baselines:TextRankSummarizer",
                           "lexrank": "bantin.summarize.baselines:LexRankSummarizer",

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from bantin.analyze import FORMATS, AnalyzeOptions, analyze_records, render, strip_stages
+from bantin.analyze import FORMATS, AnalyzeOptions, analyze_records, render_result
 from bantin.cli import app, fail
 from bantin.errors import BantinError, BantinInputError
-from bantin.pipeline import STAGES, FailedRecord
+from bantin.pipeline import STAGES, resolve_stages
 from bantin.io.inputs import expand_paths, iter_inputs
 
 
@@ -44,12 +45,23 @@ def _skip_done(records, done: set[str], counter: list[int]):
         yield rec
 
 
+def parse_only(only: list[str] | None) -> list[str]:
+    """``--only`` values (repeatable or comma-separated) as stage names; old spellings warn on stderr (not with --quiet)."""
+    from bantin.cli import STATE
+
+    items = [s.strip() for item in (only or list(STAGES)) for s in item.split(",") if s.strip()]
+    try:
+        return resolve_stages(items, warn=lambda msg: None if STATE["quiet"] else typer.echo(f"warning: --only: {msg}", err=True))
+    except BantinInputError:
+        fail(f"--only takes {', '.join(STAGES)}")
+
+
 @app.command()
 def analyze(
     paths: Annotated[list[str], typer.Argument(help="page files (.txt/.html), directories, globs, JSONL files of records, or - for stdin")],
     format: Annotated[Optional[str], typer.Option("--format", "-f", help="json | jsonl | text | markdown | csv | parquet (default: json for one page, jsonl for more; parquet with --engine ray)")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here instead of stdout (atomically: a temporary file renamed at the end)")] = None,
-    only: Annotated[Optional[list[str]], typer.Option("--only", help="clean | topics | summary (repeatable or comma-separated)")] = None,
+    only: Annotated[Optional[list[str]], typer.Option("--only", help="boilerplate | topics | summarize: what to output (repeatable or comma-separated; boilerplate always runs)")] = None,
     kind: Annotated[str, typer.Option(help="auto (detected) | html | markdown | text (block lines, hard-wrapped or whitespace-separated)")] = "auto",
     models: Annotated[Optional[Path], typer.Option(help="folder with boilerplate/, topics/, summarize/ model dirs")] = None,
     boilerplate_model: Annotated[Optional[Path], typer.Option("--boilerplate-model", help="boilerplate model dir")] = None,
@@ -72,9 +84,7 @@ def analyze(
     from bantin.io.output import BatchOutput, check_output
 
     quiet = STATE["quiet"]
-    stages = [s.strip() for item in (only or list(STAGES)) for s in item.split(",") if s.strip()]
-    if any(s not in STAGES for s in stages):
-        fail(f"--only takes {', '.join(STAGES)}")
+    stages = parse_only(only)
     from bantin.blocks import KINDS
     from bantin.cli.scale import ENGINES, analyze_tabular
     from bantin.io.tabular import TABULAR_FORMATS
@@ -132,22 +142,20 @@ def analyze(
     if sink is not None and sink.done_ids:
         records = _skip_done(records, sink.done_ids, skipped)
     try:
-        for res in analyze_records(records, pipeline, options):
+        # Rendering runs where the result is made (in the workers with --workers N): the parent only writes text.
+        for res in analyze_records(records, pipeline, options, partial(render_result, fmt=fmt, only=stages, blocks=not no_blocks)):
             bar.update(1)
-            if isinstance(res, FailedRecord):
+            if res.error is not None:
                 n_failed += 1
                 typer.secho(f"failed: {res.id}: {res.error}", fg=typer.colors.YELLOW, err=True)
-                if fmt in ("json", "jsonl"):
-                    out.write(render(res, fmt) + "\n")
-                continue
-            n_ok += 1
-            if not quiet:
-                for w in res.warnings:
-                    if w != "no article content found on this page":
-                        typer.echo(f"warning: {res.id}: {w}", err=True)
-            if no_blocks:
-                res.blocks = []
-            out.write(render(strip_stages(res, stages), fmt) + ("\n" if fmt in ("json", "jsonl") else "\n\n"))
+            else:
+                n_ok += 1
+                if not quiet:
+                    for w in res.warnings:
+                        if w != "no article content found on this page":
+                            typer.echo(f"warning: {res.id}: {w}", err=True)
+            if res.text:
+                out.write(res.text)
     except BantinError as exc:  # the output cannot be written
         if sink is not None:
             sink.__exit__(type(exc), exc, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -9,7 +10,6 @@ import typer
 
 from bantin.cli import app, fail
 from bantin.errors import BantinError
-from bantin.pipeline import STAGES, FailedRecord
 
 ENGINES = ("local", "ray")
 
@@ -37,18 +37,20 @@ def analyze_tabular(paths: list[str], options, pipeline, fmt: str, output: Path 
             from tqdm import tqdm
 
             from bantin.analyze import analyze_paths
-            from bantin.io.tabular import TableWriter, flat_columns
+            from bantin.io.tabular import TableWriter, flat_columns, flat_record
 
-            with TableWriter(fmt, output, flat_columns(options.only, blocks)) as writer, \
+            columns = flat_columns(options.only, blocks)
+            with TableWriter(fmt, output, columns) as writer, \
                     tqdm(desc="analyze", unit="page", file=sys.stderr, disable=not show_progress) as bar:
-                for res in analyze_paths(paths, options, pipeline):
+                # rows are made where the results are (in the workers with --workers N)
+                for row in analyze_paths(paths, options, pipeline, finish=partial(flat_record, columns=columns)):
                     bar.update(1)
-                    if isinstance(res, FailedRecord):
+                    if row["error"] is not None:
                         n_failed += 1
-                        typer.secho(f"failed: {res.id}: {res.error}", fg=typer.colors.YELLOW, err=True)
+                        typer.secho(f"failed: {row['id']}: {row['error']}", fg=typer.colors.YELLOW, err=True)
                     else:
                         n_ok += 1
-                    writer.write(res)
+                    writer.write(row)
     except BantinError as exc:
         fail(str(exc))
     if n_failed or (n_ok + n_failed) > 1:
@@ -63,16 +65,16 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     workers: Annotated[int, typer.Option(help="server processes (each loads the models once)")] = 1,
     models: Annotated[Optional[Path], typer.Option(help="folder with boilerplate/, topics/, summarize/ model dirs")] = None,
-    only: Annotated[Optional[list[str]], typer.Option("--only", help="stages to load: clean | topics | summary")] = None,
+    only: Annotated[Optional[list[str]], typer.Option("--only", help="stages to load: boilerplate | topics | summarize")] = None,
     max_bytes: Annotated[int, typer.Option(help="largest request body, bytes (413 above)")] = 5 * 1024 * 1024,
     max_records: Annotated[int, typer.Option(help="most records in one /analyze/batch request (413 above)")] = 1000,
 ) -> None:
     """Serve the pipeline over HTTP: POST /analyze (one page), POST /analyze/batch (JSON Lines), GET /health."""
     from bantin.serve import serve as run_server
 
-    stages = [s.strip() for item in (only or list(STAGES)) for s in item.split(",") if s.strip()]
-    if any(s not in STAGES for s in stages):
-        fail(f"--only takes {', '.join(STAGES)}")
+    from bantin.cli.analyze import parse_only
+
+    stages = parse_only(only)
     try:
         run_server(host, port, workers, str(models) if models else None, stages, max_bytes, max_records)
     except BantinError as exc:

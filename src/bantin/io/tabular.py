@@ -3,7 +3,7 @@
 Columns (``flat_columns``): id, source_kind, title, lead, body (paragraphs joined by newlines), topics (labels),
 topic_scores (same order), summary, warnings, error (null unless the page failed), and ``blocks`` (a list of
 {index, text, label, score, is_content}) unless left out with ``--no-blocks``. Stages that ``--only`` skipped
-leave their columns out (clean: lead, body, blocks; topics: topics, topic_scores; summary: summary).
+leave their columns out (boilerplate: lead, body, blocks; topics: topics, topic_scores; summarize: summary).
 
 Parquet and ``datasets`` keep lists as lists; CSV writes list cells as JSON arrays (``json.loads`` reads them back).
 """
@@ -18,17 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from bantin.errors import BantinInputError
-from bantin.pipeline import STAGES, ArticleResult, FailedRecord
+from bantin.pipeline import STAGES, ArticleResult, FailedRecord, resolve_stages
 
 TABULAR_FORMATS = ("csv", "parquet")
 BASE_COLUMNS = ("id", "source_kind", "title", "lead", "body", "topics", "topic_scores", "summary", "warnings", "error")
-_STAGE_COLUMNS = {"clean": ("lead", "body", "blocks"), "topics": ("topics", "topic_scores"), "summary": ("summary",)}
+_STAGE_COLUMNS = {"boilerplate": ("lead", "body", "blocks"), "topics": ("topics", "topic_scores"), "summarize": ("summary",)}
 LIST_COLUMNS = ("topics", "topic_scores", "warnings", "blocks")
 
 
 def flat_columns(only: Iterable[str] = STAGES, blocks: bool = True) -> list[str]:
     """The columns of a run: the base columns, minus those of skipped stages, plus blocks unless left out."""
-    only = set(only)
+    only = set(resolve_stages(only))
     dropped = {c for stage, cols in _STAGE_COLUMNS.items() if stage not in only for c in cols}
     cols = list(BASE_COLUMNS) + (["blocks"] if blocks else [])
     return [c for c in cols if c not in dropped]
@@ -100,8 +100,9 @@ class TableWriter:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._pq = pq.ParquetWriter(self.path, arrow_schema(columns))
 
-    def write(self, result: ArticleResult | FailedRecord) -> None:
-        row = flat_record(result, self.columns)
+    def write(self, result: ArticleResult | FailedRecord | dict[str, Any]) -> None:
+        """Write one result, or a row already made by ``flat_record(result, self.columns)``."""
+        row = result if isinstance(result, dict) else flat_record(result, self.columns)
         self.n += 1
         if self.fmt == "csv":
             self._csv.writerow({k: json.dumps(v, ensure_ascii=False) if k in LIST_COLUMNS else v for k, v in row.items()})

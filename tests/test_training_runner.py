@@ -103,7 +103,7 @@ def toy_task(monkeypatch, tmp_path):
     evaluation = types.ModuleType("toy_evaluation")  # an evaluation module's entry point is named ``evaluate``
     evaluation.evaluate = evaluate_toy
     monkeypatch.setitem(sys.modules, "toy_evaluation", evaluation)
-    task = Task("toy", primary_metric="accuracy", model_dir="toy", stage="toy", model_kinds={"mode": f"{__name__}:_Mode"},
+    task = Task("toy", primary_metric="accuracy", model_dir="toy", model_kinds={"mode": f"{__name__}:_Mode"},
                 train_config=f"{__name__}:_TrainConfig", eval_config=f"{__name__}:_EvalConfig", training_module=__name__,
                 evaluation_module="toy_evaluation")
     monkeypatch.setitem(TASKS, "toy", task)

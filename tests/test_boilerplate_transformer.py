@@ -18,7 +18,7 @@ from bantin.models import load_model  # noqa: E402
 
 @pytest.fixture(scope="module")
 def tiny_dir(tmp_path_factory):
-    from bantin.models.hf import tiny_encoder
+    from bantin.testing import tiny_encoder
 
     return tiny_encoder(tmp_path_factory.mktemp("enc") / "tiny", max_position_embeddings=96)
 

@@ -29,7 +29,7 @@ def _texts():
 
 @pytest.mark.parametrize("kind", ["t5", "bart", "llama", "bert2bert"])
 def test_tiny_model_trains_generates_and_reloads(tmp_path, kind):
-    from bantin.models.hf import tiny_causal_lm, tiny_encoder, tiny_seq2seq
+    from bantin.testing import tiny_causal_lm, tiny_encoder, tiny_seq2seq
 
     base = tmp_path / "base"
     if kind == "bert2bert":  # an encoder warm-starts both sides of an EncoderDecoderModel (the offline e5 path)
@@ -70,7 +70,7 @@ def test_train_from_config_seq2seq_records_train_and_test(tmp_path):
     """`bantin train summarize` on the abstractive path, end to end on the tiny fixture corpus: a tiny encoder
     warm-starts an encoder-decoder (vocabulary pruned), trains 2 steps, then writes a train record (val ROUGE)
     and an evaluate record on the test split (syllable and ASCII ROUGE)."""
-    from bantin.models.hf import tiny_encoder
+    from bantin.testing import tiny_encoder
     from bantin.summarize.training import train_from_config
     from bantin.tracking import load_records
 

@@ -12,7 +12,7 @@ pytest.importorskip("transformers")
 
 from bantin.errors import BantinInputError, BantinModelError  # noqa: E402
 from bantin.models import load_model, register_model  # noqa: E402
-from bantin.models.hf import TINY_CORPUS, tiny_encoder  # noqa: E402
+from bantin.testing import TINY_CORPUS, tiny_encoder  # noqa: E402
 from bantin.models.transformer_classifier import TransformerClassifier  # noqa: E402
 
 SPORT = [
@@ -28,7 +28,8 @@ ECONOMY = [
 TEXTS = SPORT + ECONOMY
 LABELS = ["the_thao"] * len(SPORT) + ["kinh_te"] * len(ECONOMY)
 HELD_OUT = (["Cầu thủ đội tuyển ghi bàn", "Ngân hàng tăng giá vàng"], ["the_thao", "kinh_te"])
-FAST = dict(epochs=30, batch_size=8, lr=3e-3, warmup_ratio=0.0, freeze_embeddings=False, dropout=0.0, max_length=32)
+FAST = dict(num_train_epochs=30, per_device_train_batch_size=8, learning_rate=3e-3, warmup_ratio=0.0, freeze_embeddings=False,
+            dropout=0.0, max_length=32)
 
 
 pytestmark = pytest.mark.usefixtures("torch_one_thread")
@@ -99,7 +100,9 @@ def test_multi_label(encoder_dir, tmp_path):
 
 def test_bad_input_and_settings(encoder_dir, tmp_path):
     with pytest.raises(BantinInputError, match="unknown"):
-        TransformerClassifier(learning_rate=1.0)
+        TransformerClassifier(learning_rat=1.0)
+    with pytest.raises(BantinInputError, match="lr \\(now 'learning_rate'\\)"):
+        TransformerClassifier(lr=1.0)
     with pytest.raises(BantinInputError):
         TransformerClassifier(pooling="max")
     clf = ToyTransformer(model_name_or_path=str(encoder_dir), **FAST)

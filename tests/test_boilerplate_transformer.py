@@ -34,8 +34,8 @@ def test_block_examples_carry_context():
 
 def test_transformer_fit_predict_save_load(tiny_dir, tmp_path):
     pages = [text_page(n) for n in NAMES]
-    model = TransformerBlockLabeler(model_name_or_path=str(tiny_dir), max_length=48, epochs=2, batch_size=16, lr=1e-3,
-                                    freeze_embeddings=False, device="cpu", context_blocks=1)
+    model = TransformerBlockLabeler(model_name_or_path=str(tiny_dir), max_length=48, num_train_epochs=2, per_device_train_batch_size=16,
+                                    learning_rate=1e-3, freeze_embeddings=False, device="cpu", context_blocks=1)
     model.fit(pages[:3])
     assert set(model.labels) <= {"title", "lead", "body", "caption", "byline", "related", "section_heading", "nav", "noise"}
     probs = model.predict_proba([pages[3]])[0]

@@ -77,6 +77,7 @@ def _coerce(value: Any, tp: Any) -> Any:
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Build a (nested) config dataclass from a dict, rejecting unknown keys."""
     hints = typing.get_type_hints(cls)
+    data = cls.upgrade_keys(data) if hasattr(cls, "upgrade_keys") else data  # a section's renamed keys
     names = {f.name for f in dataclasses.fields(cls)}
     unknown = set(data) - names
     if unknown:

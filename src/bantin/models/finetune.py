@@ -82,6 +82,11 @@ class FineTuneSettings:
     def __post_init__(self) -> None:
         check_settings(self)
 
+    @classmethod
+    def upgrade_keys(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """Config files: the older bantin names mapped to these (``bantin.config.from_dict`` calls this)."""
+        return upgrade_settings(data, f"config section {cls.__name__}")
+
 
 SETTING_NAMES = frozenset(f.name for f in dataclasses.fields(FineTuneSettings))
 

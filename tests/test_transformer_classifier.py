@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 import pytest
@@ -47,7 +46,7 @@ def encoder_dir(tmp_path_factory):
     return tiny_encoder(tmp_path_factory.mktemp("tiny") / "enc", texts=TINY_CORPUS + TEXTS)
 
 
-def test_fit_predict_save_load(encoder_dir, tmp_path):
+def test_fit_predict(encoder_dir, tmp_path):
     clf = ToyTransformer(model_name_or_path=str(encoder_dir), **FAST)
     clf.fit(TEXTS, LABELS, eval_texts=HELD_OUT[0], eval_labels=HELD_OUT[1])
     assert clf.labels == ["kinh_te", "the_thao"]
@@ -58,15 +57,10 @@ def test_fit_predict_save_load(encoder_dir, tmp_path):
     probs = clf.predict_proba(HELD_OUT[0])
     np.testing.assert_allclose(probs.sum(1), 1.0, rtol=1e-5)
 
-    path = clf.save(tmp_path / "model")
+    path = clf.save(tmp_path / "model")  # the save/load contract itself: tests/test_estimator_contract.py
     assert (path / "encoder" / "model.safetensors").exists() and (path / "head.safetensors").exists()
-    manifest = json.loads((path / "bantin_model.json").read_text())
-    assert (manifest["task"], manifest["kind"]) == ("toy", "transformer")
     assert "Transformer encoder fine-tuned" in (path / "README.md").read_text()
-    loaded = load_model(path, task="toy")
-    assert isinstance(loaded, ToyTransformer) and loaded.labels == clf.labels
-    np.testing.assert_allclose(loaded.predict_proba(HELD_OUT[0]), probs, atol=1e-5)
-    assert ToyTransformer.load(path).predict(TEXTS) == LABELS
+    assert isinstance(ToyTransformer.load(path), ToyTransformer)
 
 
 def test_text_pairs_and_task_argument(encoder_dir, tmp_path):

@@ -146,3 +146,61 @@ def tiny_causal_lm(
     else:
         raise BantinInputError(f"unknown tiny causal LM architecture {architecture!r} (gpt2, llama)")
     return _save_tiny(model, tokenizer, out_dir)
+
+
+# -- tiny estimators of every registered model kind --------------------------------------------------------
+
+#: kinds that learn nothing (fit is a no-op): "unfitted" means nothing for them
+STATELESS_KINDS = frozenset({("boilerplate", "rules"), ("summarize", "lead"), ("summarize", "textrank"), ("summarize", "lexrank")})
+
+#: constructor settings that make each kind train in about a second on tiny data; "{encoder}" / "{seq2seq}" name a
+#: tiny random Hugging Face model that ``tiny_estimator`` builds first
+TINY_SETTINGS: dict[tuple[str, str], dict[str, Any]] = {
+    ("boilerplate", "rules"): {},
+    ("boilerplate", "crf"): {"max_iterations": 30, "min_freq": 1},
+    ("boilerplate", "transformer"): {
+        "model_name_or_path": "{encoder}", "max_length": 48, "max_steps": 3, "per_device_train_batch_size": 32,
+        "learning_rate": 1e-3, "freeze_embeddings": False, "max_train_samples": None, "context_blocks": 1, "device": "cpu",
+    },
+    ("topics", "linear"): {"n_features": 2**16, "max_features": 2000, "min_df": 1},
+    ("topics", "e5"): {"encoder": "{encoder}", "engine": "torch", "max_length": 32, "batch_size": 16},
+    ("topics", "transformer"): {
+        "model_name_or_path": "{encoder}", "max_length": 32, "max_steps": 3, "per_device_train_batch_size": 8, "device": "cpu",
+    },
+    ("summarize", "lead"): {},
+    ("summarize", "textrank"): {},
+    ("summarize", "lexrank"): {},
+    ("summarize", "extractive"): {"scorer": "logistic", "idf_min_df": 1},
+    ("summarize", "seq2seq"): {
+        "model_name_or_path": "{seq2seq}", "max_source_length": 64, "max_target_length": 16, "max_steps": 2,
+        "per_device_train_batch_size": 4, "num_beams": 1, "generation_max_new_tokens": 6, "device": "cpu", "precision": "fp32",
+    },
+}
+
+
+def tiny_settings(task: str, kind: str, workdir: str | os.PathLike, texts: list[str] | None = None) -> dict[str, Any]:
+    """``TINY_SETTINGS[(task, kind)]`` with its tiny Hugging Face model (if any) built under ``workdir``."""
+    if (task, kind) not in TINY_SETTINGS:
+        raise BantinInputError(f"no tiny settings for the {task} model kind {kind!r}")
+    settings = dict(TINY_SETTINGS[(task, kind)])
+    for key, value in settings.items():
+        if value == "{encoder}":
+            settings[key] = str(tiny_encoder(Path(workdir) / "tiny-encoder", texts=(texts or []) + TINY_CORPUS, max_position_embeddings=96))
+        elif value == "{seq2seq}":
+            settings[key] = str(tiny_seq2seq(Path(workdir) / "tiny-seq2seq", texts=(texts or []) + TINY_CORPUS))
+    return settings
+
+
+def tiny_estimator(task: str, kind: str, workdir: str | os.PathLike, texts: list[str] | None = None, **overrides: Any):
+    """An unfitted estimator of a registered (task, kind), built from its tiny settings the way ``load_model``
+    builds one from a manifest's config (the registered class called with the settings)."""
+    import importlib
+
+    from bantin.models.base import _REGISTRY, _ensure_registered
+
+    _ensure_registered()
+    if (task, kind) not in _REGISTRY:
+        raise BantinInputError(f"unknown model kind {kind!r} for task {task!r}")
+    module_name, cls_name = _REGISTRY[(task, kind)].split(":")
+    cls = getattr(importlib.import_module(module_name), cls_name)
+    return cls(**{**tiny_settings(task, kind, workdir, texts), **overrides})

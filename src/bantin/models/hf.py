@@ -110,6 +110,18 @@ def _not_loadable(name: Any, resolved: str, exc: Exception) -> str:
     )
 
 
+def load_saved_model(loader, folder, **kwargs: Any):
+    """``loader.from_pretrained(folder, safetensors only)`` for a folder of a bantin model directory: a corrupt or
+    mismatched file (safetensors and tokenizers raise their own error types) becomes a ``ValueError``, which
+    ``load_model`` reports as a ``BantinModelError``. A pickled ``pytorch_model.bin`` is never read."""
+    try:
+        return loader.from_pretrained(folder, **kwargs)
+    except (BantinModelError, ImportError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - SafetensorError, tokenizers' Exception, json errors, ...
+        raise ValueError(f"{Path(folder).name}/: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}") from exc
+
+
 # -- device ---------------------------------------------------------------------------------------
 
 

@@ -406,15 +406,16 @@ class TransformerClassifier(Estimator):
         from transformers import AutoModel, AutoTokenizer
 
         from bantin.models.base import model_file, model_tree
+        from bantin.models.hf import load_saved_model
 
         enc_dir, head_file = model_tree(path, ENCODER_DIR), model_file(path, HEAD_FILE)
         if not (enc_dir / "config.json").exists() or not head_file.exists():
             raise BantinModelError(f"{path}: missing {ENCODER_DIR}/config.json or {HEAD_FILE}")
-        self.tokenizer = AutoTokenizer.from_pretrained(enc_dir)
+        self.tokenizer = load_saved_model(AutoTokenizer, enc_dir)
         try:  # safetensors weights only: a pickled pytorch_model.bin is never read
-            encoder = AutoModel.from_pretrained(enc_dir, add_pooling_layer=False, use_safetensors=True)
+            encoder = load_saved_model(AutoModel, enc_dir, add_pooling_layer=False, use_safetensors=True)
         except TypeError:
-            encoder = AutoModel.from_pretrained(enc_dir, use_safetensors=True)
+            encoder = load_saved_model(AutoModel, enc_dir, use_safetensors=True)
         self.model = encoder_classifier_class()(encoder, len(self.labels), self.config.pooling, self.config.dropout)
         try:
             head = load_file(str(head_file))

@@ -285,19 +285,20 @@ class Seq2SeqSummarizer(Summarizer):
         from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
         from bantin.models.base import model_tree
+        from bantin.models.hf import load_saved_model
 
         hf = model_tree(path, HF_DIR)
-        self.tokenizer_ = AutoTokenizer.from_pretrained(hf)
-        config = AutoConfig.from_pretrained(hf)
+        self.tokenizer_ = load_saved_model(AutoTokenizer, hf)
+        config = load_saved_model(AutoConfig, hf)
         # safetensors weights only: a pickled pytorch_model.bin is never read
         if config.model_type == "encoder-decoder":
             from transformers import EncoderDecoderModel
 
-            self.model_ = EncoderDecoderModel.from_pretrained(hf, use_safetensors=True)
+            self.model_ = load_saved_model(EncoderDecoderModel, hf, use_safetensors=True)
         elif self.architecture == "causal":
-            self.model_ = AutoModelForCausalLM.from_pretrained(hf, use_safetensors=True)
+            self.model_ = load_saved_model(AutoModelForCausalLM, hf, use_safetensors=True)
         else:
-            self.model_ = AutoModelForSeq2SeqLM.from_pretrained(hf, use_safetensors=True)
+            self.model_ = load_saved_model(AutoModelForSeq2SeqLM, hf, use_safetensors=True)
         self.model_.eval()
 
     def card_details(self) -> str:

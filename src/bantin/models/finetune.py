@@ -152,6 +152,20 @@ def settings_from(config_type: type, config: Any, overrides: dict[str, Any], own
     return dataclasses.replace(config or config_type(), **overrides)
 
 
+class FineTunedModel:
+    """Mixin of the estimators trained by the engine: ``load_model`` upgrades the older setting names of their
+    saved configs (model directories written before the shared names) through ``upgrade_config``."""
+
+    @classmethod
+    def upgrade_config(cls, config: dict[str, Any]) -> dict[str, Any]:
+        from bantin.errors import BantinModelError
+
+        try:
+            return upgrade_settings(config, f"{cls.__name__} config")
+        except BantinInputError as exc:
+            raise BantinModelError(str(exc)) from exc
+
+
 def check_settings(s: FineTuneSettings) -> None:
     """Clear errors for values the Trainer would reject later (or silently misuse)."""
     if s.precision not in ("auto", "fp32", "fp16", "bf16"):

@@ -32,7 +32,7 @@ import numpy as np
 
 from bantin.errors import BantinInputError, BantinModelError
 from bantin.models.base import Estimator
-from bantin.models.finetune import FineTuneSettings, settings_from, upgrade_settings
+from bantin.models.finetune import FineTuneSettings, FineTunedModel, settings_from
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class TransformerClassifierConfig(FineTuneSettings):
 
 
 
-class TransformerClassifier(Estimator):
+class TransformerClassifier(FineTunedModel, Estimator):
     """Fine-tuned transformer encoder + linear head; ``fit(texts, labels, pair_texts=None)``, ``predict``."""
 
     task: ClassVar[str] = ""
@@ -90,14 +90,6 @@ class TransformerClassifier(Estimator):
         self.tokenizer = None
         self.model = None  # EncoderClassifier (torch.nn.Module) once fitted or loaded
         self._device = None
-
-    @classmethod
-    def upgrade_config(cls, config: dict[str, Any]) -> dict[str, Any]:
-        """A saved config with older setting names (model directories from before the shared names) upgraded."""
-        try:
-            return upgrade_settings(config, f"{cls.__name__} config")
-        except BantinInputError as exc:
-            raise BantinModelError(str(exc)) from exc
 
     # -- configuration ------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:

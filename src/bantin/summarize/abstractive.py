@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bantin.errors import BantinInputError, BantinModelError
-from bantin.models.finetune import settings_from, upgrade_settings
+from bantin.models.finetune import FineTunedModel, settings_from
 from bantin.summarize.base import Document, Summarizer, _check_budget, _check_n
 from bantin.summarize.config import Seq2SeqConfig
 from bantin.text.tokenize import sentences as split_sentences
@@ -39,7 +39,7 @@ def _resolve(name: str) -> str:
     return resolve_pretrained(name)
 
 
-class Seq2SeqSummarizer(Summarizer):
+class Seq2SeqSummarizer(FineTunedModel, Summarizer):
     kind = "seq2seq"
     config_type = Seq2SeqConfig
 
@@ -52,14 +52,6 @@ class Seq2SeqSummarizer(Summarizer):
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), **dataclasses.asdict(self.config)}
-
-    @classmethod
-    def upgrade_config(cls, config: dict[str, Any]) -> dict[str, Any]:
-        """A saved config with older setting names (model directories from before the shared names) upgraded."""
-        try:
-            return upgrade_settings(config, f"{cls.__name__} config")
-        except BantinInputError as exc:
-            raise BantinModelError(str(exc)) from exc
 
     @classmethod
     def from_config(cls, cfg: Seq2SeqConfig, n_sentences: int = 3, sentence_backend: str = "underthesea") -> Seq2SeqSummarizer:

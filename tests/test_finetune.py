@@ -137,3 +137,40 @@ def test_model_directories_saved_with_the_old_names_still_load(encoder, tmp_path
 def test_upgrade_settings_leaves_new_names_alone():
     data = {"learning_rate": 1e-3, "max_steps": None, "device": None}
     assert upgrade_settings(data) == {"learning_rate": 1e-3, "max_steps": -1, "device": "auto"}
+
+
+CONFIGS = __import__("pathlib").Path(__file__).resolve().parents[1] / "configs"
+
+
+def test_boilerplate_transformer_recipe_from_its_config(encoder, tmp_path):
+    """`bantin train boilerplate --config configs/boilerplate-transformer.yaml`, tiny and offline, end to end."""
+    pytest.importorskip("bantin.data.dataset")
+    from test_boilerplate import _write_dataset
+
+    from bantin.boilerplate.training import train_from_config
+
+    data = tmp_path / "pages"
+    _write_dataset(data)
+    out = tmp_path / "model"
+    rec = train_from_config(CONFIGS / "boilerplate-transformer.yaml", [
+        f"data.dataset_dir={data}", f"out_dir={out}", f"transformer.model_name_or_path={encoder}", "transformer.max_steps=2",
+        "transformer.max_length=32", "transformer.per_device_train_batch_size=16", "transformer.device=cpu", "evaluate_on=[test]",
+    ])  # fmt: skip
+    assert rec["kind"] == "train" and "test_text_binary_f1" in rec["metrics"]
+    model = load_model(out, task="boilerplate")
+    assert model.training_info["steps"] == 2 and model.config.learning_rate == 5e-5
+
+
+def test_topics_transformer_recipe_from_its_config(encoder, tmp_path):
+    """`bantin train topics --config configs/topics-transformer.yaml` on a user file, tiny and offline, end to end."""
+    from bantin.topics.training import train_from_config
+
+    fix = __import__("pathlib").Path(__file__).parent / "fixtures" / "topics"
+    out = tmp_path / "model"
+    rec = train_from_config(CONFIGS / "topics-transformer.yaml", [
+        f"out_dir={out}", "data.corpus=file", f"data.train_file={fix / 'news.jsonl'}", f"transformer.model_name_or_path={encoder}",
+        "transformer.max_steps=3", "transformer.max_length=32", "transformer.device=cpu",
+    ])  # fmt: skip
+    assert rec["kind"] == "train" and 0 <= rec["metrics"]["accuracy"] <= 1
+    model = load_model(out, task="topics")
+    assert model.kind == "transformer" and model.training_info["steps"] == 3

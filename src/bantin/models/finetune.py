@@ -80,6 +80,10 @@ class FineTuneSettings:
     logging_steps: int = 50
 
     def __post_init__(self) -> None:
+        if self.device is None:  # the older "no preference"
+            self.device = "auto"
+        if self.max_steps is None:
+            self.max_steps = -1
         check_settings(self)
 
     @classmethod

@@ -264,7 +264,10 @@ def finetune(
     precision = resolve_precision(s, "cpu" if use_cpu else "cuda")
     evaluating = eval_dataset is not None and len(eval_dataset) > 0 and s.eval_strategy == "epoch"
     early = evaluating and s.early_stopping_patience is not None
+    if s.early_stopping_patience is not None and not early:
+        log.warning("early_stopping_patience needs held-out data and eval_strategy: epoch; training without it")
     keep_checkpoints = s.output_dir is not None
+    resume = _resume_point(s)
     out_dir = Path(s.output_dir) if keep_checkpoints else Path(tempfile.mkdtemp(prefix="bantin-finetune-"))
     steps = total_steps(s, len(train_dataset))
     args = TrainingArguments(**_args_kwargs(s, out_dir, steps, precision, use_cpu, evaluating, keep_checkpoints, early))
@@ -278,7 +281,6 @@ def finetune(
     )  # fmt: skip
     for noisy in (PrinterCallback, ProgressCallback):
         trainer.remove_callback(noisy)
-    resume = _resume_point(s, out_dir)
     log.info("fine-tuning %s: %d examples, %d steps on %s (%s)%s", type(model).__name__, len(train_dataset), steps,
              "cpu" if use_cpu else "cuda", precision, f", resuming from {resume}" if resume else "")
     start = time.perf_counter()
@@ -325,13 +327,15 @@ def _args_kwargs(s: FineTuneSettings, out_dir: Path, steps: int, precision: str,
     )  # fmt: skip
 
 
-def _resume_point(s: FineTuneSettings, out_dir: Path) -> str | None:
+def _resume_point(s: FineTuneSettings) -> str | None:
+    """The checkpoint folder to resume from (``resume_from_checkpoint``), or None."""
     value = s.resume_from_checkpoint
-    if not value or value is False:
+    if not value:
         return None
     if value in ("latest", True, "true"):
         from transformers.trainer_utils import get_last_checkpoint
 
+        out_dir = Path(str(s.output_dir))
         last = get_last_checkpoint(str(out_dir)) if out_dir.is_dir() else None
         if last is None:
             raise BantinInputError(f"resume_from_checkpoint: latest: no checkpoint in {out_dir}")

@@ -10,12 +10,9 @@ fine-tuning engine (``bantin.models.finetune``, on ``transformers.Trainer``).
 - a model directory holds ``encoder/`` (``save_pretrained`` weights as safetensors + tokenizer),
   ``head.safetensors`` and the bantin manifest.
 
-Tasks subclass it to set ``task`` and register the subclass, e.g. in ``bantin/topics/__init__.py``::
-
-    class TopicTransformer(TransformerClassifier):
-        task = "topics"
-
-    register_model("topics", "transformer", "bantin.topics.transformer:TopicTransformer")
+Tasks subclass it (``bantin.topics.transformer.TransformerTopicModel``,
+``bantin.boilerplate.transformer.TransformerBlockLabeler``), set ``task`` and ``config_type`` (their config
+section, a ``TransformerClassifierConfig`` with the task's defaults) and register the subclass.
 """
 
 from __future__ import annotations

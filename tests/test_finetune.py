@@ -84,18 +84,18 @@ def test_old_setting_names_in_configs_are_mapped_with_a_warning():
     from bantin.summarize.config import TrainConfig as SummarizeTrain
     from bantin.topics.config import TrainConfig as TopicsTrain
 
-    with pytest.warns(DeprecationWarning, match="'lr' is now called 'learning_rate'"):
+    with pytest.warns(FutureWarning, match="'lr' is now called 'learning_rate'"):
         cfg = load_config(BoilerplateTrain, None, ["transformer.lr=1e-4", "transformer.batch_size=8", "transformer.epochs=2"])
     t = cfg.transformer
     assert (t.learning_rate, t.per_device_train_batch_size, t.num_train_epochs) == (1e-4, 8, 2.0)
-    with pytest.warns(DeprecationWarning, match="'pretrained' is now called 'model_name_or_path'"):
+    with pytest.warns(FutureWarning, match="'pretrained' is now called 'model_name_or_path'"):
         topics = load_config(TopicsTrain, None, ["transformer.pretrained=x", "transformer.fp16=false"]).transformer
     assert topics.model_name_or_path == "x" and topics.precision == "fp32"
-    with pytest.warns(DeprecationWarning):
+    with pytest.warns(FutureWarning):
         s2s = load_config(SummarizeTrain, None, ["seq2seq.mixed_precision=true", "seq2seq.gradient_accumulation=4"]).seq2seq
     assert s2s.precision == "auto" and s2s.gradient_accumulation_steps == 4
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
         with pytest.raises(BantinInputError, match="keep only 'learning_rate'"):
             load_config(BoilerplateTrain, None, ["transformer.lr=1e-4", "transformer.learning_rate=1e-3"])
         with pytest.raises(BantinInputError, match="bantin.testing.tiny_encoder"):
@@ -122,14 +122,14 @@ def test_model_directories_saved_with_the_old_names_still_load(encoder, tmp_path
 
     head = load_file(str(path / "head.safetensors"))
     save_file({f"1.{k}": v for k, v in head.items()}, str(path / "head.safetensors"))  # Sequential(Dropout, Linear)
-    with pytest.warns(DeprecationWarning, match="'pretrained' is now called 'model_name_or_path'"):
+    with pytest.warns(FutureWarning, match="'pretrained' is now called 'model_name_or_path'"):
         loaded = load_model(path, task="topics")
     np.testing.assert_allclose(loaded.predict_proba(TEXTS[:4]), proba, atol=1e-6)
     assert loaded.config.per_device_train_batch_size == 4 and loaded.config.precision == "auto"
     manifest["config"]["tiny_config"] = {"hidden_size": 32}
     (path / "bantin_model.json").write_text(json.dumps(manifest))
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
         with pytest.raises(BantinModelError, match="tiny_config"):
             load_model(path)
 

@@ -15,7 +15,7 @@ What the engine does, from ``FineTuneSettings`` (the fields every task's transfo
   checkpoint folder, or ``true`` for the newest one in ``output_dir``) continues an interrupted run.
 
 Offline: nothing is reported anywhere (``report_to`` none) and nothing is pushed. Setting names are the
-``transformers.TrainingArguments`` names; the older bantin names are mapped (``upgrade_settings``), with a warning.
+``transformers.TrainingArguments`` names; the older bantin names are mapped (``upgrade_settings``), with a FutureWarning.
 Importing this module needs neither torch nor transformers.
 """
 
@@ -117,8 +117,9 @@ REMOVED: dict[str, tuple[Any, str]] = {
 def upgrade_settings(data: dict[str, Any], where: str = "config") -> dict[str, Any]:
     """A config (or model manifest config) with the older setting names mapped to the shared ones.
 
-    Each old name found is reported once as a ``DeprecationWarning`` naming its new key. Giving both an old name
-    and its new one is an error, as is a removed setting with a non-default value.
+    Each old name found is reported as a ``FutureWarning`` naming its new key (shown by default, so the user of a
+    config sees it). Giving both an old name and its new one is an error, as is a removed setting with a
+    non-default value.
     """
     out = dict(data)
     for old, new in RENAMED.items():
@@ -129,7 +130,7 @@ def upgrade_settings(data: dict[str, Any], where: str = "config") -> dict[str, A
             value = "auto" if value else "fp32"
         if new in data:
             raise BantinInputError(f"{where}: both {old!r} (old name) and {new!r} are set; keep only {new!r}")
-        warnings.warn(f"{where}: setting {old!r} is now called {new!r}", DeprecationWarning, stacklevel=3)
+        warnings.warn(f"{where}: setting {old!r} is now called {new!r}", FutureWarning, stacklevel=3)
         out[new] = value
     for old, (default, why) in REMOVED.items():
         if old in out:

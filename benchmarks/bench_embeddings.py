@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def load_workloads(n_sentences: int, n_docs: int) -> dict[str, tuple[list[str], str]]:
     from bantin.data.paths import shared_data_dir
-    from bantin.models.hf import TINY_CORPUS
+    from bantin.testing import TINY_CORPUS
 
     d = shared_data_dir()
     out = {}

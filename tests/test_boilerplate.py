@@ -133,16 +133,6 @@ def test_crf_probabilities_and_label_page(crf, pages):
     assert all(0.0 <= b.score <= 1.0 for b in labeled.blocks)
 
 
-def test_crf_save_load_roundtrip(crf, pages, tmp_path):
-    crf.save(tmp_path / "m")
-    assert (tmp_path / "m" / "model.crfsuite").exists() and (tmp_path / "m" / "README.md").exists()
-    manifest = json.loads((tmp_path / "m" / "bantin_model.json").read_text())
-    assert manifest["task"] == "boilerplate" and manifest["kind"] == "crf" and set(manifest["labels"]) <= set(LABELS)
-    loaded = load_model(tmp_path / "m", task="boilerplate")
-    assert loaded.predict(pages) == crf.predict(pages)
-    assert "CRF" in (tmp_path / "m" / "README.md").read_text()
-
-
 def test_bad_model_dirs(tmp_path):
     with pytest.raises(BantinModelError):
         load_model(tmp_path / "missing", task="boilerplate")

@@ -10,7 +10,7 @@ pytest.importorskip("transformers")
 
 from bantin.errors import BantinInputError  # noqa: E402
 from bantin.models import embeddings  # noqa: E402
-from bantin.models.hf import tiny_encoder  # noqa: E402
+from bantin.testing import tiny_encoder  # noqa: E402
 
 SENTENCES = [
     "Hà Nội là thủ đô của Việt Nam.",

@@ -8,6 +8,7 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 from bantin.errors import BantinInputError, BantinModelError  # noqa: E402
+from bantin import testing  # noqa: E402
 from bantin.models import hf  # noqa: E402
 
 
@@ -52,7 +53,7 @@ def test_select_device():
 
 @pytest.mark.parametrize("architecture", ["bert", "xlm-roberta"])
 def test_tiny_encoder(tmp_path, architecture):
-    path = hf.tiny_encoder(tmp_path / "enc", architecture=architecture)
+    path = testing.tiny_encoder(tmp_path / "enc", architecture=architecture)
     tok, model = hf.load_encoder(path)
     assert sum(p.numel() for p in model.parameters()) < 100_000
     batch = tok(["Hà Nội mưa lớn", "Giá vàng tăng"], ["câu thứ hai", "và nữa"], padding=True, return_tensors="pt")
@@ -66,7 +67,7 @@ def test_tiny_seq2seq_generates(tmp_path):
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     for architecture in ("t5", "bart"):
-        path = hf.tiny_seq2seq(tmp_path / architecture, architecture=architecture)
+        path = testing.tiny_seq2seq(tmp_path / architecture, architecture=architecture)
         tok = AutoTokenizer.from_pretrained(path)
         model = AutoModelForSeq2SeqLM.from_pretrained(path)
         batch = tok(["Hà Nội là thủ đô của Việt Nam."], return_tensors="pt")
@@ -80,7 +81,7 @@ def test_tiny_causal_lm_generates(tmp_path):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     for architecture in ("gpt2", "llama"):
-        path = hf.tiny_causal_lm(tmp_path / architecture, architecture=architecture)
+        path = testing.tiny_causal_lm(tmp_path / architecture, architecture=architecture)
         tok = AutoTokenizer.from_pretrained(path)
         assert tok.padding_side == "left"
         model = AutoModelForCausalLM.from_pretrained(path)
@@ -91,7 +92,7 @@ def test_tiny_causal_lm_generates(tmp_path):
 
 
 def test_freeze_embeddings_and_max_length(tmp_path):
-    tok, model = hf.load_encoder(hf.tiny_encoder(tmp_path / "enc"))
+    tok, model = hf.load_encoder(testing.tiny_encoder(tmp_path / "enc"))
     emb = model.embeddings
     n_emb = sum(p.numel() for p in emb.parameters())
     assert hf.freeze_embeddings(model) == n_emb
@@ -104,7 +105,7 @@ def test_freeze_embeddings_and_max_length(tmp_path):
 
 
 def test_prune_vocabulary_keeps_tokenization_of_seen_text(tmp_path):
-    tok, model = hf.load_encoder(hf.tiny_encoder(tmp_path / "enc"))
+    tok, model = hf.load_encoder(testing.tiny_encoder(tmp_path / "enc"))
     seen = ["Hà Nội mưa lớn", "Giá vàng tăng mạnh"]
     before = [tok.convert_ids_to_tokens(ids) for ids in tok(seen)["input_ids"]]
     with torch.no_grad():

@@ -332,7 +332,7 @@ def test_a_model_kind_whose_library_is_missing(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("config, message", [({"max_length": "abc"}, "'max_length' = 'abc'"), ({"no_such_key": 1}, "unknown config key"),
-                                             ({"pooling": "max"}, "invalid config")])
+                                             ({"pooling": "max"}, "'pooling' = 'max'")])
 def test_transformer_config_is_checked_before_loading_weights(config, message, tmp_path):
     d = tmp_path / "transformer"
     d.mkdir()

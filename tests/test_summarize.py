@@ -76,25 +76,6 @@ def test_sentence_features_shape_and_title_similarity():
     assert title_cos.argmax() == 0  # "giá vàng ... trong nước tăng" shares most with the title
 
 
-@pytest.mark.parametrize("scorer,target,feature_set", [("logistic", "oracle", "v1"), ("gbm", "oracle", "v1"), ("lgbm", "rouge", "v2"),
-                                                        ("lgbm", "rank", "v2"), ("lgbm", "oracle", "v1")])
-def test_extractive_fit_save_load_roundtrip(tmp_path, scorer, target, feature_set):
-    examples = fixture_examples()
-    train, test = examples[:6], examples[6:]
-    model = ExtractiveSummarizer(scorer=scorer, target=target, feature_set=feature_set, gbm_max_iter=20, idf_min_df=1,
-                                 lgbm_num_trees=20, lgbm_min_data_in_leaf=3)
-    model.fit([e.document() for e in train], [e.reference for e in train])
-    docs = [e.document() for e in test]
-    before = model.predict(docs, 2)
-    assert all(s for s in before)
-    model.save(tmp_path / "m")
-    assert (tmp_path / "m" / {"gbm": "scorer.skops", "logistic": "scorer.json", "lgbm": "scorer.lgbm.txt"}[scorer]).exists()
-    loaded = load_model(tmp_path / "m", task="summarize")
-    assert isinstance(loaded, ExtractiveSummarizer)
-    assert loaded.predict(docs, 2) == before
-    np.testing.assert_allclose(np.concatenate(loaded.sentence_scores(docs)), np.concatenate(model.sentence_scores(docs)), rtol=1e-6)
-
-
 def _lgbm_model_dir(tmp_path):
     examples = fixture_examples()
     model = ExtractiveSummarizer(scorer="lgbm", target="rouge", feature_set="v2", idf_min_df=1, lgbm_num_trees=5, lgbm_min_data_in_leaf=3)

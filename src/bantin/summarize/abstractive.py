@@ -1,29 +1,29 @@
 """Abstractive path: fine-tune any Hugging Face seq2seq model (T5/ViT5, BART/BARTpho, mT5) or causal LM,
-by Hub name or local path, on vietnews (article -> abstract), with a plain PyTorch loop; runs on a GPU when
-there is one.
+by Hub name or local path, on vietnews (article -> abstract), with bantin's one fine-tuning engine
+(``bantin.models.finetune``, on ``transformers.Trainer``); runs on a GPU when there is one.
 
 Offline (no model hub), the choices are:
 
-* ``pretrained: e5-small`` — an encoder-decoder warm-started from the offline multilingual-e5-small
+* ``model_name_or_path: e5-small`` — an encoder-decoder warm-started from the offline multilingual-e5-small
   (``transformers.EncoderDecoderModel``: BERT encoder + BERT decoder with new cross-attention, Rothe et al.
   2020), tokenizer = e5's XLM-R SentencePiece vocabulary;
-* ``pretrained: ""`` — a small T5 trained from scratch (``seq2seq.scratch``) with a Unigram tokenizer fitted
+* ``model_name_or_path: ""`` — a small T5 trained from scratch (``seq2seq.scratch``) with a Unigram tokenizer fitted
   on the training text.
 
-With Hub access: ``pretrained: VietAI/vit5-base`` or ``vinai/bartpho-syllable`` (the published anchors).
+With Hub access: ``model_name_or_path: VietAI/vit5-base`` or ``vinai/bartpho-syllable`` (the published anchors).
 
 The model directory holds the usual manifest plus ``hf/`` (``save_pretrained``: safetensors + tokenizer).
 """
 
 from __future__ import annotations
 
-import math
-import time
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from bantin.errors import BantinInputError, BantinModelError
+from bantin.models.finetune import FineTunedModel, settings_from
 from bantin.summarize.base import Document, Summarizer, _check_budget, _check_n
 from bantin.summarize.config import Seq2SeqConfig
 from bantin.text.tokenize import sentences as split_sentences
@@ -39,51 +39,27 @@ def _resolve(name: str) -> str:
     return resolve_pretrained(name)
 
 
-class Seq2SeqSummarizer(Summarizer):
+class Seq2SeqSummarizer(FineTunedModel, Summarizer):
     kind = "seq2seq"
+    config_type = Seq2SeqConfig
 
-    def __init__(
-        self,
-        n_sentences: int = 3,
-        sentence_backend: str = "underthesea",
-        architecture: str = "seq2seq",
-        base_model: str = "",
-        source_prefix: str = "",
-        max_source_length: int = 512,
-        max_target_length: int = 96,
-        num_beams: int = 4,
-        generation_max_new_tokens: int = 96,
-        no_repeat_ngram_size: int = 3,
-        eval_batch_size: int = 32,
-        device: str = "auto",
-    ) -> None:
+    def __init__(self, n_sentences: int = 3, sentence_backend: str = "underthesea", config: Seq2SeqConfig | None = None,
+                 **overrides: Any) -> None:
         super().__init__(n_sentences, sentence_backend)
-        self.architecture, self.base_model, self.source_prefix = architecture, base_model, source_prefix
-        self.max_source_length, self.max_target_length = max_source_length, max_target_length
-        self.num_beams, self.generation_max_new_tokens, self.no_repeat_ngram_size = num_beams, generation_max_new_tokens, no_repeat_ngram_size
-        self.eval_batch_size, self.device = eval_batch_size, device
+        self.config = settings_from(Seq2SeqConfig, config, overrides, "Seq2SeqSummarizer")
         self.model_: Any = None
         self.tokenizer_: Any = None
-        self._train_cfg: Seq2SeqConfig | None = None
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            **super().get_config(), "architecture": self.architecture, "base_model": self.base_model, "source_prefix": self.source_prefix,
-            "max_source_length": self.max_source_length, "max_target_length": self.max_target_length, "num_beams": self.num_beams,
-            "generation_max_new_tokens": self.generation_max_new_tokens, "no_repeat_ngram_size": self.no_repeat_ngram_size,
-            "eval_batch_size": self.eval_batch_size, "device": self.device,
-        }
+        return {**super().get_config(), **dataclasses.asdict(self.config)}
 
     @classmethod
     def from_config(cls, cfg: Seq2SeqConfig, n_sentences: int = 3, sentence_backend: str = "underthesea") -> Seq2SeqSummarizer:
-        model = cls(
-            n_sentences=max(n_sentences, 1), sentence_backend=sentence_backend, architecture=cfg.architecture, base_model=cfg.pretrained,
-            source_prefix=cfg.source_prefix, max_source_length=cfg.max_source_length, max_target_length=cfg.max_target_length,
-            num_beams=cfg.num_beams, generation_max_new_tokens=cfg.generation_max_new_tokens, no_repeat_ngram_size=cfg.no_repeat_ngram_size,
-            eval_batch_size=cfg.eval_batch_size, device=cfg.device,
-        )
-        model._train_cfg = cfg
-        return model
+        return cls(n_sentences=max(n_sentences, 1), sentence_backend=sentence_backend, config=cfg)
+
+    @property
+    def architecture(self) -> str:
+        return self.config.architecture
 
     # -- building ---------------------------------------------------------------------------
     def _build(self, train_texts: Sequence[str]) -> None:
@@ -91,15 +67,15 @@ class Seq2SeqSummarizer(Summarizer):
 
         from bantin.models.hf import load_tokenizer
 
-        cfg = self._train_cfg or Seq2SeqConfig()
-        if not cfg.pretrained:
+        cfg = self.config
+        if not cfg.model_name_or_path:
             self._build_scratch(cfg, train_texts)
             return
-        resolved = _resolve(cfg.pretrained)
+        resolved = _resolve(cfg.model_name_or_path)
         try:
             hf_config = AutoConfig.from_pretrained(resolved)
         except (OSError, ValueError) as exc:
-            raise BantinModelError(f"cannot load pretrained model {cfg.pretrained!r}: {exc}") from exc
+            raise BantinModelError(f"cannot load pretrained model {cfg.model_name_or_path!r}: {exc}") from exc
         arch = cfg.architecture
         if arch == "auto":
             if getattr(hf_config, "is_encoder_decoder", False):
@@ -108,8 +84,7 @@ class Seq2SeqSummarizer(Summarizer):
                 arch = "encoder-decoder"
             else:
                 arch = "causal"
-        self.architecture = "seq2seq" if arch == "encoder-decoder" else arch
-        self.tokenizer_ = load_tokenizer(cfg.pretrained)
+        self.tokenizer_ = load_tokenizer(cfg.model_name_or_path)
         if arch == "encoder-decoder":
             model = self._warm_start_encoder_decoder(resolved, train_texts if cfg.prune_vocab else None)
             tok = self.tokenizer_
@@ -131,6 +106,7 @@ class Seq2SeqSummarizer(Summarizer):
                 self.tokenizer_.pad_token = self.tokenizer_.eos_token
         else:
             raise BantinInputError(f"unknown architecture {arch!r} (auto, seq2seq, causal, encoder-decoder)")
+        self.config.architecture = "seq2seq" if arch == "encoder-decoder" else arch
         self.model_ = model
 
     def _warm_start_encoder_decoder(self, resolved: str, prune_texts: Sequence[str] | None):
@@ -182,102 +158,57 @@ class Seq2SeqSummarizer(Summarizer):
                                                             forced_eos_token_id=tok.eos_token_id, **ids, **s))
         else:
             raise BantinInputError(f"scratch model_type must be t5 or bart, got {model_type!r}")
-        self.architecture = "seq2seq"
+        self.config.architecture = "seq2seq"
         self.tokenizer_, self.model_ = tok, model
 
     # -- text formats -----------------------------------------------------------------------
     def source_text(self, title: str, body: str) -> str:
         body = " ".join(line.strip() for line in body.split("\n") if line.strip())
-        return f"{self.source_prefix}{title}. {body}" if title else f"{self.source_prefix}{body}"
+        prefix = self.config.source_prefix
+        return f"{prefix}{title}. {body}" if title else f"{prefix}{body}"
 
     def _prompt_ids(self, source: str) -> list[int]:
         tok = self.tokenizer_
-        budget = max(self.max_source_length - 8, 16)
+        budget = max(self.config.max_source_length - 8, 16)
         ids = tok(source, add_special_tokens=False, truncation=True, max_length=budget)["input_ids"]
         return ids + tok("\nTóm tắt:", add_special_tokens=False)["input_ids"]
 
     # -- training ---------------------------------------------------------------------------
     def fit_examples(self, examples, val_examples=()) -> Seq2SeqSummarizer:
-        import torch
+        from bantin.models.finetune import finetune, seed_everything
 
-        from bantin.models.hf import select_device
-
-        cfg = self._train_cfg or Seq2SeqConfig()
-        torch.manual_seed(cfg.seed)
+        cfg = self.config
+        if not len(examples):
+            raise BantinInputError("no training examples")
+        seed_everything(cfg.seed)
         sources = [self.source_text(e.title, e.body) for e in examples]
         targets = [e.reference for e in examples]
         if self.model_ is None:
             self._build(sources[:5000] + targets[:5000])
-        device = select_device(cfg.device)
-        model = self.model_.to(device)
-        model.train()
-        batches = self._training_batches(sources, targets, cfg.batch_size)
-        steps_per_epoch = math.ceil(len(batches) / cfg.gradient_accumulation)
-        total = cfg.max_steps if cfg.max_steps > 0 else max(1, int(steps_per_epoch * cfg.epochs))
-        params = [p for p in model.parameters() if p.requires_grad]
-        opt = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
-        warmup = int(total * cfg.warmup_ratio)
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / max(warmup, 1)) * max(0.0, (total - s) / max(total - warmup, 1)) if s >= warmup else (s + 1) / max(warmup, 1))
-        use_bf16 = cfg.mixed_precision and device.type == "cuda" and torch.cuda.is_bf16_supported()
-        t0, step, losses = time.perf_counter(), 0, []
-        g = torch.Generator().manual_seed(cfg.seed)
-        done = False
-        while not done:
-            for bi in torch.randperm(len(batches), generator=g).tolist():
-                batch = {k: v.to(device) for k, v in batches[bi].items()}
-                with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=use_bf16):
-                    loss = model(**batch).loss / cfg.gradient_accumulation
-                loss.backward()
-                losses.append(loss.item() * cfg.gradient_accumulation)
-                if len(losses) % cfg.gradient_accumulation == 0:
-                    torch.nn.utils.clip_grad_norm_(params, 1.0)
-                    opt.step()
-                    sched.step()
-                    opt.zero_grad(set_to_none=True)
-                    step += 1
-                    if step % 50 == 0:
-                        print(f"step {step}/{total} loss {sum(losses[-50:]) / len(losses[-50:]):.3f} ({time.perf_counter() - t0:.0f}s)", flush=True)
-                    over_time = cfg.max_minutes is not None and time.perf_counter() - t0 > cfg.max_minutes * 60
-                    if step >= total or over_time:
-                        done = True
-                        break
-        model.eval()
-        self.training_info.update({"steps": step, "final_loss": round(sum(losses[-50:]) / max(len(losses[-50:]), 1), 4), "device": str(device),
-                                   "base_model": self.base_model or "scratch", "train_seconds": round(time.perf_counter() - t0, 1)})
+        train = self._features(sources, targets)
+        held_out = self._features([self.source_text(e.title, e.body) for e in val_examples], [e.reference for e in val_examples]) if val_examples else None
+        from transformers import DataCollatorForSeq2Seq
+
+        collator = DataCollatorForSeq2Seq(self.tokenizer_, label_pad_token_id=-100, padding=True)
+        result = finetune(self.model_, train, cfg, collator, eval_dataset=held_out)
+        self.training_info.update({"base_model": cfg.model_name_or_path or "scratch", "n_train": len(train), **result.as_info()})
         return self
 
-    def _training_batches(self, sources: Sequence[str], targets: Sequence[str], batch_size: int) -> list[dict]:
-        import torch
-
-        tok = self.tokenizer_
-        # Sort by length so batches pad little; the batch order is shuffled each epoch.
-        order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
-        batches = []
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            src, tgt = [sources[i] for i in idx], [targets[i] for i in idx]
-            if self.architecture == "causal":
-                rows, labels = [], []
-                for s, t in zip(src, tgt):
-                    prompt = self._prompt_ids(s)
-                    answer = tok(" " + t, add_special_tokens=False, truncation=True, max_length=self.max_target_length)["input_ids"] + [tok.eos_token_id]
-                    rows.append(prompt + answer)
-                    labels.append([-100] * len(prompt) + answer)
-                width = max(len(r) for r in rows)
-                pad = tok.pad_token_id
-                input_ids = torch.tensor([r + [pad] * (width - len(r)) for r in rows])
-                attention = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
-                lab = torch.tensor([r + [-100] * (width - len(r)) for r in labels])
-                batches.append({"input_ids": input_ids, "attention_mask": attention, "labels": lab})
-            else:
-                enc = tok(src, truncation=True, max_length=self.max_source_length, padding=True, return_tensors="pt")
-                lab = tok(text_target=tgt, truncation=True, max_length=self.max_target_length, padding=True, return_tensors="pt")["input_ids"]
-                lab[lab == tok.pad_token_id] = -100
-                batch = {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"], "labels": lab}
-                if "token_type_ids" in enc and self.model_ is not None and self.model_.config.model_type == "encoder-decoder":
-                    pass  # EncoderDecoderModel does not take token_type_ids
-                batches.append(batch)
-        return batches
+    def _features(self, sources: Sequence[str], targets: Sequence[str]) -> list[dict[str, list[int]]]:
+        """Tokenized (source, target) pairs; the loss is on the target tokens only (``labels``, -100 elsewhere)."""
+        tok, cfg = self.tokenizer_, self.config
+        features = []
+        if self.architecture == "causal":
+            for s, t in zip(sources, targets):
+                prompt = self._prompt_ids(s)
+                answer = tok(" " + t, add_special_tokens=False, truncation=True, max_length=cfg.max_target_length)["input_ids"] + [tok.eos_token_id]
+                features.append({"input_ids": prompt + answer, "attention_mask": [1] * (len(prompt) + len(answer)),
+                                 "labels": [-100] * len(prompt) + answer})
+            return features
+        enc = tok(list(sources), truncation=True, max_length=cfg.max_source_length)
+        labels = tok(text_target=list(targets), truncation=True, max_length=cfg.max_target_length)["input_ids"]
+        # EncoderDecoderModel takes no token_type_ids: only the ids, the mask and the labels go to the model
+        return [{"input_ids": enc["input_ids"][i], "attention_mask": enc["attention_mask"][i], "labels": labels[i]} for i in range(len(labels))]
 
     # -- inference --------------------------------------------------------------------------
     def generate(self, sources: Sequence[str]) -> list[str]:
@@ -287,13 +218,14 @@ class Seq2SeqSummarizer(Summarizer):
 
         if self.model_ is None:
             raise BantinModelError("the seq2seq summarizer has no model (train it or load a model directory)")
-        device = select_device(self.device)
+        cfg = self.config
+        device = select_device(cfg.device)
         model, tok = self.model_.to(device), self.tokenizer_
         model.eval()
         out: list[str] = []
-        gen = dict(num_beams=self.num_beams, max_new_tokens=self.generation_max_new_tokens, no_repeat_ngram_size=self.no_repeat_ngram_size or 0)
-        for start in range(0, len(sources), self.eval_batch_size):
-            chunk = list(sources[start : start + self.eval_batch_size])
+        gen = dict(num_beams=cfg.num_beams, max_new_tokens=cfg.generation_max_new_tokens, no_repeat_ngram_size=cfg.no_repeat_ngram_size or 0)
+        for start in range(0, len(sources), cfg.per_device_eval_batch_size):
+            chunk = list(sources[start : start + cfg.per_device_eval_batch_size])
             with torch.no_grad():
                 if self.architecture == "causal":
                     rows = [self._prompt_ids(s) for s in chunk]
@@ -304,7 +236,7 @@ class Seq2SeqSummarizer(Summarizer):
                     ids = model.generate(input_ids=input_ids, attention_mask=attention, pad_token_id=pad, **gen)
                     texts = tok.batch_decode(ids[:, width:], skip_special_tokens=True)
                 else:
-                    enc = tok(chunk, truncation=True, max_length=self.max_source_length, padding=True, return_tensors="pt")
+                    enc = tok(chunk, truncation=True, max_length=cfg.max_source_length, padding=True, return_tensors="pt")
                     ids = model.generate(input_ids=enc["input_ids"].to(device), attention_mask=enc["attention_mask"].to(device), **gen)
                     texts = tok.batch_decode(ids, skip_special_tokens=True)
             out.extend(t.strip() for t in texts)
@@ -345,23 +277,24 @@ class Seq2SeqSummarizer(Summarizer):
         from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
         from bantin.models.base import model_tree
+        from bantin.models.hf import load_saved_model
 
         hf = model_tree(path, HF_DIR)
-        self.tokenizer_ = AutoTokenizer.from_pretrained(hf)
-        config = AutoConfig.from_pretrained(hf)
+        self.tokenizer_ = load_saved_model(AutoTokenizer, hf)
+        config = load_saved_model(AutoConfig, hf)
         # safetensors weights only: a pickled pytorch_model.bin is never read
         if config.model_type == "encoder-decoder":
             from transformers import EncoderDecoderModel
 
-            self.model_ = EncoderDecoderModel.from_pretrained(hf, use_safetensors=True)
+            self.model_ = load_saved_model(EncoderDecoderModel, hf, use_safetensors=True)
         elif self.architecture == "causal":
-            self.model_ = AutoModelForCausalLM.from_pretrained(hf, use_safetensors=True)
+            self.model_ = load_saved_model(AutoModelForCausalLM, hf, use_safetensors=True)
         else:
-            self.model_ = AutoModelForSeq2SeqLM.from_pretrained(hf, use_safetensors=True)
+            self.model_ = load_saved_model(AutoModelForSeq2SeqLM, hf, use_safetensors=True)
         self.model_.eval()
 
     def card_details(self) -> str:
         return (
-            f"## Model\n\nAbstractive summarizer ({self.architecture}) fine-tuned from `{self.base_model or 'scratch'}` on vietnews "
+            f"## Model\n\nAbstractive summarizer ({self.architecture}) fine-tuned from `{self.config.model_name_or_path or 'scratch'}` on vietnews "
             "(article -> abstract). Generated text may state things the article does not (hallucination); check before publishing.\n"
         )

@@ -8,6 +8,7 @@ from typing import Literal
 from bantin.config import estimator_params
 from bantin.summarize.baselines import LexRankSummarizer
 from bantin.summarize.extractive import ExtractiveSummarizer
+from bantin.models.finetune import FineTuneSettings
 
 
 @dataclass
@@ -51,13 +52,15 @@ BaselineConfig = estimator_params("BaselineConfig", LexRankSummarizer, exclude=(
 
 
 @dataclass
-class Seq2SeqConfig:
+class Seq2SeqConfig(FineTuneSettings):
+    """The abstractive summarizer: the shared fine-tuning settings (``bantin.models.finetune.FineTuneSettings``:
+    learning_rate, num_train_epochs, per_device_train_batch_size, precision, ...) plus the seq2seq ones."""
+
     #: Hub name or local path of a seq2seq (T5/BART/mT5/ViT5/BARTpho) or causal LM; "e5-small" warm-starts an
     #: encoder-decoder from the offline multilingual-e5-small (EncoderDecoderModel); "" = build from `scratch`
-    pretrained: str = ""
-    #: auto | seq2seq | causal | encoder-decoder
-    architecture: str = "auto"
-    #: randomly initialized model when `pretrained` is empty: {"model_type": "t5", "d_model": 256, ...}
+    model_name_or_path: str = ""
+    architecture: Literal["auto", "seq2seq", "causal", "encoder-decoder"] = "auto"
+    #: randomly initialized model when `model_name_or_path` is empty: {"model_type": "t5", "d_model": 256, ...}
     scratch: dict = field(default_factory=lambda: {"model_type": "t5", "d_model": 256, "d_ff": 1024, "num_layers": 4, "num_decoder_layers": 4, "num_heads": 4, "d_kv": 64})
     #: tokenizer to use with a scratch model: a name/path, or "train" (a Unigram tokenizer fitted on the training text)
     tokenizer: str = "train"
@@ -69,22 +72,14 @@ class Seq2SeqConfig:
     #: source tokens kept (article truncated); targets: max_target_length tokens
     max_source_length: int = 512
     max_target_length: int = 96
-    epochs: float = 1.0
-    #: stop after this many optimizer steps (-1: epochs decide); also bounded by max_minutes
-    max_steps: int = -1
-    max_minutes: float | None = None
-    batch_size: int = 16
-    gradient_accumulation: int = 1
+    num_train_epochs: float = 1.0
+    per_device_train_batch_size: int = 16
+    per_device_eval_batch_size: int = 32
     learning_rate: float = 5e-4
-    weight_decay: float = 0.01
     warmup_ratio: float = 0.05
-    #: bf16 autocast on GPUs that support it
-    mixed_precision: bool = True
     num_beams: int = 4
     generation_max_new_tokens: int = 96
     no_repeat_ngram_size: int = 3
-    eval_batch_size: int = 32
-    device: str = "auto"
     seed: int = 0
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from bantin.errors import BantinInputError
+from bantin.errors import BantinInputError, BantinModelError
 from bantin.models.base import Estimator
 
 
@@ -89,6 +89,7 @@ class TopicModel(Estimator):
 
     def predict(self, texts: Sequence[str] | str, batch_size: int = 2048) -> list[str] | list[list[str]]:
         """One label per text; multi-label models: the labels over their thresholds (at least the best one)."""
+        self._check_fitted()
         texts = check_texts(texts)
         out: list = []
         for start in range(0, len(texts), batch_size):
@@ -104,10 +105,19 @@ class TopicModel(Estimator):
 
     def top_k(self, texts: Sequence[str] | str, k: int = 3) -> list[list[tuple[str, float]]]:
         """The k most probable topics of each text with their probabilities, best first."""
+        self._check_fitted()
         texts = check_texts(texts)
         proba = self.predict_proba(texts)
         order = np.argsort(-proba, axis=1)[:, :k]
         return [[(self.labels[j], float(proba[i, j])) for j in row] for i, row in enumerate(order)]
+
+    def _check_fitted(self) -> None:
+        if not self.labels:
+            raise BantinModelError(f"the {self.kind} topic model is not fitted or loaded yet")
+
+    def save(self, path):
+        self._check_fitted()
+        return super().save(path)
 
     # label encoding shared by the subclasses
     def _encode_labels(self, labels: Sequence[str] | Sequence[Sequence[str]]) -> np.ndarray:

@@ -9,6 +9,8 @@ from bantin.config import estimator_params
 from bantin.topics.embedding import EmbeddingTopicModel
 from bantin.topics.linear import LinearTopicModel
 
+from bantin.models.transformer_classifier import TransformerClassifierConfig
+
 
 @dataclass
 class DataConfig:
@@ -65,22 +67,17 @@ EmbeddingConfig = estimator_params("EmbeddingConfig", EmbeddingTopicModel, exclu
 
 
 @dataclass
-class TransformerConfig:
-    """Fine-tuned encoder (any Hugging Face encoder by name or path; "e5-small" offline)."""
+class TransformerConfig(TransformerClassifierConfig):
+    """Fine-tuned encoder (any Hugging Face encoder by name or path; "e5-small" offline): the shared fine-tuning
+    settings (``bantin.models.finetune.FineTuneSettings``) and classifier settings, with the topics defaults."""
 
-    pretrained: str = "e5-small"
     max_length: int = 256
-    epochs: float = 3.0
-    learning_rate: float = 5e-5
-    batch_size: int = 32
-    eval_batch_size: int = 64
-    weight_decay: float = 0.01
+    num_train_epochs: float = 3.0
+    per_device_train_batch_size: int = 32
+    per_device_eval_batch_size: int = 64
     warmup_ratio: float = 0.06
-    max_steps: int = -1
-    #: tiny randomly initialized encoder for tests: {"hidden_size": 32, ...}; empty = use `pretrained`
-    tiny_config: dict = field(default_factory=dict)
-    device: str = "auto"
-    fp16: bool = True
+    freeze_embeddings: bool = False
+    text_prefix: str = "query: "
     seed: int = 0
 
 

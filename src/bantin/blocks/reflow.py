@@ -8,6 +8,9 @@ Crawlers hand over plain text in three layouts, and each needs its own idea of a
 - ``blob``: lxml's ``text_content()``, where blocks are glued into long lines and separated only by runs of
   spaces, tabs and newlines. :func:`split_blob` turns each run of 3+ spaces or a tab into a line break.
 
+In every layout, text of two block elements glued without any space (minified HTML through ``text_content()``:
+"...người bạnNếu là...", "...xem lại.Rất có thể...") is split again by :func:`split_glued`.
+
 :func:`detect_layout` tells them apart from line-length statistics.
 """
 
@@ -104,6 +107,51 @@ def reflow(text: str, width: int) -> str:
     if cur:
         out.append(cur)
     return "\n".join(out)
+
+
+_VIET_MARKED = frozenset("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
+_OPENERS = "([\"“'‘"
+_CLOSERS = ".!?…:;)]\"”'"
+_TOKEN = re.compile(r"\S+")
+
+
+def _glued_left(word: str) -> bool:
+    """Is ``word`` (a token's text before a capital) a whole word that ended a block?"""
+    core = word.lstrip(_OPENERS).rstrip(_CLOSERS)
+    if len(core) < 2 or not core.isalpha():
+        return False  # "TP.HCM", "Q.Bình", "1-2Theo", "iPhone": not a glued word
+    if core.islower():
+        return True
+    # a capitalized word ("Nội" in "Hà NộiTheo"): only with Vietnamese diacritics, which no camel-case brand
+    # name (YouTube, TikTok, McDonald) has
+    return core[0].isupper() and core[1:].islower() and bool(_VIET_MARKED.intersection(core.lower()))
+
+
+def split_glued(line: str) -> list[str]:
+    """A line cut where block elements were glued without a space ("người bạnNếu là", "xem lại.Rất có thể").
+
+    A cut needs a whole lower-case word of 2+ letters (or a capitalized word with Vietnamese diacritics) directly
+    followed by a capitalized word; "TP.HCM", "iPhone", "YouTube", "VnExpress" are kept whole.
+    """
+    cuts: list[int] = []
+    for m in _TOKEN.finditer(line):
+        tok = m.group()
+        if len(tok) < 4 or tok[1:].islower() or not any(map(str.isupper, tok[1:])):
+            continue
+        start = 0
+        for j in range(2, len(tok) - 1):
+            if tok[j].isupper() and tok[j + 1].islower() and _glued_left(tok[start:j]):
+                cuts.append(m.start() + j)
+                start = j
+    if not cuts:
+        return [line]
+    pieces = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)])]
+    return [p for p in pieces if p.strip()]
+
+
+def unglue(text: str) -> str:
+    """:func:`split_glued` on every line of ``text``."""
+    return "\n".join(piece for line in text.split("\n") for piece in split_glued(line))
 
 
 def split_blob(text: str) -> str:

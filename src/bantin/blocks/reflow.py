@@ -115,8 +115,17 @@ _CLOSERS = ".!?…:;)]\"”'"
 _TOKEN = re.compile(r"\S+")
 
 
-def _glued_left(word: str) -> bool:
-    """Is ``word`` (a token's text before a capital) a whole word that ended a block?"""
+_PAREN_DATE = re.compile(r"\(\d{1,2}[/\-.]\d{1,2}(?:[/\-.]\d{2,4})?\)$")
+_DATE_START = re.compile(r"\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4}")
+
+
+def _glued_left(word: str, caps_next: bool) -> bool:
+    """Is ``word`` (a token's text before a cut candidate) a whole word that ended a block?
+
+    ``caps_next``: the next word is in capitals ("quậnXINH - ..."), which only a lower-case word may precede.
+    """
+    if _PAREN_DATE.search(word):
+        return True  # "(10/12)Lập ...": a dated teaser title, then the next one
     core = word.lstrip(_OPENERS).rstrip(_CLOSERS)
     if len(core) < 2 or not core.isalpha():
         return False  # "TP.HCM", "Q.Bình", "1-2Theo", "iPhone": not a glued word
@@ -124,23 +133,29 @@ def _glued_left(word: str) -> bool:
         return True
     # a capitalized word ("Nội" in "Hà NộiTheo"): only with Vietnamese diacritics, which no camel-case brand
     # name (YouTube, TikTok, McDonald) has
-    return core[0].isupper() and core[1:].islower() and bool(_VIET_MARKED.intersection(core.lower()))
+    return not caps_next and core[0].isupper() and core[1:].islower() and bool(_VIET_MARKED.intersection(core.lower()))
 
 
 def split_glued(line: str) -> list[str]:
-    """A line cut where block elements were glued without a space ("người bạnNếu là", "xem lại.Rất có thể").
+    """A line cut where block elements were glued without a space ("người bạnNếu là", "xem lại.Rất có thể",
+    "Bình Phương20/07/2019", "tháng 6.• Những").
 
     A cut needs a whole lower-case word of 2+ letters (or a capitalized word with Vietnamese diacritics) directly
-    followed by a capitalized word; "TP.HCM", "iPhone", "YouTube", "VnExpress" are kept whole.
+    followed by a capitalized word or a date; "TP.HCM", "iPhone", "YouTube", "VnExpress" are kept whole.
     """
     cuts: list[int] = []
     for m in _TOKEN.finditer(line):
         tok = m.group()
-        if len(tok) < 4 or tok[1:].islower() or not any(map(str.isupper, tok[1:])):
+        if len(tok) < 3:
+            continue
+        if tok[1:].islower() and "•" not in tok and not any(map(str.isdigit, tok)):
             continue
         start = 0
-        for j in range(2, len(tok) - 1):
-            if tok[j].isupper() and tok[j + 1].islower() and _glued_left(tok[start:j]):
+        for j in range(1, len(tok)):
+            c = tok[j]
+            nxt = tok[j + 1] if j + 1 < len(tok) else ""
+            if c == "•" or (j >= 2 and c.isupper() and nxt.isalpha() and _glued_left(tok[start:j], nxt.isupper())) or (
+                    c.isdigit() and tok[j - 1].isalpha() and _DATE_START.match(tok, j) and _glued_left(tok[start:j], False)):
                 cuts.append(m.start() + j)
                 start = j
     if not cuts:

@@ -235,8 +235,28 @@ def _html_features(f: dict[str, Any], h: dict[str, Any]) -> None:
 
 
 #: Features copied to the neighbours' dicts (window +-2): the cheap, telling ones.
-NEIGHBOUR_KEYS = ("nsyl", "end", "marker", "marker_prefix", "title_cont", "zone", "recur", "crumb", "date_line", "short_ts", "cat_date", "image", "trailing_pipe", "dup_prev", "dup_next",
+NEIGHBOUR_KEYS = ("nsyl", "end", "span", "marker", "marker_prefix", "title_cont", "zone", "recur", "crumb", "date_line", "short_ts", "cat_date", "image", "trailing_pipe", "dup_prev", "dup_next",
                   "same_title", "nav_vocab", "paren_source", "empty", "link_density", "heading", "tag", "caption_cue", "byline_start", "main_pos")
+
+
+def main_span(lengths: list[int], long_w: list[int]) -> tuple[int, int]:
+    """(first, last) block of the page's main article span, (-1, -1) when the page has no long sentence block.
+
+    The contiguous run of blocks with the best score (maximum subarray): a long sentence block scores its
+    syllables, any other block costs half of its syllables (at least 2), so a run of short teaser titles, menu
+    items or timestamps ends the span while a caption or a short line between paragraphs stays inside it.
+    """
+    best, best_lo, best_hi = 0.0, -1, -1
+    cur, lo = 0.0, 0
+    for i, n in enumerate(lengths):
+        s_ = float(long_w[i]) if long_w[i] else -max(2.0, 0.5 * n)
+        if cur <= 0:
+            cur, lo = s_, i
+        else:
+            cur += s_
+        if cur > best:
+            best, best_lo, best_hi = cur, lo, i
+    return best_lo, best_hi
 
 
 def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
@@ -280,6 +300,7 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
     for s_ in content_sets:
         df.update(s_)
     frequent = {w for w, c in df.items() if c >= 3}
+    span_lo, span_hi = main_span(lengths, long_w)
     is_ts = [bool(b.hints.get("has_time") or b.hints.get("has_date")) and lengths[i] <= 12 for i, b in enumerate(blocks)]
     shortish = [0 < lengths[i] <= 25 and not blocks[i].text.rstrip().endswith((".", "!", "?")) for i in range(n)]
 
@@ -344,6 +365,10 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
         # How many of the next three lines are short, title-like lines (related lists, menus).
         nxt = [j for j in range(i + 1, min(n, i + 4))]
         f["next_short"] = str(sum(1 for j in nxt if 0 < lengths[j] <= 25 and not blocks[j].text.rstrip().endswith((".", "!", "?"))))
+        if span_hi >= 0:
+            # where the block lies against the page's main article span (form-independent page consistency)
+            f["span"] = "in" if span_lo <= i <= span_hi else (
+                "b" + _bucket(span_lo - i, (1, 3, 8)) if i < span_lo else "a" + _bucket(i - span_hi, (1, 3, 8)))
         feats.append(f)
     # The rest of the page after the last marker: related lists run to the end.
     after_last = [False] * n

@@ -172,3 +172,94 @@ def unglue(text: str) -> str:
 def split_blob(text: str) -> str:
     """lxml ``text_content()`` style text: runs of 3+ spaces and tabs become line breaks."""
     return "\n".join(piece for line in text.split("\n") for piece in _WS_RUN.split(line))
+
+
+# -- text tables (inscriptis, lynx/w3m dumps): columns side by side -----------------------------------------
+
+#: a text table's columns are apart by at least this many spaces (inscriptis pads its cells with 2)
+MIN_GUTTER = 2
+_INNER_GAP = re.compile(r"\S {2,}\S")
+_WORDS = re.compile(r"\S+(?: \S+)*")
+#: text tables wider or longer than this are left as they are (bounded work on hostile input)
+MAX_TABLE_WIDTH = 4000
+MAX_TABLE_LINES = 20000
+_TRUE = [True] * MAX_TABLE_WIDTH
+
+
+def _gutters(lines: list[str], width: int) -> list[tuple[int, int]]:
+    """The column spans (start, end) of equal-width lines: runs of positions that are not blank in every line,
+    apart by MIN_GUTTER+ positions blank in every line."""
+    used = [False] * width
+    for ln in lines:
+        for m in _WORDS.finditer(ln):  # words joined by single spaces
+            used[m.start():m.end()] = _TRUE[: m.end() - m.start()]
+    spans: list[tuple[int, int]] = []
+    k = 0
+    while k < width:
+        if not used[k]:
+            k += 1
+            continue
+        start = k
+        while True:
+            while k < width and used[k]:
+                k += 1
+            gap = k
+            while gap < width and not used[gap]:
+                gap += 1
+            if gap < width and gap - k < MIN_GUTTER:
+                k = gap  # a single space inside a column
+                continue
+            break
+        spans.append((start, k))
+        k = gap
+    return spans
+
+
+def _columns(lines: list[str], depth: int = 0) -> list[str]:
+    """The lines of one text table, column by column (a blank line between columns), nested tables too."""
+    width = max(map(len, lines))
+    lines = [ln.ljust(width) for ln in lines]
+    spans = _gutters(lines, width)
+    if len(spans) < 2 or depth > 4:
+        return [ln.strip() for ln in lines]
+    out: list[str] = []
+    for a, b in spans:
+        col = [ln[a:b] for ln in lines]
+        # within a column, runs of lines between blank ones may be nested tables of their own
+        run: list[str] = []
+        for piece in col + [""]:
+            if piece.strip():
+                run.append(piece)
+                continue
+            if run:
+                out.extend(_columns(run, depth + 1) if len(run) > 1 and any(_INNER_GAP.search(r) for r in run) else [r.strip() for r in run])
+                run = []
+            out.append("")
+        out.append("")
+    return out
+
+
+def untable(text: str) -> str:
+    """Text tables laid out side by side (inscriptis pads every line of a table to the table's width and its
+    cells with 2+ spaces: a page layout table interleaves the menu, the article and the sidebar line by line)
+    rewritten column by column, so that each column's lines follow each other again.
+
+    A table is a run of 2+ consecutive lines of one width (trailing padding included) of which some have a
+    2+ space gap inside; other text is left as it is.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        w = len(lines[i])
+        j = i + 1
+        while j < n and len(lines[j]) == w:
+            j += 1
+        region = lines[i:j]
+        if 10 <= w <= MAX_TABLE_WIDTH and 2 <= j - i <= MAX_TABLE_LINES and any(_INNER_GAP.search(ln) for ln in region) and any(ln.endswith(" ") or not ln.strip() for ln in region):
+            out.extend(_columns(region))
+        else:
+            out.extend(region)
+        i = j
+    return "\n".join(out)

@@ -75,3 +75,13 @@ def test_main_span_is_the_run_of_long_paragraphs():
     page = parse_page("\n".join(["Trang chủ", "Thời sự", *BODY, "Tin khác", "Tin A ngắn", "Tin B ngắn"]), kind="text")
     spans = [f.get("span") for f in page_features(page)]
     assert spans[2:4] == ["in", "in"] and spans[0].startswith("b") and spans[-1].startswith("a")
+
+
+def test_outlying_content_drops_small_clusters_apart_from_the_article():
+    from bantin.boilerplate.crf import outlying_content
+
+    para = "một đoạn văn dài của bài báo " * 4
+    labels = ["nav", "title", "lead", "body", "body", "caption", "body"] + ["related"] * 8 + ["body", "nav", "title"]
+    texts = ["menu", "Tiêu đề", para, para, para, "ảnh", para] + ["tin"] * 8 + ["một bình luận ngắn", "menu", "Tiêu đề khác"]
+    assert outlying_content(labels, texts) == [15]  # the stray body line; titles and the article stay
+    assert outlying_content(["body", "nav", "body"], [para, "x", para]) == []  # one cluster: gaps up to 6 blocks

@@ -8,7 +8,7 @@ from pathlib import Path
 from bantin.blocks.html_parser import parse_html
 from bantin.blocks.markdown_parser import looks_like_markdown, parse_markdown
 from bantin.blocks.model import MAX_BLOCKS, Block, Page
-from bantin.blocks.reflow import detect_layout, reflow, split_blob
+from bantin.blocks.reflow import detect_layout, reflow, split_blob, unglue, untable
 from bantin.blocks.text_parser import parse_text
 from bantin.errors import BantinInputError
 from bantin.io.decode import check_text, decode_page, looks_like_html, read_page
@@ -45,12 +45,14 @@ def detect_kind(source: str) -> str:
 
 def _parse_plain(source: str, page_id: str | None) -> Page:
     """Plain text in any layout: block-per-line, hard-wrapped (reflowed first) or a whitespace blob (split first)."""
+    source = untable(source)  # text tables (inscriptis) read column by column
     layout = detect_layout(source)
     text = source
     if layout.kind == "wrapped":
         text = reflow(source, layout.width)
     elif layout.kind == "blob":
         text = split_blob(source)
+    text = unglue(text)  # blocks glued without a space (minified HTML through text_content())
     page = parse_text(text, page_id=page_id)
     page.meta["layout"] = layout.kind
     page.meta["reflowed"] = layout.kind == "wrapped"

@@ -182,24 +182,28 @@ LINK_PENALTY = 1.0
 def _container_hints(blocks: list[Block], paths: list[tuple[int, ...]]) -> None:
     """Hints from the DOM containers: the main text container and each block's parent box. Linear in the
     total path length (blocks x depth)."""
-    long_c: dict[int, float] = {}
-    all_c: dict[int, float] = {}
-    link_c: dict[int, float] = {}
-    n_c: dict[int, int] = {}
-    depth: dict[int, int] = {}
-    first: dict[int, int] = {}
-    for i, (b, path) in enumerate(zip(blocks, paths)):
+    # per container: [long text chars, all chars, link chars, blocks, depth] (one dict lookup per path step)
+    acc: dict[int, list] = {}
+    for b, path in zip(blocks, paths):
         h = b.hints
         n_chars = float(h.get("n_chars", len(b.text)))
         ld = float(h.get("link_density", 0.0))
-        is_long = h.get("n_syllables", 0) >= LONG_SYLLABLES and ld < LONG_MAX_LINK_DENSITY
+        long_chars = n_chars if h.get("n_syllables", 0) >= LONG_SYLLABLES and ld < LONG_MAX_LINK_DENSITY else 0.0
+        link_chars = n_chars * ld
         for d, key in enumerate(path):
-            long_c[key] = long_c.get(key, 0.0) + (n_chars if is_long else 0.0)
-            all_c[key] = all_c.get(key, 0.0) + n_chars
-            link_c[key] = link_c.get(key, 0.0) + n_chars * ld
-            n_c[key] = n_c.get(key, 0) + 1
-            depth.setdefault(key, d)
-            first.setdefault(key, i)
+            a = acc.get(key)
+            if a is None:
+                acc[key] = [0.0 + long_chars, 0.0 + n_chars, 0.0 + link_chars, 1, d]
+            else:
+                a[0] += long_chars
+                a[1] += n_chars
+                a[2] += link_chars
+                a[3] += 1
+    long_c = {k: a[0] for k, a in acc.items()}
+    all_c = {k: a[1] for k, a in acc.items()}
+    link_c = {k: a[2] for k, a in acc.items()}
+    n_c = {k: a[3] for k, a in acc.items()}
+    depth = {k: a[4] for k, a in acc.items()}
     main = None
     if any(long_c.values()):
         def score(k: int) -> float:

@@ -144,6 +144,41 @@ def _md():
     return md
 
 
+# markdownify writes a layout table's nested tables into one cell of one row ("| a | | --- | | b |"), and a cell's
+# paragraphs, line breaks and list items joined by 2+ spaces or " * " / " + " bullets. GFM drops the cells past
+# the header's count, which on table-layout pages is the whole article. Such a row is split back into its pieces.
+_NESTED_RULE = re.compile(r"\|\s*:?-{3,}:?\s*\|")
+_CELL_SEP = re.compile(r"(?<!\\)\|")
+_RULE_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
+_CELL_BREAK = re.compile(r"\s{2,}|\s+(?=[*+]\s+\S)")
+#: a table row longer than this is split into its pieces even without nested tables (one row holding a page)
+LONG_ROW = 600
+
+
+def _is_layout_row(line: str, n_header_cells: int) -> bool:
+    s = line.strip()
+    if len(s) > LONG_ROW:
+        return True
+    if _TABLE_RULE.match(s):
+        return False
+    return bool(_NESTED_RULE.search(s)) or len(_CELL_SEP.findall(s.strip("|"))) + 1 > n_header_cells + 1
+
+
+def _row_pieces(line: str) -> list[str]:
+    """The text pieces of a layout row: its cells, each cut at the 2+ spaces and bullets that joined them."""
+    out = []
+    for cell in _CELL_SEP.split(line):
+        if not cell.strip() or _RULE_CELL.match(cell):
+            continue
+        for piece in _CELL_BREAK.split(cell):
+            piece = piece.strip()
+            if piece.startswith(("* ", "+ ")):
+                piece = piece[2:].strip()
+            if piece:
+                out.append(piece)
+    return out
+
+
 _LEAVES = frozenset(("inline", "fence", "code_block", "hr", "html_block", "tr_open"))
 
 
@@ -241,6 +276,7 @@ def parse_markdown(text: str, page_id: str | None = None, image_blocks: bool = I
     cell_tag = "td"
     row: list[tuple[_Segments, int]] = []
     row_line = 0
+    n_header_cells = n_cells_seen = 0
 
     def emit(segs: _Segments, tag: str, line_no: int, extra: dict | None = None) -> None:
         raw_text = "".join(s for s, _ in segs.parts)
@@ -316,14 +352,26 @@ def parse_markdown(text: str, page_id: str | None = None, image_blocks: bool = I
                 heading = 0
             elif t == "table_open":
                 in_table = True
+                n_header_cells = 0
             elif t == "table_close":
                 in_table = False
             elif t == "tr_open":
                 row = []
                 row_line = line_no
+                n_cells_seen = 0
             elif t in ("th_open", "td_open"):
                 cell_tag = tok.tag
+                n_cells_seen += 1
             elif t == "tr_close":
+                if cell_tag == "th":
+                    n_header_cells = n_cells_seen
+                src = src_lines[row_line] if 0 <= row_line < len(src_lines) else ""
+                if src.lstrip().startswith("|") and _is_layout_row(src, n_header_cells or n_cells_seen):
+                    for piece in _row_pieces(src):
+                        for segs in _inline_segments(_md().parseInline(piece)[0]):
+                            emit(segs, "td", row_line, {"layout_row": True})
+                    row = []
+                    continue
                 merged = _Segments()
                 n_cells = 0
                 for segs, _ in row:

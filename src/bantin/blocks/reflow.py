@@ -8,6 +8,9 @@ Crawlers hand over plain text in three layouts, and each needs its own idea of a
 - ``blob``: lxml's ``text_content()``, where blocks are glued into long lines and separated only by runs of
   spaces, tabs and newlines. :func:`split_blob` turns each run of 3+ spaces or a tab into a line break.
 
+In every layout, text of two block elements glued without any space (minified HTML through ``text_content()``:
+"...người bạnNếu là...", "...xem lại.Rất có thể...") is split again by :func:`split_glued`.
+
 :func:`detect_layout` tells them apart from line-length statistics.
 """
 
@@ -106,6 +109,157 @@ def reflow(text: str, width: int) -> str:
     return "\n".join(out)
 
 
+_VIET_MARKED = frozenset("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
+_OPENERS = "([\"“'‘"
+_CLOSERS = ".!?…:;)]\"”'"
+_TOKEN = re.compile(r"\S+")
+
+
+_PAREN_DATE = re.compile(r"\(\d{1,2}[/\-.]\d{1,2}(?:[/\-.]\d{2,4})?\)$")
+_DATE_START = re.compile(r"\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4}")
+
+
+def _glued_left(word: str, caps_next: bool) -> bool:
+    """Is ``word`` (a token's text before a cut candidate) a whole word that ended a block?
+
+    ``caps_next``: the next word is in capitals ("quậnXINH - ..."), which only a lower-case word may precede.
+    """
+    if _PAREN_DATE.search(word):
+        return True  # "(10/12)Lập ...": a dated teaser title, then the next one
+    core = word.lstrip(_OPENERS).rstrip(_CLOSERS)
+    if len(core) < 2 or not core.isalpha():
+        return False  # "TP.HCM", "Q.Bình", "1-2Theo", "iPhone": not a glued word
+    if core.islower():
+        return True
+    # a capitalized word ("Nội" in "Hà NộiTheo"): only with Vietnamese diacritics, which no camel-case brand
+    # name (YouTube, TikTok, McDonald) has
+    return not caps_next and core[0].isupper() and core[1:].islower() and bool(_VIET_MARKED.intersection(core.lower()))
+
+
+def split_glued(line: str) -> list[str]:
+    """A line cut where block elements were glued without a space ("người bạnNếu là", "xem lại.Rất có thể",
+    "Bình Phương20/07/2019", "tháng 6.• Những").
+
+    A cut needs a whole lower-case word of 2+ letters (or a capitalized word with Vietnamese diacritics) directly
+    followed by a capitalized word or a date; "TP.HCM", "iPhone", "YouTube", "VnExpress" are kept whole.
+    """
+    cuts: list[int] = []
+    for m in _TOKEN.finditer(line):
+        tok = m.group()
+        if len(tok) < 3:
+            continue
+        if tok[1:].islower() and "•" not in tok and not any(map(str.isdigit, tok)):
+            continue
+        start = 0
+        for j in range(1, len(tok)):
+            c = tok[j]
+            nxt = tok[j + 1] if j + 1 < len(tok) else ""
+            if c == "•" or (j >= 2 and c.isupper() and nxt.isalpha() and _glued_left(tok[start:j], nxt.isupper())) or (
+                    c.isdigit() and tok[j - 1].isalpha() and _DATE_START.match(tok, j) and _glued_left(tok[start:j], False)):
+                cuts.append(m.start() + j)
+                start = j
+    if not cuts:
+        return [line]
+    pieces = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)])]
+    return [p for p in pieces if p.strip()]
+
+
+def unglue(text: str) -> str:
+    """:func:`split_glued` on every line of ``text``."""
+    return "\n".join(piece for line in text.split("\n") for piece in split_glued(line))
+
+
 def split_blob(text: str) -> str:
     """lxml ``text_content()`` style text: runs of 3+ spaces and tabs become line breaks."""
     return "\n".join(piece for line in text.split("\n") for piece in _WS_RUN.split(line))
+
+
+# -- text tables (inscriptis, lynx/w3m dumps): columns side by side -----------------------------------------
+
+#: a text table's columns are apart by at least this many spaces (inscriptis pads its cells with 2)
+MIN_GUTTER = 2
+_INNER_GAP = re.compile(r"\S {2,}\S")
+_WORDS = re.compile(r"\S+(?: \S+)*")
+#: text tables wider or longer than this are left as they are (bounded work on hostile input)
+MAX_TABLE_WIDTH = 4000
+MAX_TABLE_LINES = 20000
+_TRUE = [True] * MAX_TABLE_WIDTH
+
+
+def _gutters(lines: list[str], width: int) -> list[tuple[int, int]]:
+    """The column spans (start, end) of equal-width lines: runs of positions that are not blank in every line,
+    apart by MIN_GUTTER+ positions blank in every line."""
+    used = [False] * width
+    for ln in lines:
+        for m in _WORDS.finditer(ln):  # words joined by single spaces
+            used[m.start():m.end()] = _TRUE[: m.end() - m.start()]
+    spans: list[tuple[int, int]] = []
+    k = 0
+    while k < width:
+        if not used[k]:
+            k += 1
+            continue
+        start = k
+        while True:
+            while k < width and used[k]:
+                k += 1
+            gap = k
+            while gap < width and not used[gap]:
+                gap += 1
+            if gap < width and gap - k < MIN_GUTTER:
+                k = gap  # a single space inside a column
+                continue
+            break
+        spans.append((start, k))
+        k = gap
+    return spans
+
+
+def _columns(lines: list[str], depth: int = 0) -> list[str]:
+    """The lines of one text table, column by column (a blank line between columns), nested tables too."""
+    width = max(map(len, lines))
+    lines = [ln.ljust(width) for ln in lines]
+    spans = _gutters(lines, width)
+    if len(spans) < 2 or depth > 4:
+        return [ln.strip() for ln in lines]
+    out: list[str] = []
+    for a, b in spans:
+        col = [ln[a:b] for ln in lines]
+        # within a column, runs of lines between blank ones may be nested tables of their own
+        run: list[str] = []
+        for piece in col + [""]:
+            if piece.strip():
+                run.append(piece)
+                continue
+            if run:
+                out.extend(_columns(run, depth + 1) if len(run) > 1 and any(_INNER_GAP.search(r) for r in run) else [r.strip() for r in run])
+                run = []
+            out.append("")
+        out.append("")
+    return out
+
+
+def untable(text: str) -> str:
+    """Text tables laid out side by side (inscriptis pads every line of a table to the table's width and its
+    cells with 2+ spaces: a page layout table interleaves the menu, the article and the sidebar line by line)
+    rewritten column by column, so that each column's lines follow each other again.
+
+    A table is a run of 2+ consecutive lines of one width (trailing padding included) of which some have a
+    2+ space gap inside; other text is left as it is.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        w = len(lines[i])
+        j = i + 1
+        while j < n and len(lines[j]) == w:
+            j += 1
+        region = lines[i:j]
+        if 10 <= w <= MAX_TABLE_WIDTH and 2 <= j - i <= MAX_TABLE_LINES and any(_INNER_GAP.search(ln) for ln in region) and any(ln.endswith(" ") or not ln.strip() for ln in region):
+            out.extend(_columns(region))
+        else:
+            out.extend(region)
+        i = j
+    return "\n".join(out)

@@ -26,6 +26,36 @@ from bantin.models.base import model_file
 
 MODEL_FILE = "model.crfsuite"
 
+#: page-level consistency (see ``outlying_content``): content blocks apart by at most this many boilerplate blocks
+#: form one cluster, and a cluster under this share of the largest cluster's words is boilerplate. Chosen on the
+#: built val split (text, HTML, Markdown, lxml text) and the seed pages, among gaps 4-12 and shares 0.05-0.25.
+CONSISTENCY_GAP = 6
+CONSISTENCY_MIN_SHARE = 0.15
+
+
+def outlying_content(labels: Sequence[str], texts: Sequence[str], gap: int = CONSISTENCY_GAP,
+                     min_share: float = CONSISTENCY_MIN_SHARE) -> list[int]:
+    """Indices of content blocks that lie apart from the page's main article: an article is one contiguous run of
+    content (with captions, ads or a related box inside it), so content blocks separated from the largest content
+    cluster by more than ``gap`` boilerplate blocks, in a cluster with under ``min_share`` of its words (a teaser
+    paragraph under a related box, a comment, a footer line), are outliers. Title blocks are kept."""
+    clusters: list[list[int]] = []
+    since = gap + 1
+    for i, y in enumerate(labels):
+        if y in CONTENT_LABELS:
+            if since > gap or not clusters:
+                clusters.append([])
+            clusters[-1].append(i)
+            since = 0
+        else:
+            since += 1
+    if len(clusters) < 2:
+        return []
+    words = [sum(len(texts[i].split()) for i in cl) for cl in clusters]
+    main = max(range(len(clusters)), key=words.__getitem__)
+    return [i for k, cl in enumerate(clusters) if k != main and words[k] < min_share * words[main]
+            for i in cl if labels[i] != "title"]
+
 # The CRFsuite model file (crfsuite's crf1d_model.c): a 48-byte header (magic "lCRF", the file size, type "FOMC",
 # version, counts, then the offsets of five chunks), each chunk opening with its own 4-byte id and its byte size.
 _CRF_HEADER = struct.Struct("<4sI4s9I")
@@ -62,7 +92,7 @@ class CRFLabeler(BlockLabeler):
     kind = "crf"
 
     def __init__(self, c1: float = 0.05, c2: float = 0.05, max_iterations: int = 100, window: int = 2, min_freq: int = 2,
-                 all_possible_transitions: bool = True) -> None:
+                 all_possible_transitions: bool = True, consistency: bool = True) -> None:
         super().__init__()
         self.c1 = c1
         self.c2 = c2
@@ -70,6 +100,8 @@ class CRFLabeler(BlockLabeler):
         self.window = window
         self.min_freq = min_freq
         self.all_possible_transitions = all_possible_transitions
+        #: relabel content blocks apart from the main article as boilerplate (``outlying_content``)
+        self.consistency = consistency
         self._model_path: Path | None = None
         # A crfsuite Tagger keeps the last sequence it tagged (marginals read it), so threads must not share one:
         # each thread opens its own from the model file.
@@ -78,7 +110,7 @@ class CRFLabeler(BlockLabeler):
 
     def get_config(self) -> dict:
         return {"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations, "window": self.window,
-                "min_freq": self.min_freq, "all_possible_transitions": self.all_possible_transitions}
+                "min_freq": self.min_freq, "all_possible_transitions": self.all_possible_transitions, "consistency": self.consistency}
 
     def features(self, page: Page) -> list[dict[str, float]]:
         return page_features(page, window=self.window)
@@ -153,7 +185,14 @@ class CRFLabeler(BlockLabeler):
         tagger = self._tagger
         if tagger is None:
             raise BantinModelError("CRFLabeler is not fitted")
-        return [list(tagger.tag(self.features(p))) if p.blocks else [] for p in pages]
+        return [self._consistent(list(tagger.tag(self.features(p))), p) if p.blocks else [] for p in pages]
+
+    def _consistent(self, tags: list[str], page: Page) -> list[str]:
+        """The tags with outlying content blocks (``outlying_content``) relabeled as boilerplate."""
+        if self.consistency:
+            for i in outlying_content(tags, [b.text for b in page.blocks]):
+                tags[i] = "related"
+        return tags
 
     def predict_proba(self, pages: Sequence[Page]) -> list[list[dict[str, float]]]:
         """Per-block marginal probabilities of every label."""
@@ -181,7 +220,7 @@ class CRFLabeler(BlockLabeler):
             labeled = copy.copy(page)
             labeled.blocks = [copy.copy(b) for b in page.blocks]
             if page.blocks:
-                tags = tagger.tag(self.features(page))
+                tags = self._consistent(list(tagger.tag(self.features(page))), page)
                 # P(content) of each block, for the calibration (only computed when there is one)
                 content = [lab for lab in self.labels if lab in CONTENT_LABELS] if self.calibration is not None else []
                 p_content = []

@@ -53,6 +53,7 @@ AD_LINES = frozenset(("quảng cáo", "advertisement", "ads", "sponsored", "tài
                       "nội dung tài trợ", "tin tài trợ", "pr", "qc"))
 BYLINE_START = ("theo ", "nguồn:", "nguồn ", "tác giả", "bài và ảnh", "bài, ảnh", "bài:", "ảnh:", "pv ", "nhóm pv", "phóng viên", "người đăng", "tin, ảnh", "tin và ảnh", "thực hiện:")
 CAPTION_CUES = ("ảnh minh họa", "ảnh minh hoạ", "(ảnh", "ảnh:", "nguồn ảnh", "ảnh tư liệu", "ảnh chụp", "video:", "clip:", "ảnh: ", "(ảnh minh")
+_CAPTION_RE = re.compile("|".join(map(re.escape, CAPTION_CUES)))
 _INITIALS = re.compile(r"^(?:[A-ZĐ][a-zđ]?\.){1,4}[A-ZĐ]?[a-zđ]?\.?$")
 _PAREN_SOURCE = re.compile(r"^\([^()]{1,25}\)\s*[-–—:]?")
 _DATE = re.compile(r"\b\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
@@ -105,6 +106,23 @@ def _bucket(x: float, edges: tuple[float, ...]) -> str:
     return _DIGITS[bisect_left(edges, x)]
 
 
+def _int_table(edges: tuple[int, ...]) -> list[str]:
+    """``_bucket`` of every integer from 0 to one past the last edge (larger values share the last entry)."""
+    return [_bucket(x, edges) for x in range(edges[-1] + 2)]
+
+
+# integer buckets as table lookups (``t[min(x, len(t) - 1)]`` for x >= 0): the same values, without a call per feature
+_T_NSYL = _int_table((0, 1, 2, 3, 5, 8, 12, 18, 25, 40, 70))
+_T_NSENT = _int_table((0, 1, 2, 4))
+_T_POS = _int_table((0, 1, 2, 3, 5, 8, 12, 20))
+_T_POS_END = _int_table((0, 1, 2, 4, 8))
+_T_DUP = _int_table((0, 1, 3))
+_T_TS_NEAR = _int_table((0, 1, 2))
+_T_SHORT_NEAR = _int_table((0, 1, 2, 4))
+_T_SINCE = _int_table((1, 2, 4, 8, 16))
+_T_SPAN = _int_table((1, 3, 8))
+
+
 def is_section_marker(text: str, key: str | None = None) -> bool:
     """A boilerplate section heading ("Tin khác", "Xem thêm >>")? ``key``: the line's syllables joined by spaces."""
     key = _norm_key(text) if key is None else key
@@ -118,14 +136,14 @@ def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any
     n = len(syls)
     h = block.hints
     f: dict[str, Any] = {"bias": 1.0}
-    f["nsyl"] = _bucket(n, (0, 1, 2, 3, 5, 8, 12, 18, 25, 40, 70))
+    f["nsyl"] = _T_NSYL[min(n, 71)]
     f["log_nsyl"] = math.log1p(n) / 5
     f["empty"] = float(n == 0)
     stripped = text.rstrip()
     f["end"] = "p" if stripped.endswith((".", "!", "?", "…", "...")) else ("q" if stripped.endswith(('"', "”", "»")) else (
         ":" if stripped.endswith(":") else (")" if stripped.endswith(")") else ("-" if stripped.endswith(("-", "–", "|", "»", ">")) else "n"))))
     n_sent = text.count(". ") + text.count("? ") + text.count("! ") + (f["end"] == "p")
-    f["nsent"] = _bucket(n_sent, (0, 1, 2, 4))
+    f["nsent"] = _T_NSENT[min(n_sent, 5)]
     n_let = sum(map(len, syls))
     if n_let:
         # the parser's ratios (computed once per block) where it gave them
@@ -158,7 +176,7 @@ def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any
     f["url"] = float(n <= 40 and bool(_URL.search(text)))
     f["copyright"] = float("©" in text or "bản quyền" in low or "copyright" in low)
     f["byline_start"] = float(low.startswith(BYLINE_START))
-    f["caption_cue"] = float(any(c in low for c in CAPTION_CUES))
+    f["caption_cue"] = float(bool(_CAPTION_RE.search(low)))
     f["initials"] = float(bool(_INITIALS.match(text.strip())))
     f["paren_source"] = float(bool(_PAREN_SOURCE.match(text)))
     f["quote_start"] = float(text[:1] in "\"“'‘«")
@@ -211,6 +229,15 @@ def _class_cues(token: str) -> frozenset[str]:
     return frozenset(cue for sub, cue in CLASS_CUES.items() if sub in token)
 
 
+@functools.lru_cache(maxsize=8192)
+def _cue_features(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``cls_*`` feature names of a block's class/id tokens (cached: the blocks of one container share them)."""
+    cues: set[str] = set()
+    for tok in tokens:
+        cues.update(_class_cues(tok))
+    return tuple("cls_" + cue for cue in cues)
+
+
 def _html_features(f: dict[str, Any], h: dict[str, Any]) -> None:
     f["html"] = 1.0
     tag = h.get("tag", "div")
@@ -222,11 +249,10 @@ def _html_features(f: dict[str, Any], h: dict[str, Any]) -> None:
     f["link_density"] = _bucket(float(h.get("link_density", 0.0)), (0.0, 0.3, 0.7, 0.99))
     for lm in h.get("landmarks", []):
         f["lm_" + lm] = 1.0
-    cues: set[str] = set()
-    for tok in h.get("class_tokens", []):
-        cues.update(_class_cues(tok))
-    for cue in cues:
-        f["cls_" + cue] = 1.0
+    tokens = h.get("class_tokens")
+    if tokens:
+        for name in _cue_features(tuple(tokens)):
+            f[name] = 1.0
     if "main_pos" in h:
         f["main_pos"] = h["main_pos"]
         f["box_long"] = _bucket(float(h.get("box_long", 0.0)), (0.0, 0.2, 0.5, 0.8))
@@ -235,8 +261,28 @@ def _html_features(f: dict[str, Any], h: dict[str, Any]) -> None:
 
 
 #: Features copied to the neighbours' dicts (window +-2): the cheap, telling ones.
-NEIGHBOUR_KEYS = ("nsyl", "end", "marker", "marker_prefix", "title_cont", "zone", "recur", "crumb", "date_line", "short_ts", "cat_date", "image", "trailing_pipe", "dup_prev", "dup_next",
+NEIGHBOUR_KEYS = ("nsyl", "end", "span", "marker", "marker_prefix", "title_cont", "zone", "recur", "crumb", "date_line", "short_ts", "cat_date", "image", "trailing_pipe", "dup_prev", "dup_next",
                   "same_title", "nav_vocab", "paren_source", "empty", "link_density", "heading", "tag", "caption_cue", "byline_start", "main_pos")
+
+
+def main_span(lengths: list[int], long_w: list[int]) -> tuple[int, int]:
+    """(first, last) block of the page's main article span, (-1, -1) when the page has no long sentence block.
+
+    The contiguous run of blocks with the best score (maximum subarray): a long sentence block scores its
+    syllables, any other block costs half of its syllables (at least 2), so a run of short teaser titles, menu
+    items or timestamps ends the span while a caption or a short line between paragraphs stays inside it.
+    """
+    best, best_lo, best_hi = 0.0, -1, -1
+    cur, lo = 0.0, 0
+    for i, n in enumerate(lengths):
+        s_ = float(long_w[i]) if long_w[i] else -max(2.0, 0.5 * n)
+        if cur <= 0:
+            cur, lo = s_, i
+        else:
+            cur += s_
+        if cur > best:
+            best, best_lo, best_hi = cur, lo, i
+    return best_lo, best_hi
 
 
 def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
@@ -280,6 +326,7 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
     for s_ in content_sets:
         df.update(s_)
     frequent = {w for w, c in df.items() if c >= 3}
+    span_lo, span_hi = main_span(lengths, long_w)
     is_ts = [bool(b.hints.get("has_time") or b.hints.get("has_date")) and lengths[i] <= 12 for i, b in enumerate(blocks)]
     shortish = [0 < lengths[i] <= 25 and not blocks[i].text.rstrip().endswith((".", "!", "?")) for i in range(n)]
 
@@ -289,8 +336,8 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
     for i, b in enumerate(blocks):
         f = _base_features(b, syls[i], markers[i])
         k = keys[i]
-        f["pos"] = _bucket(i, (0, 1, 2, 3, 5, 8, 12, 20))
-        f["pos_end"] = _bucket(n - 1 - i, (0, 1, 2, 4, 8))
+        f["pos"] = _T_POS[min(i, 21)]
+        f["pos_end"] = _T_POS_END[min(n - 1 - i, 9)]
         f["rel_pos"] = i / (n - 1) if n > 1 else 0.0
         f["len_rel"] = _bucket(lengths[i] / median, (0.25, 0.5, 1.0, 2.0, 4.0))
         f["long_before"] = cum_long / total_long
@@ -300,7 +347,7 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
         f["long_after_b"] = _bucket(f["long_after"], (0.0, 0.3, 0.7, 0.99))
         if k:
             dup = counts[k] - 1
-            f["dup"] = _bucket(dup, (0, 1, 3))
+            f["dup"] = _T_DUP[min(dup, 4)]
             f["dup_prev"] = float(i > 0 and keys[i - 1] == k)
             f["dup_next"] = float(i + 1 < n and keys[i + 1] == k)
             if i + 1 < n and keys[i + 1] and keys[i + 1] != k and lengths[i] >= 4 and keys[i + 1].startswith(k[: max(8, len(k) // 2)]):
@@ -326,8 +373,8 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
         if content_sets[i]:
             own = content_sets[i]
             f["recur"] = _bucket(len(own & frequent) / len(own), (0.05, 0.15, 0.3, 0.5))
-        f["ts_near"] = _bucket(sum(is_ts[max(0, i - 3): i]) + sum(is_ts[i + 1: i + 4]), (0, 1, 2))
-        f["short_near"] = _bucket(sum(shortish[max(0, i - 3): i]) + sum(shortish[i + 1: i + 4]), (0, 1, 2, 4))
+        f["ts_near"] = _T_TS_NEAR[min(sum(is_ts[max(0, i - 3): i + 4]) - is_ts[i], 3)]
+        f["short_near"] = _T_SHORT_NEAR[min(sum(shortish[max(0, i - 3): i + 4]) - shortish[i], 5)]
         if f.get("slug_of_title") and _VIET_RE.search(blocks[i].text.lower()):
             f["slug_then_text"] = 1.0
         if first_long is not None:
@@ -338,12 +385,15 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
             # A timestamp inside a section opened by a marker dates another article, not this one.
             f["ts_ctx"] = f["ts_where"] + ("_marker" if last_marker >= 0 else "")
         if last_marker >= 0:
-            f["since_marker"] = _bucket(i - last_marker, (1, 2, 4, 8, 16))
+            f["since_marker"] = _T_SINCE[min(i - last_marker, 17)]
         if markers[i]:
             last_marker = i
         # How many of the next three lines are short, title-like lines (related lists, menus).
-        nxt = [j for j in range(i + 1, min(n, i + 4))]
-        f["next_short"] = str(sum(1 for j in nxt if 0 < lengths[j] <= 25 and not blocks[j].text.rstrip().endswith((".", "!", "?"))))
+        f["next_short"] = _DIGITS[sum(shortish[i + 1: i + 4])]
+        if span_hi >= 0:
+            # where the block lies against the page's main article span (form-independent page consistency)
+            f["span"] = "in" if span_lo <= i <= span_hi else (
+                "b" + _T_SPAN[min(span_lo - i, 9)] if i < span_lo else "a" + _T_SPAN[min(i - span_hi, 9)])
         feats.append(f)
     # The rest of the page after the last marker: related lists run to the end.
     after_last = [False] * n

@@ -1,0 +1,87 @@
+"""Text that converters glue or lay out side by side: blocks glued without a space (``text_content()`` of
+minified HTML), text tables (inscriptis layout tables), markdownify layout-table rows; the main-span feature."""
+
+from __future__ import annotations
+
+import pytest
+
+from bantin.blocks import parse_page
+from bantin.blocks.reflow import split_glued, untable
+from bantin.boilerplate.features import main_span, page_features
+
+BODY = ["Đoạn văn thứ nhất của bài viết khá dài với nhiều chữ, kể lại sự việc xảy ra sáng nay tại trung tâm thành phố.",
+        "Đoạn thứ hai cũng dài như vậy, với ý kiến của người dân và chính quyền địa phương về sự việc này."]
+
+
+@pytest.mark.parametrize("line, pieces", [
+    ("Chỉ còn lại 1-2 người bạnNếu là cô nàng", ["Chỉ còn lại 1-2 người bạn", "Nếu là cô nàng"]),
+    ("xem lại.Rất có thể", ["xem lại.", "Rất có thể"]),
+    ("minh họa)Bạn chỉ thích", ["minh họa)", "Bạn chỉ thích"]),
+    ("Hà NộiTheo tin", ["Hà Nội", "Theo tin"]),
+    ("quậnXINH - Nhiều", ["quận", "XINH - Nhiều"]),
+    ("Bình Phương20/07/2019 15:17", ["Bình Phương", "20/07/2019 15:17"]),
+    ("tháng 6.• Những game", ["tháng 6.", "• Những game"]),
+    ("quan tâmMOBA mở cửa (10/12)Lập Ban", ["quan tâm", "MOBA mở cửa (10/12)", "Lập Ban"]),
+])
+def test_split_glued_cuts_block_joins(line, pieces):
+    assert split_glued(line) == pieces
+
+
+@pytest.mark.parametrize("line", ["TP.HCM và Q.Bình Tân, P.Hòa Cường", "iPhone YouTube TikTok WordPress mRNA eBay",
+                                  "ông McDonald nói", "VnExpress đưa tin", "COVID-19 và SARS-CoV-2 năm 2020", "2012.Theo"])
+def test_split_glued_keeps_names_and_abbreviations(line):
+    assert split_glued(line) == [line]
+
+
+def test_glued_lxml_text_is_split_into_blocks():
+    page = parse_page("Trang chủThời sự\n" + BODY[0] + BODY[1] + "Tin khácTin A", kind="text")
+    assert [b.text for b in page.blocks] == ["Trang chủ", "Thời sự", BODY[0], BODY[1], "Tin khác", "Tin A"]
+
+
+def _inscriptis_table() -> str:
+    inscriptis = pytest.importorskip("inscriptis")
+    html = ("<html><body><p>Đầu trang</p><table><tr><td><ul><li>Trang chủ</li><li>Thời sự</li><li>Thể thao</li></ul></td>"
+            f"<td><h1>Tiêu đề bài viết</h1><p>{BODY[0][:60]}</p><p>{BODY[1][:50]}</p></td>"
+            "<td>Tin khác<br>Tin A<br>Tin B</td></tr></table><p>Chân trang</p></body></html>")
+    return inscriptis.get_text(html)
+
+
+def test_untable_reads_a_layout_table_column_by_column():
+    text = _inscriptis_table()
+    lines = [ln for ln in untable(text).split("\n") if ln.strip()]
+    assert lines == ["Đầu trang", "* Trang chủ", "* Thời sự", "* Thể thao", "Tiêu đề bài viết", BODY[0][:60].strip(),
+                     BODY[1][:50].strip(), "Tin khác", "Tin A", "Tin B", "Chân trang"]
+
+
+def test_untable_leaves_ordinary_text_alone():
+    text = "Một dòng  có hai dấu cách\nDòng khác, độ dài khác hẳn\n" + BODY[0]
+    assert untable(text) == text
+
+
+def test_markdownify_layout_row_is_split_into_blocks():
+    # markdownify: a layout table's nested tables and paragraphs in one cell of one row, past the header's cells
+    md = ("| [Trang chủ](/) |\n| --- |\n"
+          f"| [Tin](/t) | | --- | | * [Thời sự](/a) * [Thể thao](/b) |  {BODY[0]}  {BODY[1]}  |  | | --- | | Tin khác [Tin A](/x) |\n")
+    texts = [b.text for b in parse_page(md, kind="markdown").blocks]
+    assert BODY[0] in texts and BODY[1] in texts
+    assert "Thời sự" in texts and "Thể thao" in texts
+
+
+def test_main_span_is_the_run_of_long_paragraphs():
+    lengths = [3, 2, 12, 30, 40, 5, 35, 10, 10, 10, 10]
+    long_w = [0, 0, 0, 30, 40, 0, 35, 0, 0, 0, 0]
+    assert main_span(lengths, long_w) == (3, 6)
+    assert main_span([3, 4], [0, 0]) == (-1, -1)
+    page = parse_page("\n".join(["Trang chủ", "Thời sự", *BODY, "Tin khác", "Tin A ngắn", "Tin B ngắn"]), kind="text")
+    spans = [f.get("span") for f in page_features(page)]
+    assert spans[2:4] == ["in", "in"] and spans[0].startswith("b") and spans[-1].startswith("a")
+
+
+def test_outlying_content_drops_small_clusters_apart_from_the_article():
+    from bantin.boilerplate.crf import outlying_content
+
+    para = "một đoạn văn dài của bài báo " * 4
+    labels = ["nav", "title", "lead", "body", "body", "caption", "body"] + ["related"] * 8 + ["body", "nav", "title"]
+    texts = ["menu", "Tiêu đề", para, para, para, "ảnh", para] + ["tin"] * 8 + ["một bình luận ngắn", "menu", "Tiêu đề khác"]
+    assert outlying_content(labels, texts) == [15]  # the stray body line; titles and the article stay
+    assert outlying_content(["body", "nav", "body"], [para, "x", para]) == []  # one cluster: gaps up to 6 blocks

@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from topics_era import BASE, VARIANTS, load_all, restrict  # noqa: E402
+from topics_era import BASE, VARIANTS, load_all, pseudo_label, restrict  # noqa: E402
 
 from bantin.topics.evaluation import evaluate_model  # noqa: E402
 from bantin.topics.linear import LinearTopicModel  # noqa: E402
@@ -117,6 +117,17 @@ def acc_within(model, docs, labels) -> float:
     return float(np.mean([model.labels[p] == d.label for p, d in zip(pred, docs)]))
 
 
+def self_train(setting, src_fit, tgt_pool, tgt_val, corpus_of, prep, share: float) -> tuple[float, float]:
+    """Domain adaptation with the target era's UNLABELED text: fit on the source era, label the target pool (all
+    of the target's fit documents, their gold labels unused), add the ``share`` most confident of each predicted
+    label to the training data, refit. Returns (accuracy before, after) on the target val set."""
+    first = fit(setting, src_fit, corpus_of, prep)
+    before = acc(first, tgt_val)
+    pseudo = pseudo_label(first, tgt_pool, share)
+    second = fit(setting, src_fit + pseudo, corpus_of, prep)
+    return before, acc(second, tgt_val)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--prep", default="strip-trunc120-title2")
@@ -124,6 +135,7 @@ def main() -> None:
     ap.add_argument("--n-vntc", type=int, default=10000)
     ap.add_argument("--n-baomoi", type=int, default=28000)
     ap.add_argument("--no-cross", action="store_true")
+    ap.add_argument("--self-train", type=float, default=0.0, help="instead of the variants: cross-era self-training with this share of pseudo-labels")
     args = ap.parse_args()
     tax = load_taxonomy("configs/taxonomy.yaml")
     shared = tax.shared_labels("vntc10", "baomoi_topics_2018")
@@ -139,6 +151,21 @@ def main() -> None:
     vrows = Cached.rows[[Cached.index[d.text] for d in vfit]]
     brows = Cached.rows[[Cached.index[d.text] for d in bfit]]
     print(f"vntc fit {len(vfit)} val {len(vval)}; baomoi fit {len(bfit)} val {len(bval)}", flush=True)
+    if args.self_train:
+        for name in args.variants.split(","):
+            setting, t0 = SETTINGS[name], time.perf_counter()
+            m = {}
+            m["vntc_to_baomoi_val_shared"], m["vntc_to_baomoi_val_shared_self_trained"] = self_train(
+                setting, restrict(vfit, shared), bfit, restrict(bval, shared), corpus_of, args.prep, args.self_train)
+            m["baomoi_to_vntc_val_shared"], m["baomoi_to_vntc_val_shared_self_trained"] = self_train(
+                setting, restrict(bfit, shared), vfit, restrict(vval, shared), corpus_of, args.prep, args.self_train)
+            secs = time.perf_counter() - t0
+            print(name, "self-train", args.self_train, json.dumps({k: round(v * 100, 2) for k, v in m.items()}), f"{secs:.0f}s", flush=True)
+            record_run(task="topics", kind="evaluate", model=f"linear era-self-training {name} share {args.self_train} (prep {args.prep})",
+                       dataset="vntc10+baomoi_topics_2018", split=f"val (vntc train 15% holdout[:{len(vval)}], baomoi val[:{len(bval)}]), {len(shared)} shared labels",
+                       metrics={k: round(v, 6) for k, v in m.items()}, config={**BASE, **VARIANTS[args.prep], **setting, "self_train_share": args.self_train},
+                       duration_s=secs, command=COMMAND, extra={"purpose": "cross-era domain adaptation with the target era's unlabeled text (validation)"})
+        return
     singles: dict[str, tuple[float, float]] = {}
     for name in args.variants.split(","):
         setting = SETTINGS[name]

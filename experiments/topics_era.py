@@ -8,7 +8,10 @@
 labels, (2) VNTC -> baomoi val and (3) baomoi -> vntc-val over the labels both corpora share. It also compares
 the two ways of handling split categories (drop / resolve). ``final`` scores the chosen variant once on the test
 splits: cross-era in both directions, each single-era model and the two-era default on each era's test split,
-with per-label F1 and confusion plots. Every score is a record in experiments/results.jsonl.
+with per-label F1 and confusion plots (jobs cross, single, default). Job ``selftrain`` scores cross-era
+self-training (the target era's train texts as unlabeled data, ``--self-train`` share pseudo-labeled); job
+``within`` scores the model in ``--default-dir`` with its argmax restricted to each corpus's own labels (a
+diagnostic of the two-era gap). Every score is a record in experiments/results.jsonl.
 """
 
 from __future__ import annotations

@@ -117,15 +117,16 @@ def acc_within(model, docs, labels) -> float:
     return float(np.mean([model.labels[p] == d.label for p, d in zip(pred, docs)]))
 
 
-def self_train(setting, src_fit, tgt_pool, tgt_val, corpus_of, prep, share: float) -> tuple[float, float]:
+def self_train(setting, src_fit, tgt_pool, tgt_val, corpus_of, prep, share: float, rounds: int = 1) -> tuple[float, float]:
     """Domain adaptation with the target era's UNLABELED text: fit on the source era, label the target pool (all
     of the target's fit documents, their gold labels unused), add the ``share`` most confident of each predicted
-    label to the training data, refit. Returns (accuracy before, after) on the target val set."""
-    first = fit(setting, src_fit, corpus_of, prep)
-    before = acc(first, tgt_val)
-    pseudo = pseudo_label(first, tgt_pool, share)
-    second = fit(setting, src_fit + pseudo, corpus_of, prep)
-    return before, acc(second, tgt_val)
+    label to the training data, refit (``rounds`` times, each labeling with the last model). Returns (accuracy
+    before, after) on the target val set."""
+    model = fit(setting, src_fit, corpus_of, prep)
+    before = acc(model, tgt_val)
+    for _ in range(rounds):
+        model = fit(setting, src_fit + pseudo_label(model, tgt_pool, share), corpus_of, prep)
+    return before, acc(model, tgt_val)
 
 
 def main() -> None:
@@ -136,6 +137,7 @@ def main() -> None:
     ap.add_argument("--n-baomoi", type=int, default=28000)
     ap.add_argument("--no-cross", action="store_true")
     ap.add_argument("--self-train", type=float, default=0.0, help="instead of the variants: cross-era self-training with this share of pseudo-labels")
+    ap.add_argument("--rounds", type=int, default=1, help="self-training rounds")
     args = ap.parse_args()
     tax = load_taxonomy("configs/taxonomy.yaml")
     shared = tax.shared_labels("vntc10", "baomoi_topics_2018")
@@ -156,14 +158,14 @@ def main() -> None:
             setting, t0 = SETTINGS[name], time.perf_counter()
             m = {}
             m["vntc_to_baomoi_val_shared"], m["vntc_to_baomoi_val_shared_self_trained"] = self_train(
-                setting, restrict(vfit, shared), bfit, restrict(bval, shared), corpus_of, args.prep, args.self_train)
+                setting, restrict(vfit, shared), bfit, restrict(bval, shared), corpus_of, args.prep, args.self_train, args.rounds)
             m["baomoi_to_vntc_val_shared"], m["baomoi_to_vntc_val_shared_self_trained"] = self_train(
-                setting, restrict(bfit, shared), vfit, restrict(vval, shared), corpus_of, args.prep, args.self_train)
+                setting, restrict(bfit, shared), vfit, restrict(vval, shared), corpus_of, args.prep, args.self_train, args.rounds)
             secs = time.perf_counter() - t0
-            print(name, "self-train", args.self_train, json.dumps({k: round(v * 100, 2) for k, v in m.items()}), f"{secs:.0f}s", flush=True)
-            record_run(task="topics", kind="evaluate", model=f"linear era-self-training {name} share {args.self_train} (prep {args.prep})",
+            print(name, "self-train", args.self_train, "rounds", args.rounds, json.dumps({k: round(v * 100, 2) for k, v in m.items()}), f"{secs:.0f}s", flush=True)
+            record_run(task="topics", kind="evaluate", model=f"linear era-self-training {name} share {args.self_train} rounds {args.rounds} (prep {args.prep})",
                        dataset="vntc10+baomoi_topics_2018", split=f"val (vntc train 15% holdout[:{len(vval)}], baomoi val[:{len(bval)}]), {len(shared)} shared labels",
-                       metrics={k: round(v, 6) for k, v in m.items()}, config={**BASE, **VARIANTS[args.prep], **setting, "self_train_share": args.self_train},
+                       metrics={k: round(v, 6) for k, v in m.items()}, config={**BASE, **VARIANTS[args.prep], **setting, "self_train_share": args.self_train, "self_train_rounds": args.rounds},
                        duration_s=secs, command=COMMAND, extra={"purpose": "cross-era domain adaptation with the target era's unlabeled text (validation)"})
         return
     singles: dict[str, tuple[float, float]] = {}

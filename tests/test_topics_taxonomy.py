@@ -145,3 +145,21 @@ def test_every_corpus_category_is_mapped():
         tax.map_label("baomoi_topics_2018", c)  # raises on an unmapped category
     for c in VNTC10_LABELS.values():
         assert tax.map_label("vntc10", c) in ISSUE_LABELS
+
+
+def test_linear_sample_weight_decides_a_conflict_between_corpora():
+    from bantin.topics.linear import LinearTopicModel
+
+    # the same kind of story filed under different labels by two "corpora": the weights say which one wins
+    school = ["trường học học sinh thi cử giáo viên", "học sinh giáo viên trường học kỳ thi"]
+    other = ["bóng đá cầu thủ bàn thắng", "cầu thủ ghi bàn bóng đá trận đấu"]
+    texts = school * 3 + school * 3 + other * 6
+    labels = ["Giáo dục"] * 6 + ["Chính trị - Xã hội"] * 6 + ["Thể thao"] * 12
+    kw = dict(min_df=1, max_features=0, calibration_fraction=0, n_features=2**16)
+    for heavy, expected in ((0, "Giáo dục"), (1, "Chính trị - Xã hội")):
+        w = np.ones(len(texts))
+        w[6 * heavy : 6 * heavy + 6] = 5.0
+        assert LinearTopicModel(**kw).fit(texts, labels, sample_weight=w).predict(["giáo viên trường học"]) == [expected]
+    for bad in ([1.0] * 3, [-1.0] * len(texts), [float("nan")] * len(texts), [0.0] * len(texts)):
+        with pytest.raises(BantinInputError, match="sample_weight"):
+            LinearTopicModel(**kw).fit(texts, labels, sample_weight=bad)

@@ -192,6 +192,10 @@ class LinearTopicModel(TopicModel):
                                 random_state=self.seed, max_iter=30, tol=1e-4)
         return OneVsRestClassifier(clf) if self.multi_label else clf
 
+    def _fit_classifier(self, X: sp.csr_matrix, y: np.ndarray, w: np.ndarray | None):
+        clf = self._make_classifier()
+        return clf.fit(X, y) if w is None else clf.fit(X, y, sample_weight=w)
+
     def _weights(self, clf) -> tuple[np.ndarray, np.ndarray]:
         if self.multi_label:
             coef = np.vstack([e.coef_ for e in clf.estimators_])
@@ -203,10 +207,19 @@ class LinearTopicModel(TopicModel):
             intercept = np.array([-intercept[0], intercept[0]]) / 2
         return coef.astype(np.float32), intercept.astype(np.float32)
 
-    def fit(self, texts: Sequence[str], labels) -> LinearTopicModel:
+    def fit(self, texts: Sequence[str], labels, sample_weight: Sequence[float] | None = None) -> LinearTopicModel:
+        """Fit on ``texts``; ``sample_weight`` (one non-negative weight per text, e.g. to balance corpora) scales
+        each document in the classifier's loss (feature selection and idf count documents unweighted)."""
         texts = check_texts(texts)
         if len(texts) != len(labels):
             raise BantinInputError(f"{len(texts)} texts but {len(labels)} labels")
+        w = None
+        if sample_weight is not None:
+            w = np.asarray(sample_weight, dtype=np.float64)
+            if w.shape != (len(texts),) or not np.all(np.isfinite(w)) or np.any(w < 0) or not np.any(w > 0):
+                raise BantinInputError(f"sample_weight must be {len(texts)} finite non-negative numbers, not all zero")
+            if self.multi_label:
+                raise BantinInputError("sample_weight is for single-label models")
         t0 = time.perf_counter()
         y = self._encode_labels(labels)
         X = self._hashed(texts)
@@ -215,8 +228,8 @@ class LinearTopicModel(TopicModel):
         df = np.bincount(Xs.indices, minlength=Xs.shape[1])
         self.idf = (np.log((1 + len(texts)) / (1 + df)) + 1).astype(np.float32)
         Xt = self._tfidf(Xs)
-        self._calibrate(Xt, y)
-        clf = self._make_classifier().fit(Xt, y)
+        self._calibrate(Xt, y, w)
+        clf = self._fit_classifier(Xt, y, w)
         self.coef, self.intercept = self._weights(clf)
         self.training_info.update({"n_docs": len(texts), "n_features_kept": int(len(self.feature_index)),
                                    "fit_seconds": round(time.perf_counter() - t0, 1)})
@@ -237,7 +250,7 @@ class LinearTopicModel(TopicModel):
         self.feature_index = candidates.astype(np.int64)
         self._column_map = None
 
-    def _calibrate(self, X: sp.csr_matrix, y: np.ndarray) -> None:
+    def _calibrate(self, X: sp.csr_matrix, y: np.ndarray, w: np.ndarray | None = None) -> None:
         """Fit the probability calibration on a held-out share of the training data."""
         from bantin.topics.data import stratified_holdout
 
@@ -255,7 +268,7 @@ class LinearTopicModel(TopicModel):
         cal_idx = np.array([int(d.id) for d in held])
         if len(cal_idx) == 0 or len(np.unique(y[fit_idx] if y.ndim == 1 else y[fit_idx].argmax(1))) < 2:
             return
-        clf = self._make_classifier().fit(X[fit_idx], y[fit_idx])
+        clf = self._fit_classifier(X[fit_idx], y[fit_idx], None if w is None else w[fit_idx])
         coef, intercept = self._weights(clf)
         scores = X[cal_idx] @ coef.T + intercept
         if self.multi_label:

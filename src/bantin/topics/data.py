@@ -22,6 +22,7 @@ import logging
 import os
 import random
 import unicodedata
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -93,9 +94,13 @@ def _cached_rows(name: str, data_dir: str | Path | None = None) -> list[dict[str
         return list(iter_jsonl(cached))
     rows = _corpus_docs_uncached(name)
     cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(".tmp.gz")
-    write_jsonl(tmp, rows)
-    tmp.replace(cached)
+    # a temporary name of this process's own: two processes filling the cache at once must not share one
+    tmp = cached.with_name(f"{cached.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp.gz")
+    try:
+        write_jsonl(tmp, rows)
+        tmp.replace(cached)
+    finally:
+        tmp.unlink(missing_ok=True)
     return rows
 
 

@@ -54,6 +54,10 @@ class ExtractiveConfig:
     lgbm_min_data_in_leaf: int = 50
     #: the model's default summary length budget in syllables, on top of n_sentences (None: sentence count only)
     max_syllables: int | None = None
+    #: summary reranker: 0 = off; K = score every summary of 1..n_sentences of the K best sentences with a second
+    #: LightGBM model trained on summary-level ROUGE (lgbm scorer only; n_sentences is then the most sentences)
+    rerank_top_k: int = 0
+    rerank_trees: int = 200
 
 
 @dataclass

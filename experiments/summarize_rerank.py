@@ -1,0 +1,219 @@
+"""Issue 14: a second-stage summary reranker over the extractive scorer's top sentences, on held-out data.
+
+    OMP_NUM_THREADS=1 python experiments/summarize_rerank.py --cache /tmp/summ2/cache.pkl
+
+Stage 1 is the default sentence scorer (LightGBM over the v2 features, greedy-oracle labels). Stage 2 scores
+every candidate summary made of 1..3 of the K best-scored sentences (``features.candidate_features``: length
+against the document, scores, ranks, positions, redundancy between the chosen sentences, joint centroid
+coverage, title recall) and keeps the best: the summary length (1, 2 or 3 sentences) and redundancy are chosen
+per article by a model trained on summary-level ROUGE, instead of fixed rules. Stage-1 scores of the training
+articles are out-of-fold (2 folds), so stage 2 sees the score distribution of unseen articles.
+
+The cache (built by ``--build``) holds the split articles and stage-1 training data of: the first --vietnews
+vietnews train articles, a --baomoi baomoi_articles_2017 training sample (sapo as the reference, offsets
+BAOMOI_TRAIN_OFFSETS), and --val articles of vietnews val and of the baomoi validation sample (BAOMOI_VAL_OFFSET).
+Never the test sets. Every variant is written to experiments/results.jsonl (kind="experiment").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "experiments"))
+
+import numpy as np  # noqa: E402
+
+
+def build_cache(path: str, n_vn: int, n_bm: int, n_val: int) -> None:
+    from summarize_scorer import load_sets
+
+    from bantin.summarize.extractive import ExtractiveSummarizer
+    from bantin.summarize.features import IdfTable, single_threaded_blas
+
+    sets = load_sets(argparse.Namespace(vietnews=n_vn, baomoi=n_bm, val=n_val))
+    docs = {k: [e.document() for e in v] for k, v in sets.items()}
+    idf = IdfTable.fit(([t for toks in d.tokens for t in toks] for k in ("vn_train", "bm_train") for d in docs[k]), min_df=3)
+    m = ExtractiveSummarizer(feature_set="v2")
+    m.idf = idf
+    with single_threaded_blas():
+        data = {k: m.training_data(docs[k], [e.reference for e in sets[k]]) for k in docs}
+    with open(path, "wb") as f:
+        pickle.dump({"sets": sets, "docs": docs, "idf": idf, "data": data}, f)
+
+
+def rouge_f(cand: list[str], ref1: Counter, ref2: Counter) -> tuple[float, float]:
+    from bantin.summarize.features import _f1, ngrams
+
+    c1, c2 = ngrams(cand, 1), ngrams(cand, 2)
+    return (_f1(sum((c1 & ref1).values()), len(cand), sum(ref1.values())),
+            _f1(sum((c2 & ref2).values()), max(len(cand) - 1, 0), sum(ref2.values())))
+
+
+def candidates(docs, scores, idf, top_k, max_size, refs=None):
+    """Per document: (features, sentence-index sets[, labels (R1 F, R2 F)])."""
+    from bantin.summarize.features import candidate_features, ngrams, sentence_features_context, single_threaded_blas
+    from bantin.text.tokenize import syllables
+
+    out = []
+    with single_threaded_blas():
+        for i, (doc, s) in enumerate(zip(docs, scores)):
+            _, ctx = sentence_features_context(doc, idf, "v2")
+            x, sets = candidate_features(doc, s, ctx, top_k, max_size)
+            if refs is None:
+                out.append((x, sets, None))
+                continue
+            rt = syllables(refs[i])
+            r1, r2 = ngrams(rt, 1), ngrams(rt, 2)
+            y = np.array([rouge_f([t for j in sorted(sets.sentences(r)) for t in doc.tokens[j]], r1, r2) for r in range(len(sets))])
+            out.append((x, sets, y))
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cache", default="/tmp/summ2/cache.pkl")
+    ap.add_argument("--build", action="store_true")
+    ap.add_argument("--vietnews", type=int, default=6000)
+    ap.add_argument("--baomoi", type=int, default=3000)
+    ap.add_argument("--val", type=int, default=1000)
+    ap.add_argument("--top-k", type=int, nargs="+", default=[5])
+    ap.add_argument("--trees", type=int, default=300)
+    ap.add_argument("--rerank-trees", type=int, default=200)
+    ap.add_argument("--label", nargs="+", default=["r2", "mean"], help="r2: R-2 F; mean: (R-1 F + R-2 F) / 2")
+    ap.add_argument("--objective", nargs="+", default=["regression", "lambdarank"])
+    ap.add_argument("--no-record", action="store_true")
+    args = ap.parse_args(argv)
+    command = "python experiments/summarize_rerank.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    if args.build:
+        t = time.perf_counter()
+        build_cache(args.cache, args.vietnews, args.baomoi, args.val)
+        print(f"cache built in {time.perf_counter() - t:.0f} s", flush=True)
+    import lightgbm as lgb
+
+    from bantin.metrics.rouge import as_lsum_text, rouge_report
+    from bantin.summarize.extractive import ExtractiveSummarizer
+    from bantin.summarize.features import CANDIDATE_FEATURE_NAMES, select_with_redundancy
+    from bantin.text.tokenize import syllables
+    from bantin.tracking import record_run
+
+    with open(args.cache, "rb") as f:
+        c = pickle.load(f)
+    sets, docs, idf, data = c["sets"], c["docs"], c["idf"], c["data"]
+    for k in docs:
+        assert len(data[k]["group"]) == len(docs[k]), k  # every article has sentences
+    train_keys = ["vn_train", "bm_train"]
+    tr_docs = [d for k in train_keys for d in docs[k]]
+    tr_refs = [e.reference for k in train_keys for e in sets[k]]
+    x = np.vstack([data[k]["x"] for k in train_keys])
+    y = np.concatenate([data[k]["oracle"] for k in train_keys])
+    group = np.concatenate([data[k]["group"] for k in train_keys])
+    bounds = np.concatenate([[0], np.cumsum(group)])
+
+    def stage1(rows):
+        m = ExtractiveSummarizer(scorer="lgbm", target="oracle", feature_set="v2", lgbm_num_trees=args.trees)
+        m.idf = idf
+        m.fit_scorer({"x": x[rows], "oracle": y[rows], "group": np.ones(1), "grade": None})
+        return m
+
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(0)
+    fold = rng.integers(0, 2, len(group))
+    row_fold = np.repeat(fold, group)
+    oof = np.zeros(len(y))
+    for f_ in (0, 1):
+        m = stage1(row_fold != f_)
+        oof[row_fold == f_] = m._scores(x[row_fold == f_])
+    full = stage1(np.ones(len(y), bool))
+    print(f"stage 1: 2 folds + full in {time.perf_counter() - t0:.0f} s", flush=True)
+    tr_scores = [oof[bounds[i]:bounds[i + 1]] for i in range(len(group))]
+    val = {}
+    for key, label in (("vn_val", "vietnews"), ("bm_val", "baomoi_sapo")):
+        d = data[key]
+        s = full._scores(d["x"])
+        b = np.concatenate([[0], np.cumsum(d["group"])])
+        val[label] = (key, [s[b[i]:b[i + 1]] for i in range(len(d["group"]))])
+
+    def report(label, preds):
+        key = val[label][0]
+        m = rouge_report(["\n".join(p) for p in preds], [as_lsum_text(e.reference) for e in sets[key]], ascii=True)
+        m["summary_syllables"] = sum(len(syllables(" ".join(p))) for p in preds) / len(preds)
+        m["n_articles"] = float(len(preds))
+        return m
+
+    def record(name, label, m, extra):
+        if args.no_record:
+            return
+        key = val[label][0]
+        split = f"val[:{len(sets[key])}]" if key == "vn_val" else f"val_sample{len(sets[key])}"
+        record_run(task="summarize", kind="experiment", model=name, dataset=label, split=split, metrics={k: round(v, 5) for k, v in m.items()},
+                   command=command, extra={"n_train_articles": {k: len(sets[k]) for k in train_keys}, **extra,
+                                           "tokenizers": "rouge*_f: Unicode syllables; rouge*_ascii: rouge-score default"})
+
+    results = []
+    # the stage-1 model alone (the current recipe), as the reference point
+    for red in ("trigram",):
+        row = {"variant": f"stage1-top2-{red}"}
+        for label, (key, sc) in val.items():
+            preds = [[doc.sentences[i] for i in sorted(select_with_redundancy(s, doc, 2, red, 0.7, 5))] for doc, s in zip(docs[key], sc)]
+            row[label] = report(label, preds)
+            record(f"extractive lgbm-v2-oracle (stage 1 only, {red})", label, row[label], {"stage": 1})
+        results.append(row)
+        print(f"{row['variant']:40s} | vietnews R2 {row['vietnews']['rouge2_f']*100:5.2f} ascii {row['vietnews']['rouge2_f_ascii']*100:5.2f} "
+              f"({row['vietnews']['summary_syllables']:.0f} syl) | baomoi R2 {row['baomoi_sapo']['rouge2_f']*100:5.2f} ascii {row['baomoi_sapo']['rouge2_f_ascii']*100:5.2f} "
+              f"({row['baomoi_sapo']['summary_syllables']:.0f} syl)", flush=True)
+    for top_k in args.top_k:
+        t = time.perf_counter()
+        tr = candidates(tr_docs, tr_scores, idf, top_k, 3, tr_refs)
+        va = {label: candidates(docs[key], sc, idf, top_k, 3) for label, (key, sc) in val.items()}
+        print(f"candidates top_k={top_k}: {time.perf_counter() - t:.0f} s", flush=True)
+        cx = np.vstack([a[0] for a in tr])
+        cy = np.vstack([a[2] for a in tr])
+        cg = np.array([len(a[0]) for a in tr])
+        oracle_pick = {}
+        for lab in args.label:
+            target = cy[:, 1] if lab == "r2" else cy.mean(axis=1)
+            for obj in args.objective:
+                params = {"objective": obj, "learning_rate": 0.05, "num_leaves": 31, "min_data_in_leaf": 50, "feature_fraction": 0.9,
+                          "bagging_fraction": 0.8, "bagging_freq": 1, "seed": 0, "deterministic": True, "num_threads": 1, "verbose": -1}
+                if obj == "lambdarank":
+                    # graded relevance: the candidate's label scaled to its article's best candidate, 0..10
+                    gb = np.concatenate([[0], np.cumsum(cg)])
+                    mx = np.concatenate([np.full(g, target[gb[i]:gb[i + 1]].max()) for i, g in enumerate(cg)])
+                    yy = np.rint(10 * np.where(mx > 0, target / np.where(mx > 0, mx, 1), 0)).astype(int)
+                    params.update({"lambdarank_truncation_level": 3, "eval_at": [1], "label_gain": [float(2 ** i - 1) for i in range(11)]})
+                    ds = lgb.Dataset(cx, yy, group=cg, feature_name=CANDIDATE_FEATURE_NAMES)
+                else:
+                    ds = lgb.Dataset(cx, target, feature_name=CANDIDATE_FEATURE_NAMES)
+                t = time.perf_counter()
+                booster = lgb.train(params, ds, num_boost_round=args.rerank_trees)
+                fit_s = time.perf_counter() - t
+                name = f"rerank-k{top_k}-{lab}-{obj}"
+                row = {"variant": name, "fit_s": round(fit_s, 1)}
+                for label, (key, _) in val.items():
+                    preds = []
+                    for doc, (xx, ss, _) in zip(docs[key], va[label]):
+                        best = ss.sentences(int(np.argmax(booster.predict(xx))))
+                        preds.append([doc.sentences[i] for i in sorted(best)])
+                    row[label] = report(label, preds)
+                    record(f"extractive lgbm-v2-oracle + reranker (top {top_k}, label {lab}, {obj})", label, row[label],
+                           {"stage": 2, "top_k": top_k, "label": lab, "objective": obj, "rerank_trees": args.rerank_trees})
+                results.append(row)
+                imp = sorted(zip(booster.feature_importance("gain"), CANDIDATE_FEATURE_NAMES), reverse=True)[:8]
+                print(f"{name:40s} | vietnews R2 {row['vietnews']['rouge2_f']*100:5.2f} ascii {row['vietnews']['rouge2_f_ascii']*100:5.2f} "
+                      f"({row['vietnews']['summary_syllables']:.0f} syl) | baomoi R2 {row['baomoi_sapo']['rouge2_f']*100:5.2f} ascii {row['baomoi_sapo']['rouge2_f_ascii']*100:5.2f} "
+                      f"({row['baomoi_sapo']['summary_syllables']:.0f} syl) fit {fit_s:.0f}s | {[n for _, n in imp]}", flush=True)
+    out = REPO / "experiments" / "summarize_rerank.json"
+    out.write_text(json.dumps({"command": command, "n": {k: len(v) for k, v in sets.items()}, "results": results}, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

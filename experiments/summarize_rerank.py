@@ -78,6 +78,76 @@ def candidates(docs, scores, idf, top_k, max_size, refs=None):
     return out
 
 
+def train_from_cache(args, command):
+    """The shipped recipe on the cached training articles (both sources, their features already computed): sentence
+    scorer + reranker, saved to --save; then scored on both validation sets at 1..3 and 1..2 sentences."""
+    from bantin.metrics.rouge import as_lsum_text, rouge_report
+    from bantin.summarize.extractive import ExtractiveSummarizer
+    from bantin.text.tokenize import syllables
+    from bantin.tracking import record_run
+
+    with open(args.cache, "rb") as f:
+        c = pickle.load(f)
+    sets, docs, data = c["sets"], c["docs"], c["data"]
+    keys = ["vn_train", "bm_train"]
+    joined = {k: np.concatenate([data[s][k] for s in keys]) for k in ("oracle", "rouge", "precision", "grade", "group")}
+    joined["x"] = np.vstack([data[s]["x"] for s in keys])
+    t = time.perf_counter()
+    model = ExtractiveSummarizer(n_sentences=3, scorer="lgbm", target="oracle", feature_set="v2", rerank_top_k=args.top_k[0],
+                                 rerank_trees=args.rerank_trees, rerank_learning_rate=args.rerank_lr)
+    model.idf = c["idf"]
+    model.fit_reranker([d for s in keys for d in docs[s]], [e.reference for s in keys for e in sets[s]], joined)
+    model.fit_scorer(joined)
+    fit_s = time.perf_counter() - t
+    model.training_info.update({"dataset": "vietnews train + baomoi_articles_2017 sample (sapo as reference)",
+                                "n_articles": {s: len(docs[s]) for s in keys}, "command": command, "duration_s": round(fit_s, 1)})
+    metrics = {}
+    for vkey, label in (("vn_val", "vietnews"), ("bm_val", "baomoi_sapo")):
+        for n in (3, 2):
+            preds = model.summarize_sentences(docs[vkey], n)
+            m = rouge_report(["\n".join(p) for p in preds], [as_lsum_text(e.reference) for e in sets[vkey]], ascii=True)
+            m["summary_syllables"] = sum(len(syllables(" ".join(p))) for p in preds) / len(preds)
+            split = f"val[:{len(sets[vkey])}]" if vkey == "vn_val" else f"val_sample{len(sets[vkey])}"
+            if vkey == "vn_val" and n == 3:
+                metrics = {f"val/{k}": round(v, 4) for k, v in m.items() if k in ("rouge1_f", "rouge2_f", "rougeL_f", "rouge1_f_ascii", "rouge2_f_ascii", "rougeL_f_ascii", "summary_syllables")}
+            if not args.no_record:
+                record_run(task="summarize", kind="experiment", model=f"extractive two-stage (reranker top {args.top_k[0]}, {args.rerank_trees} trees, 1..{n} sentences)",
+                           dataset=label, split=split, metrics={k: round(v, 5) for k, v in m.items()}, command=command, duration_s=fit_s,
+                           config=model.get_config(), extra={"n_train_articles": {s: len(docs[s]) for s in keys}, "max_sentences": n})
+            print(f"two-stage 1..{n} -> {label:12s} R2 {m['rouge2_f']*100:5.2f} ascii {m['rouge2_f_ascii']*100:5.2f} ({m['summary_syllables']:.0f} syl) fit {fit_s:.0f}s", flush=True)
+    model.metrics = metrics
+    print(f"saved {model.save(args.save)}", flush=True)
+
+
+def cross_source(args, command):
+    from bantin.metrics.rouge import as_lsum_text, rouge_report
+    from bantin.summarize.extractive import ExtractiveSummarizer
+    from bantin.text.tokenize import syllables
+    from bantin.tracking import record_run
+
+    with open(args.cache, "rb") as f:
+        c = pickle.load(f)
+    sets, docs = c["sets"], c["docs"]
+    for key, name in (("vn_train", "vietnews-only"), ("bm_train", "baomoi-only")):
+        t = time.perf_counter()
+        model = ExtractiveSummarizer(n_sentences=3, scorer="lgbm", target="oracle", feature_set="v2", rerank_top_k=5, rerank_trees=100, rerank_learning_rate=0.1)
+        model.fit(docs[key], [e.reference for e in sets[key]])
+        model.training_info.update({"dataset": key, "n_articles": len(docs[key]), "command": command})
+        out = model.save(Path(args.cross_source) / name)
+        fit_s = time.perf_counter() - t
+        for vkey, label in (("vn_val", "vietnews"), ("bm_val", "baomoi_sapo")):
+            for n in (3, 2):
+                preds = model.summarize_sentences(docs[vkey], n)
+                m = rouge_report(["\n".join(p) for p in preds], [as_lsum_text(e.reference) for e in sets[vkey]], ascii=True)
+                m["summary_syllables"] = sum(len(syllables(" ".join(p))) for p in preds) / len(preds)
+                split = f"val[:{len(sets[vkey])}]" if vkey == "vn_val" else f"val_sample{len(sets[vkey])}"
+                if not args.no_record:
+                    record_run(task="summarize", kind="experiment", model=f"extractive two-stage (reranker top 5, 1..{n} sentences) trained on {name}",
+                               dataset=label, split=split, metrics={k: round(v, 5) for k, v in m.items()}, command=command, duration_s=fit_s,
+                               model_dir=str(out), extra={"train_source": key, "n_train_articles": len(docs[key]), "max_sentences": n})
+                print(f"{name:16s} 1..{n} -> {label:12s} R2 {m['rouge2_f']*100:5.2f} ascii {m['rouge2_f_ascii']*100:5.2f} ({m['summary_syllables']:.0f} syl) fit {fit_s:.0f}s", flush=True)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cache", default="/tmp/summ2/cache.pkl")
@@ -87,12 +157,22 @@ def main(argv=None):
     ap.add_argument("--val", type=int, default=1000)
     ap.add_argument("--top-k", type=int, nargs="+", default=[5])
     ap.add_argument("--trees", type=int, default=300)
-    ap.add_argument("--rerank-trees", type=int, default=200)
+    ap.add_argument("--rerank-trees", type=int, default=100)
+    ap.add_argument("--rerank-lr", type=float, default=0.1)
     ap.add_argument("--label", nargs="+", default=["r2", "mean"], help="r2: R-2 F; mean: (R-1 F + R-2 F) / 2")
     ap.add_argument("--objective", nargs="+", default=["regression", "lambdarank"])
+    ap.add_argument("--max-sentences", type=int, nargs="+", default=[3], help="also score with candidates of at most 2 (or 1) sentences")
     ap.add_argument("--no-record", action="store_true")
+    ap.add_argument("--cross-source", metavar="OUT_DIR", help="instead: train the two-stage model (rerank_top_k=5, 100 trees) on one "
+                    "source only, for each source, save it under OUT_DIR/{vietnews,baomoi}-only and score both validation sets")
+    ap.add_argument("--save", metavar="MODEL_DIR", help="instead: train the shipped recipe (first --top-k, --rerank-trees, --rerank-lr) "
+                    "on the cached training articles, score it on both validation sets and save it here")
     args = ap.parse_args(argv)
     command = "python experiments/summarize_rerank.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    if args.cross_source:
+        return cross_source(args, command)
+    if args.save:
+        return train_from_cache(args, command)
     if args.build:
         t = time.perf_counter()
         build_cache(args.cache, args.vietnews, args.baomoi, args.val)
@@ -182,7 +262,7 @@ def main(argv=None):
         for lab in args.label:
             target = cy[:, 1] if lab == "r2" else cy.mean(axis=1)
             for obj in args.objective:
-                params = {"objective": obj, "learning_rate": 0.05, "num_leaves": 31, "min_data_in_leaf": 50, "feature_fraction": 0.9,
+                params = {"objective": obj, "learning_rate": args.rerank_lr, "num_leaves": 31, "min_data_in_leaf": 50, "feature_fraction": 0.9,
                           "bagging_fraction": 0.8, "bagging_freq": 1, "seed": 0, "deterministic": True, "num_threads": 1, "verbose": -1}
                 if obj == "lambdarank":
                     # graded relevance: the candidate's label scaled to its article's best candidate, 0..10
@@ -196,16 +276,22 @@ def main(argv=None):
                 t = time.perf_counter()
                 booster = lgb.train(params, ds, num_boost_round=args.rerank_trees)
                 fit_s = time.perf_counter() - t
-                name = f"rerank-k{top_k}-{lab}-{obj}"
+                name = f"rerank-k{top_k}-{lab}-{obj}-t{args.rerank_trees}"
                 row = {"variant": name, "fit_s": round(fit_s, 1)}
                 for label, (key, _) in val.items():
-                    preds = []
-                    for doc, (xx, ss, _) in zip(docs[key], va[label]):
-                        best = ss.sentences(int(np.argmax(booster.predict(xx))))
-                        preds.append([doc.sentences[i] for i in sorted(best)])
-                    row[label] = report(label, preds)
-                    record(f"extractive lgbm-v2-oracle + reranker (top {top_k}, label {lab}, {obj})", label, row[label],
-                           {"stage": 2, "top_k": top_k, "label": lab, "objective": obj, "rerank_trees": args.rerank_trees})
+                    for most in args.max_sentences:
+                        preds = []
+                        for doc, (xx, ss, _) in zip(docs[key], va[label]):
+                            p = booster.predict(xx)
+                            p[xx[:, 0] > most] = -np.inf
+                            best = ss.sentences(int(np.argmax(p)))
+                            preds.append([doc.sentences[i] for i in sorted(best)])
+                        row[label if most == 3 else f"{label}@{most}"] = m = report(label, preds)
+                        record(f"extractive lgbm-v2-oracle + reranker (top {top_k}, label {lab}, {obj}, {args.rerank_trees} trees, 1..{most} sentences)", label, m,
+                               {"stage": 2, "top_k": top_k, "label": lab, "objective": obj, "rerank_trees": args.rerank_trees,
+                                "rerank_learning_rate": args.rerank_lr, "max_sentences": most})
+                        if most != 3:
+                            print(f"   1..{most} sentences: {label} R2 {m['rouge2_f']*100:5.2f} ascii {m['rouge2_f_ascii']*100:5.2f} ({m['summary_syllables']:.0f} syl)", flush=True)
                 results.append(row)
                 imp = sorted(zip(booster.feature_importance("gain"), CANDIDATE_FEATURE_NAMES), reverse=True)[:8]
                 print(f"{name:40s} | vietnews R2 {row['vietnews']['rouge2_f']*100:5.2f} ascii {row['vietnews']['rouge2_f_ascii']*100:5.2f} "

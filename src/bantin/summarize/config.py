@@ -57,7 +57,8 @@ class ExtractiveConfig:
     #: summary reranker: 0 = off; K = score every summary of 1..n_sentences of the K best sentences with a second
     #: LightGBM model trained on summary-level ROUGE (lgbm scorer only; n_sentences is then the most sentences)
     rerank_top_k: int = 0
-    rerank_trees: int = 200
+    rerank_trees: int = 100
+    rerank_learning_rate: float = 0.1
 
 
 @dataclass

@@ -26,7 +26,7 @@ import numpy as np
 
 from bantin.errors import BantinModelError
 from bantin.models.base import model_file, read_json_file
-from bantin.summarize.base import Document, Summarizer
+from bantin.summarize.base import Document, Summarizer, _check_budget, _check_n
 from bantin.summarize.features import (
     CANDIDATE_FEATURE_NAMES,
     IdfTable,
@@ -69,7 +69,8 @@ class ExtractiveSummarizer(Summarizer):
         lgbm_min_data_in_leaf: int = 50,
         max_syllables: int | None = None,
         rerank_top_k: int = 0,
-        rerank_trees: int = 200,
+        rerank_trees: int = 100,
+        rerank_learning_rate: float = 0.1,
     ) -> None:
         super().__init__(n_sentences, sentence_backend)
         if scorer not in ("gbm", "logistic", "lgbm"):
@@ -90,7 +91,7 @@ class ExtractiveSummarizer(Summarizer):
             raise ValueError(f"rerank_top_k must be an integer in 0..8, got {rerank_top_k!r}")
         if rerank_top_k and scorer != "lgbm":
             raise ValueError("the summary reranker (rerank_top_k > 0) needs scorer 'lgbm'")
-        self.rerank_top_k, self.rerank_trees = rerank_top_k, rerank_trees
+        self.rerank_top_k, self.rerank_trees, self.rerank_learning_rate = rerank_top_k, rerank_trees, rerank_learning_rate
         self.reranker_: _LgbmScorer | None = None
         self.scorer, self.target, self.redundancy, self.mmr_lambda = scorer, target, redundancy, mmr_lambda
         self.min_tokens, self.max_oracle_sentences, self.idf_min_df = min_tokens, max_oracle_sentences, idf_min_df
@@ -108,6 +109,7 @@ class ExtractiveSummarizer(Summarizer):
             "feature_set": self.feature_set, "lgbm_num_trees": self.lgbm_num_trees, "lgbm_learning_rate": self.lgbm_learning_rate,
             "lgbm_num_leaves": self.lgbm_num_leaves, "lgbm_min_data_in_leaf": self.lgbm_min_data_in_leaf,
             "max_syllables": self.max_syllables, "rerank_top_k": self.rerank_top_k, "rerank_trees": self.rerank_trees,
+            "rerank_learning_rate": self.rerank_learning_rate,
         }
 
     # -- training -------------------------------------------------------------------------
@@ -178,7 +180,7 @@ class ExtractiveSummarizer(Summarizer):
                 r1, r2 = ngrams(rt, 1), ngrams(rt, 2)
                 xs.append(x)
                 ys.append([summary_rouge([t for j in sorted(cands.sentences(r)) for t in doc.tokens[j]], r1, r2) for r in range(len(cands))])
-        params = {"objective": "regression", "learning_rate": 0.05, "num_leaves": 31, "min_data_in_leaf": 50, "feature_fraction": 0.9,
+        params = {"objective": "regression", "learning_rate": self.rerank_learning_rate, "num_leaves": 31, "min_data_in_leaf": 50, "feature_fraction": 0.9,
                   "bagging_fraction": 0.8, "bagging_freq": 1, "seed": self.seed, "deterministic": True, "num_threads": 1, "verbose": -1}
         ds = lgb.Dataset(np.vstack(xs), np.concatenate(ys), feature_name=list(CANDIDATE_FEATURE_NAMES), free_raw_data=True)
         self.reranker_ = _LgbmScorer.from_booster(lgb.train(params, ds, num_boost_round=self.rerank_trees))
@@ -245,21 +247,47 @@ class ExtractiveSummarizer(Summarizer):
         return list(np.split(scores, np.cumsum(sizes)[:-1])), [c for _, c in both]
 
     def select_many(self, docs: Sequence[Document], n_sentences: int) -> list[list[int]]:
-        """With the reranker (and ``n_sentences`` <= 3, i.e. no syllable budget asking for a ranking), the best-rated
-        summary of 1..``n_sentences`` sentences; otherwise the top ``n_sentences`` with redundancy control."""
-        rerank = self.reranker_ is not None and n_sentences <= RERANK_MAX_SENTENCES
-        scores, contexts = self._scores_with_context(docs) if rerank else (self.sentence_scores(docs), None)
+        """With the reranker (and ``n_sentences`` <= 3), the best-rated summary of 1..``n_sentences`` sentences;
+        otherwise the top ``n_sentences`` with redundancy control."""
+        if self.reranker_ is not None and n_sentences <= RERANK_MAX_SENTENCES:
+            return self._rerank(docs, n_sentences, None)
         out = []
-        for i, (doc, s) in enumerate(zip(docs, scores)):
+        for doc, s in zip(docs, self.sentence_scores(docs)):
             if not doc.sentences:
                 out.append([])
-            elif rerank:
-                with single_threaded_blas():
-                    x, cands = candidate_features(doc, s, contexts[i], self.rerank_top_k, n_sentences)
-                out.append(cands.sentences(int(np.argmax(self.reranker_.predict(x)))))
-            else:
-                out.append(select_with_redundancy(s, doc, n_sentences, self.redundancy, self.mmr_lambda, self.min_tokens))
+                continue
+            out.append(select_with_redundancy(s, doc, n_sentences, self.redundancy, self.mmr_lambda, self.min_tokens))
         return out
+
+    def _rerank(self, docs: Sequence[Document], n_sentences: int, budget: int | None) -> list[list[int]]:
+        """The reranker's best candidate of 1..n_sentences sentences; with a syllable ``budget``, the best one within it
+        (when no candidate fits, the best single sentence: summaries are whole sentences)."""
+        scores, contexts = self._scores_with_context(docs)
+        out = []
+        for doc, s, ctx in zip(docs, scores, contexts):
+            if not doc.sentences:
+                out.append([])
+                continue
+            with single_threaded_blas():
+                x, cands = candidate_features(doc, s, ctx, self.rerank_top_k, n_sentences)
+            rating = self.reranker_.predict(x)
+            if budget is not None:
+                fits = x[:, 1] <= budget
+                rating = np.where(fits if fits.any() else x[:, 0] == 1, rating, -np.inf)
+            out.append(cands.sentences(int(np.argmax(rating))))
+        return out
+
+    def summarize_sentences(self, docs: Sequence[Document], n_sentences: int | None = None, max_syllables: int | None = None) -> list[list[str]]:
+        """As ``Summarizer.summarize_sentences``; with the reranker (``n_sentences`` <= 3) a syllable budget is applied
+        to the reranker's candidates (the best-rated summary that fits) instead of to a ranking."""
+        n = _check_n(self.n_sentences if n_sentences is None else n_sentences)
+        budget = _check_budget(max_syllables if max_syllables is not None else self.max_syllables)
+        if self.reranker_ is None or n > RERANK_MAX_SENTENCES or budget is None:
+            return super().summarize_sentences(docs, n, budget)
+        docs = [d.capped() for d in docs]
+        with single_threaded_blas():
+            selected = self._rerank(docs, n, budget)
+        return [[doc.sentences[i] for i in sorted(idx)] for doc, idx in zip(docs, selected)]
 
     def select(self, doc: Document, n_sentences: int) -> list[int]:
         return self.select_many([doc], n_sentences)[0]

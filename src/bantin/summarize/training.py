@@ -30,7 +30,7 @@ def build_model(cfg: TrainConfig) -> Summarizer:
             gbm_max_iter=e.gbm_max_iter, gbm_learning_rate=e.gbm_learning_rate, gbm_max_leaf_nodes=e.gbm_max_leaf_nodes,
             logistic_c=e.logistic_c, seed=cfg.seed, feature_set=e.feature_set, lgbm_num_trees=e.lgbm_num_trees,
             lgbm_learning_rate=e.lgbm_learning_rate, lgbm_num_leaves=e.lgbm_num_leaves, lgbm_min_data_in_leaf=e.lgbm_min_data_in_leaf, max_syllables=e.max_syllables,
-            rerank_top_k=e.rerank_top_k, rerank_trees=e.rerank_trees,
+            rerank_top_k=e.rerank_top_k, rerank_trees=e.rerank_trees, rerank_learning_rate=e.rerank_learning_rate,
         )
     if cfg.model == "lead":
         return LeadSummarizer(cfg.n_sentences, backend)

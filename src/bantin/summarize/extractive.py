@@ -262,20 +262,19 @@ class ExtractiveSummarizer(Summarizer):
     def _rerank(self, docs: Sequence[Document], n_sentences: int, budget: int | None) -> list[list[int]]:
         """The reranker's best candidate of 1..n_sentences sentences; with a syllable ``budget``, the best one within it
         (when no candidate fits, the best single sentence: summaries are whole sentences)."""
-        scores, contexts = self._scores_with_context(docs)
-        out = []
-        for doc, s, ctx in zip(docs, scores, contexts):
-            if not doc.sentences:
-                out.append([])
-                continue
-            with single_threaded_blas():
-                x, cands = candidate_features(doc, s, ctx, self.rerank_top_k, n_sentences)
-            rating = self.reranker_.predict(x)
-            if budget is not None:
-                fits = x[:, 1] <= budget
-                rating = np.where(fits if fits.any() else x[:, 0] == 1, rating, -np.inf)
-            out.append(cands.sentences(int(np.argmax(rating))))
-        return out
+        with single_threaded_blas():
+            scores, contexts = self._scores_with_context(docs)
+            return [self._best_candidate(doc, s, ctx, n_sentences, budget) for doc, s, ctx in zip(docs, scores, contexts)]
+
+    def _best_candidate(self, doc: Document, scores: np.ndarray, ctx: dict, n_sentences: int, budget: int | None) -> list[int]:
+        if not doc.sentences:
+            return []
+        x, cands = candidate_features(doc, scores, ctx, self.rerank_top_k, n_sentences)
+        rating = self.reranker_.predict(x)
+        if budget is not None:
+            fits = x[:, 1] <= budget
+            rating = np.where(fits if fits.any() else x[:, 0] == 1, rating, -np.inf)
+        return cands.sentences(int(np.argmax(rating)))
 
     def summarize_sentences(self, docs: Sequence[Document], n_sentences: int | None = None, max_syllables: int | None = None) -> list[list[str]]:
         """As ``Summarizer.summarize_sentences``; with the reranker (``n_sentences`` <= 3) a syllable budget is applied

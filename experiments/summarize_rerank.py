@@ -23,7 +23,6 @@ import os
 import pickle
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -50,17 +49,9 @@ def build_cache(path: str, n_vn: int, n_bm: int, n_val: int) -> None:
         pickle.dump({"sets": sets, "docs": docs, "idf": idf, "data": data}, f)
 
 
-def rouge_f(cand: list[str], ref1: Counter, ref2: Counter) -> tuple[float, float]:
-    from bantin.summarize.features import _f1, ngrams
-
-    c1, c2 = ngrams(cand, 1), ngrams(cand, 2)
-    return (_f1(sum((c1 & ref1).values()), len(cand), sum(ref1.values())),
-            _f1(sum((c2 & ref2).values()), max(len(cand) - 1, 0), sum(ref2.values())))
-
-
 def candidates(docs, scores, idf, top_k, max_size, refs=None):
     """Per document: (features, sentence-index sets[, labels (R1 F, R2 F)])."""
-    from bantin.summarize.features import candidate_features, ngrams, sentence_features_context, single_threaded_blas
+    from bantin.summarize.features import candidate_features, ngrams, rouge_f_pair, sentence_features_context, single_threaded_blas
     from bantin.text.tokenize import syllables
 
     out = []
@@ -73,7 +64,7 @@ def candidates(docs, scores, idf, top_k, max_size, refs=None):
                 continue
             rt = syllables(refs[i])
             r1, r2 = ngrams(rt, 1), ngrams(rt, 2)
-            y = np.array([rouge_f([t for j in sorted(sets.sentences(r)) for t in doc.tokens[j]], r1, r2) for r in range(len(sets))])
+            y = np.array([rouge_f_pair([t for j in sorted(sets.sentences(r)) for t in doc.tokens[j]], r1, r2) for r in range(len(sets))])
             out.append((x, sets, y))
     return out
 
@@ -261,7 +252,6 @@ def main(argv=None):
         cx = np.vstack([a[0] for a in tr])
         cy = np.vstack([a[2] for a in tr])
         cg = np.array([len(a[0]) for a in tr])
-        oracle_pick = {}
         for lab in args.label:
             target = cy[:, 1] if lab == "r2" else cy.mean(axis=1)
             for obj in args.objective:

@@ -35,6 +35,7 @@ from bantin.summarize.features import (
     greedy_oracle,
     select_with_redundancy,
     ngrams,
+    rouge_f_pair,
     sentence_features,
     sentence_features_context,
     sentence_rouge,
@@ -436,11 +437,7 @@ RERANK_MAX_SENTENCES = 3
 
 def summary_rouge(tokens: Sequence[str], ref1, ref2) -> float:
     """(R-1 F + R-2 F) / 2 of a candidate summary's syllables against the reference's n-gram counts."""
-    from bantin.summarize.features import _f1
-
-    c1, c2 = ngrams(tokens, 1), ngrams(tokens, 2)
-    return (_f1(sum((c1 & ref1).values()), len(tokens), sum(ref1.values()))
-            + _f1(sum((c2 & ref2).values()), max(len(tokens) - 1, 0), sum(ref2.values()))) / 2
+    return sum(rouge_f_pair(tokens, ref1, ref2)) / 2
 
 
 class _LgbmScorer:

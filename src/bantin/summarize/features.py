@@ -163,6 +163,13 @@ def _f1(overlap: int, n_pred: int, n_ref: int) -> float:
     return 2 * p * r / (p + r)
 
 
+def rouge_f_pair(tokens: Sequence[str], ref1: Counter, ref2: Counter) -> tuple[float, float]:
+    """(ROUGE-1 F, ROUGE-2 F) of a token sequence against a reference's unigram and bigram counts."""
+    c1, c2 = ngrams(tokens, 1), ngrams(tokens, 2)
+    return (_f1(sum((c1 & ref1).values()), len(tokens), sum(ref1.values())),
+            _f1(sum((c2 & ref2).values()), max(len(tokens) - 1, 0), sum(ref2.values())))
+
+
 def greedy_oracle(doc: Document, reference_tokens: Sequence[str], max_sentences: int = 3) -> list[int]:
     """Greedy extractive oracle (Nallapati et al., 2017): add the sentence that most improves
     ROUGE-1 F + ROUGE-2 F against the reference; stop when nothing improves or at ``max_sentences``."""

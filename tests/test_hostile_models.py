@@ -54,7 +54,7 @@ def gbm_summarizer_dir(tmp_path: Path, estimator) -> Path:
     d = copy_model("summarize", tmp_path)
     for f in ("scorer.json", "scorer.lgbm.txt"):  # whichever scorer the embedded model ships
         (d / f).unlink(missing_ok=True)
-    edit_manifest(d, lambda m: m["config"].update(scorer="gbm", target="oracle"))
+    edit_manifest(d, lambda m: m["config"].update(scorer="gbm", target="oracle", rerank_top_k=0))
     sio.dump(estimator, d / "scorer.skops")
     return d
 
@@ -260,7 +260,7 @@ def test_bad_idf_file(content, tmp_path):
 def test_bad_linear_scorer_file(tmp_path):
     d = copy_model("summarize", tmp_path)
     (d / "scorer.lgbm.txt").unlink(missing_ok=True)
-    edit_manifest(d, lambda m: m["config"].update(scorer="logistic"))
+    edit_manifest(d, lambda m: m["config"].update(scorer="logistic", rerank_top_k=0))
     n = summarizer_n_features()
     scorer = {"mean": [0.0] * n, "scale": [1.0] * n, "coef": [0.1] * (n - 1), "intercept": 0.0}  # one weight short
     (d / "scorer.json").write_text(json.dumps(scorer), encoding="utf-8")

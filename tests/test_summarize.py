@@ -367,3 +367,39 @@ def test_train_lgbm_on_both_sources_fixture(tmp_path):
     eval_ids = {e.id for e in load_baomoi_sapo(None, data_dir=str(corpora), min_body_sentences=1, min_sapo_syllables=1)}
     train_ids = {e.id for off in BAOMOI_TRAIN_OFFSETS for e in load_baomoi_sapo(None, data_dir=str(corpora), offset=off, min_body_sentences=1, min_sapo_syllables=1)}
     assert eval_ids and train_ids and not eval_ids & train_ids
+
+
+def test_candidate_features_and_reranker_roundtrip(tmp_path):
+    from bantin.summarize.features import CANDIDATE_FEATURE_NAMES, candidate_features, sentence_features_context
+
+    examples = fixture_examples()
+    doc = examples[0].document()
+    x, ctx = sentence_features_context(doc, None, "v2")
+    np.testing.assert_allclose(x, sentence_features(doc, None, "v2"))
+    scores = -np.arange(len(doc.sentences), dtype=float)  # ranked in document order
+    rows, cands = candidate_features(doc, scores, ctx, top_k=4, max_size=3)
+    assert rows.shape == (4 + 6 + 4, len(CANDIDATE_FEATURE_NAMES)) and np.isfinite(rows).all()
+    assert cands.sentences(0) == [0] and cands.sentences(4) == [0, 1] and cands.sentences(len(cands) - 1) == [1, 2, 3]
+    col = {n: i for i, n in enumerate(CANDIDATE_FEATURE_NAMES)}
+    assert rows[4, col["k"]] == 2 and rows[4, col["contiguous"]] == 1 and rows[4, col["has_first"]] == 1
+    assert rows[4, col["syllables"]] == len(doc.tokens[0]) + len(doc.tokens[1])
+    # the pair's centroid cosine is that of the sum of its two TF-IDF rows
+    v = ctx["m"][0] + ctx["m"][1]
+    assert rows[4, col["centroid_cos"]] == pytest.approx(v @ ctx["centroid"] / np.linalg.norm(v))
+    # train a tiny two-stage model, save, load: same summaries, 1..n sentences, the reranker file is checked
+    train, test = examples[:6], examples[6:]
+    model = ExtractiveSummarizer(scorer="lgbm", target="oracle", feature_set="v2", idf_min_df=1, lgbm_num_trees=10, lgbm_min_data_in_leaf=3,
+                                 rerank_top_k=4, rerank_trees=10)
+    model.fit([e.document() for e in train], [e.reference for e in train])
+    docs = [e.document() for e in test]
+    before = model.summarize_sentences(docs, 3)
+    assert all(1 <= len(s) <= 3 for s in before)
+    assert all(len(s) == 1 for s in model.summarize_sentences(docs, 1))
+    path = model.save(tmp_path / "rr")
+    assert (path / "reranker.lgbm.txt").exists()
+    assert load_model(path, task="summarize").summarize_sentences(docs, 3) == before
+    (path / "reranker.lgbm.txt").write_text("tree\nversion=v4\n", encoding="utf-8")
+    with pytest.raises(BantinModelError):
+        load_model(path, task="summarize")
+    with pytest.raises(ValueError):
+        ExtractiveSummarizer(scorer="logistic", rerank_top_k=5)

@@ -7,10 +7,12 @@ see ``bantin.summarize.features``) and a scorer rates it: LightGBM (``lgbm``), s
 (``gbm``) or a logistic/linear model (``logistic``). Targets: greedy ROUGE-oracle membership ("oracle"), each
 sentence's own ROUGE F ("rouge") or precision ("precision") against the reference, or lambdarank grades ("rank",
 LightGBM only). The top sentences are picked with redundancy control (trigram blocking, MMR or none), within
-``n_sentences`` and the optional syllable budget ``max_syllables``, and returned in document order.
+``n_sentences`` and the optional syllable budget ``max_syllables``, and returned in document order. Optional second
+stage (``rerank_top_k`` > 0, LightGBM only): a reranker rates every summary of 1..``n_sentences`` (at most 3) of the
+K best sentences as a whole (``features.candidate_features``) and keeps the best one.
 
 Weights, safe formats only: ``idf.json`` (syllable idf) and ``scorer.lgbm.txt`` (LightGBM's text model format, checked
-before it is parsed), ``scorer.skops`` (skops) or ``scorer.json`` (logistic regression).
+before it is parsed; the reranker: ``reranker.lgbm.txt``), ``scorer.skops`` (skops) or ``scorer.json`` (logistic regression).
 """
 
 from __future__ import annotations
@@ -24,13 +26,18 @@ import numpy as np
 
 from bantin.errors import BantinModelError
 from bantin.models.base import model_file, read_json_file
-from bantin.summarize.base import Document, Summarizer
+from bantin.summarize.base import Document, Summarizer, _check_budget, _check_n
 from bantin.summarize.features import (
+    CANDIDATE_FEATURE_NAMES,
     IdfTable,
+    candidate_features,
     feature_names,
     greedy_oracle,
     select_with_redundancy,
+    ngrams,
+    rouge_f_pair,
     sentence_features,
+    sentence_features_context,
     sentence_rouge,
     single_threaded_blas,
 )
@@ -62,6 +69,9 @@ class ExtractiveSummarizer(Summarizer):
         lgbm_num_leaves: int = 31,
         lgbm_min_data_in_leaf: int = 50,
         max_syllables: int | None = None,
+        rerank_top_k: int = 0,
+        rerank_trees: int = 100,
+        rerank_learning_rate: float = 0.1,
     ) -> None:
         super().__init__(n_sentences, sentence_backend)
         if scorer not in ("gbm", "logistic", "lgbm"):
@@ -76,6 +86,14 @@ class ExtractiveSummarizer(Summarizer):
         self.lgbm_num_leaves, self.lgbm_min_data_in_leaf = lgbm_num_leaves, lgbm_min_data_in_leaf
         #: default summary length budget in syllables (on top of n_sentences); a call's max_syllables overrides it
         self.max_syllables = max_syllables
+        #: summary reranker (0: off): every summary of 1..n_sentences of the rerank_top_k best sentences is scored by a
+        #: second LightGBM model trained on summary-level ROUGE, the best one is kept (see ``features.candidate_features``)
+        if not isinstance(rerank_top_k, int) or isinstance(rerank_top_k, bool) or not 0 <= rerank_top_k <= 8:
+            raise BantinInputError(f"rerank_top_k must be an integer in 0..8, got {rerank_top_k!r}")
+        if rerank_top_k and scorer != "lgbm":
+            raise BantinInputError("the summary reranker (rerank_top_k > 0) needs scorer 'lgbm'")
+        self.rerank_top_k, self.rerank_trees, self.rerank_learning_rate = rerank_top_k, rerank_trees, rerank_learning_rate
+        self.reranker_: _LgbmScorer | None = None
         self.scorer, self.target, self.redundancy, self.mmr_lambda = scorer, target, redundancy, mmr_lambda
         self.min_tokens, self.max_oracle_sentences, self.idf_min_df = min_tokens, max_oracle_sentences, idf_min_df
         self.gbm_max_iter, self.gbm_learning_rate, self.gbm_max_leaf_nodes = gbm_max_iter, gbm_learning_rate, gbm_max_leaf_nodes
@@ -91,7 +109,8 @@ class ExtractiveSummarizer(Summarizer):
             "gbm_max_leaf_nodes": self.gbm_max_leaf_nodes, "logistic_c": self.logistic_c, "seed": self.seed,
             "feature_set": self.feature_set, "lgbm_num_trees": self.lgbm_num_trees, "lgbm_learning_rate": self.lgbm_learning_rate,
             "lgbm_num_leaves": self.lgbm_num_leaves, "lgbm_min_data_in_leaf": self.lgbm_min_data_in_leaf,
-            "max_syllables": self.max_syllables,
+            "max_syllables": self.max_syllables, "rerank_top_k": self.rerank_top_k, "rerank_trees": self.rerank_trees,
+            "rerank_learning_rate": self.rerank_learning_rate,
         }
 
     # -- training -------------------------------------------------------------------------
@@ -128,8 +147,46 @@ class ExtractiveSummarizer(Summarizer):
     def fit(self, docs: Sequence[Document], references: Sequence[str]) -> ExtractiveSummarizer:
         docs, references = list(docs), list(references)
         self.idf = IdfTable.fit(([t for toks in d.capped().tokens for t in toks] for d in docs), min_df=self.idf_min_df)
-        self.fit_scorer(self.training_data(docs, references))
+        data = self.training_data(docs, references)
+        if self.rerank_top_k:
+            self.fit_reranker(docs, references, data)
+        self.fit_scorer(data)
         self.training_info["n_documents"] = len(docs)
+        return self
+
+    def fit_reranker(self, docs: Sequence[Document], references: Sequence[str], data: dict[str, np.ndarray]) -> ExtractiveSummarizer:
+        """Fit the summary reranker: first-stage scores of the training documents are out of fold (two halves, each
+        scored by a sentence scorer fitted on the other), every candidate summary's label is its (R-1 F + R-2 F) / 2
+        against the reference, LightGBM regression. ``docs``: those ``training_data`` read (all with sentences)."""
+        import lightgbm as lgb
+
+        docs = [d.capped() for d in docs if d.sentences]
+        refs = [r for d, r in zip(docs, references) if d.sentences]
+        group = data["group"]
+        if len(docs) != len(group):
+            raise BantinModelError("fit_reranker: the documents do not match the training data")
+        fold = np.random.default_rng(self.seed).integers(0, 2, len(group))
+        row_fold = np.repeat(fold, group)
+        oof = np.zeros(len(row_fold))
+        for f in (0, 1):
+            part = {k: (v[row_fold != f] if k != "group" else v[fold != f]) for k, v in data.items()}
+            oof[row_fold == f] = self.fit_scorer(part).model_.predict(data["x"][row_fold == f])
+        bounds = np.concatenate([[0], np.cumsum(group)])
+        xs, ys = [], []
+        with single_threaded_blas():
+            for i, (doc, ref) in enumerate(zip(docs, refs)):
+                _, ctx = sentence_features_context(doc, self.idf, self.feature_set)
+                x, cands = candidate_features(doc, oof[bounds[i]:bounds[i + 1]], ctx, self.rerank_top_k, RERANK_MAX_SENTENCES)
+                rt = syllables(ref)
+                r1, r2 = ngrams(rt, 1), ngrams(rt, 2)
+                xs.append(x)
+                ys.append([summary_rouge([t for j in sorted(cands.sentences(r)) for t in doc.tokens[j]], r1, r2) for r in range(len(cands))])
+        params = {"objective": "regression", "learning_rate": self.rerank_learning_rate, "num_leaves": 31, "min_data_in_leaf": 50, "feature_fraction": 0.9,
+                  "bagging_fraction": 0.8, "bagging_freq": 1, "seed": self.seed, "deterministic": True, "num_threads": 1, "verbose": -1}
+        ds = lgb.Dataset(np.vstack(xs), np.concatenate(ys), feature_name=list(CANDIDATE_FEATURE_NAMES), free_raw_data=True)
+        self.reranker_ = _LgbmScorer.from_booster(lgb.train(params, ds, num_boost_round=self.rerank_trees))
+        self.training_info["reranker"] = {"candidates": int(sum(len(x) for x in xs)), "features": list(CANDIDATE_FEATURE_NAMES),
+                                          "label": "(R-1 F + R-2 F) / 2 of the candidate summary", "first_stage": "out of fold (2 folds)"}
         return self
 
     def fit_scorer(self, data: dict[str, np.ndarray]) -> ExtractiveSummarizer:
@@ -178,15 +235,23 @@ class ExtractiveSummarizer(Summarizer):
         return self.model_.predict(x)
 
     def sentence_scores(self, docs: Sequence[Document]) -> list[np.ndarray]:
+        return self._scores_with_context(docs)[0]
+
+    def _scores_with_context(self, docs: Sequence[Document]) -> tuple[list[np.ndarray], list[dict]]:
         with single_threaded_blas():
-            feats = [sentence_features(d, self.idf, self.feature_set) for d in docs]
+            both = [sentence_features_context(d, self.idf, self.feature_set) for d in docs]
+        feats = [f for f, _ in both]
         sizes = [len(f) for f in feats]
         if not sum(sizes):
-            return [np.zeros(0) for _ in docs]
+            return [np.zeros(0) for _ in docs], [c for _, c in both]
         scores = self._scores(np.vstack([f for f in feats if len(f)]))
-        return list(np.split(scores, np.cumsum(sizes)[:-1]))
+        return list(np.split(scores, np.cumsum(sizes)[:-1])), [c for _, c in both]
 
     def select_many(self, docs: Sequence[Document], n_sentences: int) -> list[list[int]]:
+        """With the reranker (and ``n_sentences`` <= 3), the best-rated summary of 1..``n_sentences`` sentences;
+        otherwise the top ``n_sentences`` with redundancy control."""
+        if self.reranker_ is not None and n_sentences <= RERANK_MAX_SENTENCES:
+            return self._rerank(docs, n_sentences, None)
         out = []
         for doc, s in zip(docs, self.sentence_scores(docs)):
             if not doc.sentences:
@@ -194,6 +259,35 @@ class ExtractiveSummarizer(Summarizer):
                 continue
             out.append(select_with_redundancy(s, doc, n_sentences, self.redundancy, self.mmr_lambda, self.min_tokens))
         return out
+
+    def _rerank(self, docs: Sequence[Document], n_sentences: int, budget: int | None) -> list[list[int]]:
+        """The reranker's best candidate of 1..n_sentences sentences; with a syllable ``budget``, the best one within it
+        (when no candidate fits, the best single sentence: summaries are whole sentences)."""
+        with single_threaded_blas():
+            scores, contexts = self._scores_with_context(docs)
+            return [self._best_candidate(doc, s, ctx, n_sentences, budget) for doc, s, ctx in zip(docs, scores, contexts)]
+
+    def _best_candidate(self, doc: Document, scores: np.ndarray, ctx: dict, n_sentences: int, budget: int | None) -> list[int]:
+        if not doc.sentences:
+            return []
+        x, cands = candidate_features(doc, scores, ctx, self.rerank_top_k, n_sentences)
+        rating = self.reranker_.predict(x)
+        if budget is not None:
+            fits = x[:, 1] <= budget
+            rating = np.where(fits if fits.any() else x[:, 0] == 1, rating, -np.inf)
+        return cands.sentences(int(np.argmax(rating)))
+
+    def summarize_sentences(self, docs: Sequence[Document], n_sentences: int | None = None, max_syllables: int | None = None) -> list[list[str]]:
+        """As ``Summarizer.summarize_sentences``; with the reranker (``n_sentences`` <= 3) a syllable budget is applied
+        to the reranker's candidates (the best-rated summary that fits) instead of to a ranking."""
+        n = _check_n(self.n_sentences if n_sentences is None else n_sentences)
+        budget = _check_budget(max_syllables if max_syllables is not None else self.max_syllables)
+        if self.reranker_ is None or n > RERANK_MAX_SENTENCES or budget is None:
+            return super().summarize_sentences(docs, n, budget)
+        docs = [d.capped() for d in docs]
+        with single_threaded_blas():
+            selected = self._rerank(docs, n, budget)
+        return [[doc.sentences[i] for i in sorted(idx)] for doc, idx in zip(docs, selected)]
 
     def select(self, doc: Document, n_sentences: int) -> list[int]:
         return self.select_many([doc], n_sentences)[0]
@@ -203,6 +297,8 @@ class ExtractiveSummarizer(Summarizer):
         if self.model_ is None or self.idf is None:
             raise BantinModelError("cannot save an untrained extractive summarizer")
         (path / "idf.json").write_text(json.dumps(self.idf.to_dict(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        if self.reranker_ is not None:
+            (path / RERANKER_FILE).write_text(self.reranker_.text, encoding="utf-8")
         if isinstance(self.model_, _LgbmScorer):
             (path / LGBM_FILE).write_text(self.model_.text, encoding="utf-8")
         elif self.scorer == "gbm":
@@ -223,6 +319,8 @@ class ExtractiveSummarizer(Summarizer):
         n_features = len(feature_names(self.feature_set))
         if self.scorer == "lgbm":
             self.model_ = _LgbmScorer.load(model_file(path, LGBM_FILE), n_features)
+            if self.rerank_top_k:
+                self.reranker_ = _LgbmScorer.load(model_file(path, RERANKER_FILE), len(CANDIDATE_FEATURE_NAMES))
         elif self.scorer == "gbm":
             self.model_ = _read_skops_scorer(path, n_features)
             if self.target == "oracle" and not hasattr(self.model_, "predict_proba"):
@@ -237,6 +335,12 @@ class ExtractiveSummarizer(Summarizer):
                   "rank": "lambdarank grades from the oracle and per-sentence ROUGE"}[self.target]
         source = self.training_info.get("dataset", "vietnews train")
         budget = f"; length: at most {self.n_sentences} sentences" + (f" and {self.max_syllables} syllables" if self.max_syllables else "")
+        if self.rerank_top_k:
+            budget += (f". A second LightGBM model (saved as {RERANKER_FILE}) rates every summary of 1..{RERANK_MAX_SENTENCES} of the "
+                       f"{self.rerank_top_k} best-scored sentences (length against the article, scores and ranks, positions, redundancy "
+                       "between the chosen sentences, joint coverage of the article's centroid, title recall), trained on each "
+                       "candidate's summary-level ROUGE with out-of-fold first-stage scores, and the best-rated one is kept: the "
+                       "summary length and redundancy are chosen per article (without a syllable budget)")
         return (
             "## Model\n\nSupervised extractive summarizer: per-sentence features (position in the article and in its paragraph, length, "
             "title and centroid TF-IDF similarity, LexRank/TextRank centrality, informativeness, redundancy with earlier sentences, "
@@ -326,6 +430,14 @@ def _read_skops_scorer(path: Path, n_features: int) -> Any:
 
 
 LGBM_FILE = "scorer.lgbm.txt"
+RERANKER_FILE = "reranker.lgbm.txt"
+#: the reranker's candidates have 1..3 sentences
+RERANK_MAX_SENTENCES = 3
+
+
+def summary_rouge(tokens: Sequence[str], ref1, ref2) -> float:
+    """(R-1 F + R-2 F) / 2 of a candidate summary's syllables against the reference's n-gram counts."""
+    return sum(rouge_f_pair(tokens, ref1, ref2)) / 2
 
 
 class _LgbmScorer:

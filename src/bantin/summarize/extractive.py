@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from bantin.errors import BantinModelError
+from bantin.errors import BantinInputError, BantinModelError
 from bantin.models.base import model_file, read_json_file
 from bantin.summarize.base import Document, Summarizer, _check_budget, _check_n
 from bantin.summarize.features import (

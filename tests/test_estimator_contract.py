@@ -32,6 +32,9 @@ NEEDS_TORCH = {("boilerplate", "transformer"), ("topics", "e5"), ("topics", "tra
 VARIANTS = [(t, k, {}) for t, k in KINDS] + [
     ("summarize", "extractive", {"scorer": "gbm", "gbm_max_iter": 20}),
     ("summarize", "extractive", {"scorer": "lgbm", "target": "rank", "feature_set": "v2", "lgbm_num_trees": 10, "lgbm_min_data_in_leaf": 3}),
+    # the two-stage default: LightGBM scorer + summary reranker (reranker.lgbm.txt)
+    ("summarize", "extractive", {"scorer": "lgbm", "feature_set": "v2", "lgbm_num_trees": 10, "lgbm_min_data_in_leaf": 3,
+                                 "rerank_top_k": 3, "rerank_trees": 5}),
     ("topics", "linear", {"multi_label": True}),
 ]
 # files in a model directory that are not weights

@@ -84,7 +84,7 @@ def bench_one(spec: str, n: int, dataset_dir: str | None) -> dict:
     e2e_s = time.perf_counter() - t0
     return {
         "model": spec, "n_pages": len(pages), "n_blocks": sum(len(p.blocks) for p in pages), "pages": source,
-        "pages_per_s": round(len(pages) / label_s, 1), "pages_per_s_e2e": round(len(pages) / e2e_s, 1),
+        "pages_per_s": round(len(pages) / label_s, 3), "pages_per_s_e2e": round(len(pages) / e2e_s, 3),
         "load_s": round(load_s, 2), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), "threads": 1,
     }
 

@@ -43,7 +43,7 @@ def test_cpu_config_tiny_run_end_to_end(tmp_path, torch_one_thread):
     from bantin.boilerplate import extract_article
     from bantin.boilerplate.training import train_from_config
     from bantin.models import load_model
-    from bantin.models.hf import tiny_encoder
+    from bantin.testing import tiny_encoder
 
     enc = tiny_encoder(tmp_path / "tiny", max_position_embeddings=96)
     data, extra = tmp_path / "pages", tmp_path / "classic"
@@ -61,7 +61,7 @@ def test_cpu_config_tiny_run_end_to_end(tmp_path, torch_one_thread):
     assert "seeds_token_f1" in rec["metrics"]  # the post-training check on the seed pages ran
     model = load_model(out, task="boilerplate")
     assert model.kind == "transformer" and model.config.max_length == 64 and model.context_chars == 40
-    assert model.training_info["steps"] == 3 and model.training_info["n_train"] == 64
+    assert model.training_info["steps"] == 3 and model.training_info["n_examples"] == 64
     assert model.calibration is not None and model.training_info["calibration"]["split"] == "val"
     labeled = model.label_page(text_page(NAMES[3]))
     assert all(0.0 <= b.score <= 1.0 for b in labeled.blocks)

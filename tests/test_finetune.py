@@ -155,6 +155,7 @@ def test_boilerplate_transformer_recipe_from_its_config(encoder, tmp_path):
     rec = train_from_config(CONFIGS / "boilerplate-transformer.yaml", [
         f"data.dataset_dir={data}", f"out_dir={out}", f"transformer.model_name_or_path={encoder}", "transformer.max_steps=2",
         "transformer.max_length=32", "transformer.per_device_train_batch_size=16", "transformer.device=cpu", "evaluate_on=[test]",
+        "data.extra_dataset_dir=null", "data.kinds=[text,html]", "calibration.kinds=[text,html]",
     ])  # fmt: skip
     assert rec["kind"] == "train" and "test_text_binary_f1" in rec["metrics"]
     model = load_model(out, task="boilerplate")

@@ -267,6 +267,8 @@ class TransformerClassifier(FineTunedModel, Estimator):
         self.training_info = {
             "base_model": c.model_name_or_path,
             "n_train": len(train),
+            # the examples the encoder saw (the runner's n_train counts the task's documents, e.g. pages of blocks)
+            "n_examples": len(train),
             **result.as_info(),
             "frozen_parameters": n_frozen,
         }

@@ -21,11 +21,11 @@ and <br>; script/style/noscript/template/svg/iframe/head are dropped. Hints per 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
 import lxml.etree
-import lxml.html
 
 from bantin.blocks.model import MAX_BLOCKS, Block, Page
 from bantin.blocks.text_parser import line_hints
@@ -52,6 +52,29 @@ MAX_PATH = 256
 #: Element nesting that libxml2 accepts with huge_tree (deeper documents are cut at the deep point).
 MAX_DEPTH = 2048
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
+#: Blocks up to this many characters have their text hints and normalized text cached across pages (menus, footers
+#: and teaser titles repeat from page to page of a site; longer blocks are computed each time, so the caches stay small).
+CACHE_MAX_CHARS = 1_000
+
+
+@functools.lru_cache(maxsize=32768)
+def _cached_line_hints(raw: str) -> dict:
+    return line_hints(raw, raw)
+
+
+def _text_hints(raw: str) -> dict:
+    """``line_hints(raw, raw)`` as a new dict (cached for short blocks)."""
+    return dict(_cached_line_hints(raw)) if len(raw) <= CACHE_MAX_CHARS else line_hints(raw, raw)
+
+
+@functools.lru_cache(maxsize=32768)
+def _cached_block_text(text: str) -> str:
+    return normalize_text(text).replace("\n", " ")
+
+
+def _block_text(text: str) -> str:
+    """A block's final text: normalized, on one line (cached for short blocks)."""
+    return _cached_block_text(text) if len(text) <= CACHE_MAX_CHARS else normalize_text(text).replace("\n", " ")
 
 
 def _attr_tokens(el) -> list[str]:
@@ -106,7 +129,7 @@ class _Walker:
                 if tok not in class_tokens:
                     class_tokens[tok] = None
         tokens = list(class_tokens)
-        hints = line_hints(raw, raw)
+        hints = _text_hints(raw)
         hints.update(
             tag=self.stack[-1] if self.stack else "body",
             heading=self.headings[-1] if self.headings else 0,
@@ -235,8 +258,12 @@ _FLATTEN_INLINE = re.compile(r"</?(?:span|font|b|i|em|strong|u|small|big|sub|sup
 
 def _parse_tree(data: bytes):
     """(document, True if libxml2 stopped at its nesting limit)."""
-    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
-    doc = lxml.html.document_fromstring(data, parser=parser)
+    # lxml.etree's own parser, not lxml.html's: the same tree, without a Python element-class lookup for every
+    # element the walk touches (lxml.html.document_fromstring is this call plus the empty-document check)
+    parser = lxml.etree.HTMLParser(encoding="utf-8", huge_tree=True)
+    doc = lxml.etree.fromstring(data, parser)
+    if doc is None:
+        raise lxml.etree.ParserError("Document is empty")
     too_deep = any("Excessive depth" in e.message for e in parser.error_log)
     return doc, too_deep
 
@@ -263,8 +290,9 @@ def parse_html(html: str, page_id: str | None = None, max_blocks: int = MAX_BLOC
         raise BantinInputError(f"HTML could not be parsed: {exc}") from exc
     meta: dict[str, str] = {}
     title_el = doc.find(".//title")
-    if title_el is not None and title_el.text_content().strip():
-        meta["html_title"] = normalize_whitespace(normalize_text(title_el.text_content()))
+    title = title_el.xpath("string()") if title_el is not None else ""  # what HtmlElement.text_content() returns
+    if title.strip():
+        meta["html_title"] = normalize_whitespace(normalize_text(title))
     for m in doc.iter("meta"):
         prop = (m.get("property") or m.get("name") or "").lower()
         if prop in ("og:title", "og:description", "description", "author", "article:published_time") and m.get("content"):
@@ -281,7 +309,7 @@ def parse_html(html: str, page_id: str | None = None, max_blocks: int = MAX_BLOC
         warnings.append(f"page has more than {max_blocks:,} blocks: only the first {max_blocks:,} are analyzed")
     n = len(blocks)
     for b in blocks:
-        b.text = normalize_text(b.text).replace("\n", " ")
+        b.text = _block_text(b.text)
         b.raw = b.text
         b.hints["rel_pos"] = round(b.index / (n - 1), 4) if n > 1 else 0.0
     page = Page(blocks=blocks, source_kind="html", id=page_id, meta=meta)

@@ -129,12 +129,49 @@ def is_section_marker(text: str, key: str | None = None) -> bool:
     return bool(key) and len(key) <= 40 and key in SECTION_MARKERS
 
 
+#: The block hints that the text features read (with the text and the marker flag they make the cache key).
+_TEXT_HINTS = ("upper_ratio", "digit_ratio", "has_date", "has_time", "starts_with_category_date", "pipe_count", "trailing_pipe", "image_marker")
+#: Blocks up to this many characters have their text features cached across pages (menus, footers and teaser
+#: titles repeat from page to page of a site); the cache is emptied when it reaches TEXT_CACHE_SIZE entries.
+TEXT_CACHE_MAX_CHARS = 1_000
+TEXT_CACHE_SIZE = 32_768
+_MISSING = object()
+_text_cache: dict[tuple, dict[str, Any]] = {}
+
+
 def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any]:
-    """Features of one block on its own."""
+    """Features of one block on its own. ``syls``: the block's syllables as ``page_features`` reads them."""
     text = block.text
+    h = block.hints
+    f = None
+    if len(text) <= TEXT_CACHE_MAX_CHARS:
+        try:
+            key = (text, marker, *[h.get(k, _MISSING) for k in _TEXT_HINTS])
+            f = _text_cache.get(key)
+        except TypeError:  # an unhashable hint value: computed, not cached
+            key = None
+        if f is None:
+            f = _text_features(text, syls, marker, h)
+            if key is not None:
+                if len(_text_cache) >= TEXT_CACHE_SIZE:
+                    _text_cache.clear()
+                _text_cache[key] = f
+        f = dict(f)
+    else:
+        f = _text_features(text, syls, marker, h)
+    if h.get("tag"):
+        _html_features(f, h)
+    if "blank_before" in h:
+        f["blank_before"] = float(bool(h["blank_before"]))
+        f["blank_after"] = float(bool(h["blank_after"]))
+    # zero-valued features carry nothing: leaving them out makes tagging faster
+    return {k: v for k, v in f.items() if v != 0.0}
+
+
+def _text_features(text: str, syls: list[str], marker: bool, h: dict[str, Any]) -> dict[str, Any]:
+    """The features of a block's text (a new dict; the values are strings and floats)."""
     low = text.lower()
     n = len(syls)
-    h = block.hints
     f: dict[str, Any] = {"bias": 1.0}
     f["nsyl"] = _T_NSYL[min(n, 71)]
     f["log_nsyl"] = math.log1p(n) / 5
@@ -214,13 +251,7 @@ def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any
         f["wl"] = _DIGIT_RUN.sub("0", syls[-1])
     elif n:
         f["w0_long"] = _DIGIT_RUN.sub("0", syls[0])
-    if block.hints.get("tag"):
-        _html_features(f, h)
-    if "blank_before" in h:
-        f["blank_before"] = float(bool(h["blank_before"]))
-        f["blank_after"] = float(bool(h["blank_after"]))
-    # zero-valued features carry nothing: leaving them out makes tagging faster
-    return {k: v for k, v in f.items() if v != 0.0}
+    return f
 
 
 @functools.lru_cache(maxsize=65536)

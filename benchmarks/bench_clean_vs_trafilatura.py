@@ -62,7 +62,14 @@ def main(argv: list[str] | None = None) -> dict:
 
     model = load_model(default_model_dir() if args.model == "default" else args.model, task="boilerplate")
 
+    from bantin.blocks.html_parser import clear_caches as clear_parser_caches
+    from bantin.boilerplate.features import clear_caches as clear_feature_caches
+
     def ours(texts: list[str], kind: str) -> None:
+        # every round starts cold (the per-block caches fill up within the round, across its pages, as in a crawl;
+        # without clearing them, rounds 2+ would find every page already seen)
+        clear_parser_caches()
+        clear_feature_caches()
         for t in texts:
             extract_article(model.label_page(parse_page(t, kind=kind)))
 

@@ -139,6 +139,13 @@ _MISSING = object()
 _text_cache: dict[tuple, dict[str, Any]] = {}
 
 
+def clear_caches() -> None:
+    """Empty the feature caches (benchmarks time cold runs with it)."""
+    _text_cache.clear()
+    _class_cues.cache_clear()
+    _cue_features.cache_clear()
+
+
 def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any]:
     """Features of one block on its own. ``syls``: the block's syllables as ``page_features`` reads them."""
     text = block.text

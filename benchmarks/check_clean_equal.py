@@ -1,4 +1,4 @@
-"""Equality check for speed work on the cleaning step: dumps blocks (text, raw, hints), labels, scores and the
+"""Equality check for speed work on the cleaning step: dumps blocks (text, raw, hints), CRF features (in order), labels, scores and the
 extracted article for a sample of built test pages in every form and for the seed pages, then compares two dumps.
 
     PYTHONPATH=src python benchmarks/check_clean_equal.py dump OUT.json [--n 40]
@@ -29,7 +29,9 @@ def dump(out: str, n: int) -> None:
 
     def rec(page) -> dict:
         labeled = model.label_page(page)
-        return {"meta": page.meta, "kind": page.source_kind,
+        # sorted: the order of the cls_* features follows set iteration (string hashing differs between processes)
+        feats = [sorted([k, sorted(v.items()) if isinstance(v, dict) else v] for k, v in f.items()) for f in model.features(page)]
+        return {"meta": page.meta, "kind": page.source_kind, "features": feats,
                 "blocks": [[b.text, b.raw, b.hints, b.label, b.score] for b in labeled.blocks],
                 "lmeta": labeled.meta, "article": str(extract_article(labeled))}
 

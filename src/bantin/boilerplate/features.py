@@ -142,6 +142,7 @@ _text_cache: dict[tuple, dict[str, Any]] = {}
 def clear_caches() -> None:
     """Empty the feature caches (benchmarks time cold runs with it)."""
     _text_cache.clear()
+    _syl_cache.clear()
     _class_cues.cache_clear()
     _cue_features.cache_clear()
 
@@ -158,20 +159,29 @@ def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any
         except TypeError:  # an unhashable hint value: computed, not cached
             key = None
         if f is None:
-            f = _text_features(text, syls, marker, h)
+            f = _nonzero(_text_features(text, syls, marker, h))
             if key is not None:
                 if len(_text_cache) >= TEXT_CACHE_SIZE:
                     _text_cache.clear()
                 _text_cache[key] = f
         f = dict(f)
     else:
-        f = _text_features(text, syls, marker, h)
+        f = _nonzero(_text_features(text, syls, marker, h))
+    # (the HTML and layout features have names of their own: added after the text features, in the same order as
+    # if all were filtered at once)
+    g: dict[str, Any] = {}
     if h.get("tag"):
-        _html_features(f, h)
+        _html_features(g, h)
     if "blank_before" in h:
-        f["blank_before"] = float(bool(h["blank_before"]))
-        f["blank_after"] = float(bool(h["blank_after"]))
-    # zero-valued features carry nothing: leaving them out makes tagging faster
+        g["blank_before"] = float(bool(h["blank_before"]))
+        g["blank_after"] = float(bool(h["blank_after"]))
+    if g:
+        f.update(_nonzero(g))
+    return f
+
+
+def _nonzero(f: dict[str, Any]) -> dict[str, Any]:
+    """Zero-valued features carry nothing: leaving them out makes tagging faster."""
     return {k: v for k, v in f.items() if v != 0.0}
 
 
@@ -323,6 +333,30 @@ def main_span(lengths: list[int], long_w: list[int]) -> tuple[int, int]:
     return best_lo, best_hi
 
 
+_syl_cache: dict[str, list[str]] = {}
+
+
+def _syllables(text: str) -> list[str]:
+    """The lower-cased syllables of a block's first MAX_FEATURE_CHARS characters (cached for short blocks; the
+    lists are shared: read them, never change them)."""
+    if len(text) > TEXT_CACHE_MAX_CHARS:
+        return _SYL.findall(text[:MAX_FEATURE_CHARS].lower())
+    out = _syl_cache.get(text)
+    if out is None:
+        if len(_syl_cache) >= TEXT_CACHE_SIZE:
+            _syl_cache.clear()
+        out = _syl_cache[text] = _SYL.findall(text.lower())
+    return out
+
+
+def _window_sums(flags: list[bool]) -> list[int]:
+    """Prefix sums: ``sum(flags[a:b]) == p[min(b, n)] - p[a]`` (a, b >= 0)."""
+    p = [0]
+    for x in flags:
+        p.append(p[-1] + x)
+    return p
+
+
 def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
     """One feature dict per block of the page, with page context and neighbours."""
     blocks = page.blocks
@@ -331,7 +365,7 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
         return []
     # A block's syllables are read up to MAX_FEATURE_CHARS characters (paragraphs are far shorter; a page that is
     # one 20 MB line would otherwise hold millions of syllable strings).
-    syls = [_SYL.findall(b.text[:MAX_FEATURE_CHARS].lower()) for b in blocks]
+    syls = [_syllables(b.text) for b in blocks]
     keys = [" ".join(s) for s in syls]
     counts = Counter(k for k in keys if k)
     lengths = [len(s) for s in syls]
@@ -368,6 +402,7 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
     is_ts = [bool(b.hints.get("has_time") or b.hints.get("has_date")) and lengths[i] <= 12 for i, b in enumerate(blocks)]
     shortish = [0 < lengths[i] <= 25 and not blocks[i].text.rstrip().endswith((".", "!", "?")) for i in range(n)]
 
+    ts_sum, short_sum = _window_sums(is_ts), _window_sums(shortish)
     feats: list[dict[str, Any]] = []
     cum_long = 0
     last_marker = -1
@@ -411,8 +446,9 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
         if content_sets[i]:
             own = content_sets[i]
             f["recur"] = _bucket(len(own & frequent) / len(own), (0.05, 0.15, 0.3, 0.5))
-        f["ts_near"] = _T_TS_NEAR[min(sum(is_ts[max(0, i - 3): i + 4]) - is_ts[i], 3)]
-        f["short_near"] = _T_SHORT_NEAR[min(sum(shortish[max(0, i - 3): i + 4]) - shortish[i], 5)]
+        lo3, hi4 = max(0, i - 3), min(n, i + 4)
+        f["ts_near"] = _T_TS_NEAR[min(ts_sum[hi4] - ts_sum[lo3] - is_ts[i], 3)]
+        f["short_near"] = _T_SHORT_NEAR[min(short_sum[hi4] - short_sum[lo3] - shortish[i], 5)]
         if f.get("slug_of_title") and _VIET_RE.search(blocks[i].text.lower()):
             f["slug_then_text"] = 1.0
         if first_long is not None:
@@ -427,7 +463,7 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
         if markers[i]:
             last_marker = i
         # How many of the next three lines are short, title-like lines (related lists, menus).
-        f["next_short"] = _DIGITS[sum(shortish[i + 1: i + 4])]
+        f["next_short"] = _DIGITS[short_sum[min(n, i + 4)] - short_sum[min(n, i + 1)]]
         if span_hi >= 0:
             # where the block lies against the page's main article span (form-independent page consistency)
             f["span"] = "in" if span_lo <= i <= span_hi else (

@@ -72,8 +72,17 @@ def _cached_block_text(text: str) -> str:
     return normalize_text(text).replace("\n", " ")
 
 
+_cached_ws = functools.lru_cache(maxsize=32768)(normalize_whitespace)
+
+
+def _ws(text: str) -> str:
+    """``normalize_whitespace`` (cached for short strings)."""
+    return _cached_ws(text) if len(text) <= CACHE_MAX_CHARS else normalize_whitespace(text)
+
+
 def clear_caches() -> None:
     """Empty the parser's per-block caches (benchmarks time cold runs with it)."""
+    _cached_ws.cache_clear()
     _cached_line_hints.cache_clear()
     _cached_block_text.cache_clear()
 
@@ -108,6 +117,7 @@ class _Walker:
         self.segments: list[tuple[str, bool]] = []  # (text, inside a link)
         self.stack: list[str] = []  # tags of the open block elements
         self.tokens: list[list[str]] = []  # their class/id tokens
+        self.merged: list[tuple[tuple[str, ...], bool, tuple[str, ...]]] = []  # see _push
         self.tag_counts: Counter = Counter()
         self.headings: list[int] = []  # levels of the open heading elements
         self.max_blocks = max_blocks
@@ -120,8 +130,8 @@ class _Walker:
     def flush(self) -> None:
         if not self.segments:
             return
-        raw = normalize_whitespace(" ".join(s for s, _ in self.segments))
-        link_chars = sum(len(normalize_whitespace(s)) for s, link in self.segments if link)
+        raw = _ws(" ".join(s for s, _ in self.segments))
+        link_chars = sum(len(_ws(s)) for s, link in self.segments if link)
         self.segments = []
         if not raw:
             return
@@ -129,21 +139,27 @@ class _Walker:
             self.truncated = True
             return
         counts = self.tag_counts
-        class_tokens: dict[str, None] = {}
-        for toks in self.tokens[-MAX_CLASS_ANCESTORS:]:
-            for tok in toks:
-                if tok not in class_tokens:
-                    class_tokens[tok] = None
-        tokens = list(class_tokens)
+        if len(self.tokens) <= MAX_CLASS_ANCESTORS:
+            merged, caption_token, landmarks = self.merged[-1] if self.merged else ((), False, ())
+            tokens = list(merged)
+        else:  # a deep stack: the innermost MAX_CLASS_ANCESTORS ancestors' tokens
+            class_tokens: dict[str, None] = {}
+            for toks in self.tokens[-MAX_CLASS_ANCESTORS:]:
+                for tok in toks:
+                    if tok not in class_tokens:
+                        class_tokens[tok] = None
+            tokens = list(class_tokens)
+            caption_token = any("caption" in t for t in tokens)
+            landmarks = self.merged[-1][2]
         hints = _text_hints(raw)
         hints.update(
             tag=self.stack[-1] if self.stack else "body",
             heading=self.headings[-1] if self.headings else 0,
             in_list=counts["li"] > 0,
             in_table=counts["td"] > 0 or counts["th"] > 0,
-            is_caption=counts["figcaption"] > 0 or counts["caption"] > 0 or any("caption" in t for t in tokens),
+            is_caption=counts["figcaption"] > 0 or counts["caption"] > 0 or caption_token,
             link_density=round(min(1.0, link_chars / max(1, len(raw))), 3),
-            landmarks=sorted(t for t in LANDMARKS if counts[t]),
+            landmarks=list(landmarks),
             class_tokens=tokens[-24:],
             depth=len(self.stack),
         )
@@ -154,7 +170,19 @@ class _Walker:
         self.stack.append(tag)
         self.stack_ids.append(self.n_pushed)
         self.n_pushed += 1
-        self.tokens.append(_attr_tokens(el))
+        toks = _attr_tokens(el)
+        self.tokens.append(toks)
+        # the open elements' class/id tokens merged outermost first (first occurrence kept), whether one holds
+        # "caption", and the sorted landmark tags among them: kept per level, so a block reads them in O(1)
+        merged, caption_token, landmarks = self.merged[-1] if self.merged else ((), False, ())
+        if toks and len(self.tokens) <= MAX_CLASS_ANCESTORS:  # (deeper, flush reads the innermost ancestors itself)
+            new = [t for t in toks if t not in merged]
+            if new:
+                merged = (*merged, *new)
+                caption_token = caption_token or any("caption" in t for t in new)
+        if tag in LANDMARKS and tag not in landmarks:
+            landmarks = tuple(sorted((*landmarks, tag)))
+        self.merged.append((merged, caption_token, landmarks))
         self.tag_counts[tag] += 1
         if tag in _HEADINGS:
             self.headings.append(_HEADINGS[tag])
@@ -163,6 +191,7 @@ class _Walker:
         tag = self.stack.pop()
         self.stack_ids.pop()
         self.tokens.pop()
+        self.merged.pop()
         self.tag_counts[tag] -= 1
         if tag in _HEADINGS:
             self.headings.pop()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from bisect import bisect_left
 import re
 import unicodedata
@@ -136,6 +137,7 @@ _TEXT_HINTS = ("upper_ratio", "digit_ratio", "has_date", "has_time", "starts_wit
 TEXT_CACHE_MAX_CHARS = 1_000
 TEXT_CACHE_SIZE = 32_768
 _MISSING = object()
+_TEXT_HINT_VALUES = operator.itemgetter(*_TEXT_HINTS)
 _text_cache: dict[tuple, dict[str, Any]] = {}
 
 
@@ -143,6 +145,7 @@ def clear_caches() -> None:
     """Empty the feature caches (benchmarks time cold runs with it)."""
     _text_cache.clear()
     _syl_cache.clear()
+    _html_cache.clear()
     _class_cues.cache_clear()
     _cue_features.cache_clear()
 
@@ -154,7 +157,10 @@ def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any
     f = None
     if len(text) <= TEXT_CACHE_MAX_CHARS:
         try:
-            key = (text, marker, *[h.get(k, _MISSING) for k in _TEXT_HINTS])
+            try:
+                key = (text, marker, _TEXT_HINT_VALUES(h))
+            except KeyError:
+                key = (text, marker, tuple(h.get(k, _MISSING) for k in _TEXT_HINTS))
             f = _text_cache.get(key)
         except TypeError:  # an unhashable hint value: computed, not cached
             key = None
@@ -169,15 +175,37 @@ def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any
         f = _nonzero(_text_features(text, syls, marker, h))
     # (the HTML and layout features have names of their own: added after the text features, in the same order as
     # if all were filtered at once)
-    g: dict[str, Any] = {}
     if h.get("tag"):
-        _html_features(g, h)
+        f.update(_html_features_of(h))
     if "blank_before" in h:
-        g["blank_before"] = float(bool(h["blank_before"]))
-        g["blank_after"] = float(bool(h["blank_after"]))
-    if g:
+        g = {"blank_before": float(bool(h["blank_before"])), "blank_after": float(bool(h["blank_after"]))}
         f.update(_nonzero(g))
     return f
+
+
+#: The hints that ``_html_features`` reads besides the landmark and class-token lists.
+_HTML_HINTS = operator.itemgetter("tag", "heading", "in_list", "in_table", "is_caption", "link_density", "main_pos", "box_long", "box_link", "box_n")
+_html_cache: dict[tuple, dict[str, Any]] = {}
+
+
+def _html_features_of(h: dict[str, Any]) -> dict[str, Any]:
+    """The block's non-zero HTML features (cached on the hints they read, for blocks with every one of them: the
+    dict is shared, read it only)."""
+    try:
+        vals = _HTML_HINTS(h)
+        key = (vals, type(vals[1]), tuple(h["landmarks"]), tuple(h["class_tokens"]))
+        g = _html_cache.get(key)
+    except (KeyError, TypeError):  # a hint missing or unhashable: computed, not cached
+        key, g = None, None
+    if g is None:
+        g = {}
+        _html_features(g, h)
+        g = _nonzero(g)
+        if key is not None:
+            if len(_html_cache) >= TEXT_CACHE_SIZE:
+                _html_cache.clear()
+            _html_cache[key] = g
+    return g
 
 
 def _nonzero(f: dict[str, Any]) -> dict[str, Any]:

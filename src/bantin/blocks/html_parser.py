@@ -130,9 +130,10 @@ class _Walker:
     def flush(self) -> None:
         if not self.segments:
             return
-        raw = _ws(" ".join(s for s, _ in self.segments))
-        link_chars = sum(len(_ws(s)) for s, link in self.segments if link)
-        self.segments = []
+        segments = self.segments
+        raw = _ws(" ".join(s for s, _ in segments))
+        link_chars = sum(len(_ws(s)) for s, link in segments if link)
+        segments.clear()
         if not raw:
             return
         if len(self.blocks) >= self.max_blocks:
@@ -199,34 +200,40 @@ class _Walker:
     def walk(self, root) -> None:
         """Collect the blocks under ``root`` in document order (text, children, then each element's tail)."""
         todo: list[tuple] = [(True, root, False, False)]  # (entering?, element, inside a link, is a block)
+        pop, push, segments = todo.pop, todo.append, self.segments  # (flush empties segments in place)
         while todo and not self.truncated:
-            entering, el, in_link, is_block = todo.pop()
+            entering, el, in_link, is_block = pop()
             if not entering:
                 if is_block:
                     self.flush()
                     self._pop()
-                self.add(el.tail, in_link)
+                text = el.tail
+                if text:
+                    segments.append((text, in_link))
                 continue
-            tag = el.tag if isinstance(el.tag, str) else None
-            if tag is None:  # comment or processing instruction: keep only its tail
-                self.add(el.tail, in_link)
-                continue
-            tag = tag.lower()
-            if tag in DROP_TAGS:
-                self.add(el.tail, in_link)
-                continue
-            if tag == "br":
-                self.flush()
-                self.add(el.tail, in_link)
-                continue
-            is_block = tag in BLOCK_TAGS
-            if is_block:
-                self.flush()
-                self._push(el, tag)
-            link = in_link or tag == "a"
-            self.add(el.text, link)
-            todo.append((False, el, in_link, is_block))
-            todo.extend((True, child, link, False) for child in reversed(el))
+            tag = el.tag
+            if isinstance(tag, str):
+                tag = tag.lower()
+                if tag not in DROP_TAGS:
+                    if tag == "br":
+                        self.flush()
+                    else:
+                        is_block = tag in BLOCK_TAGS
+                        if is_block:
+                            self.flush()
+                            self._push(el, tag)
+                        link = in_link or tag == "a"
+                        text = el.text
+                        if text:
+                            segments.append((text, link))
+                        push((False, el, in_link, is_block))
+                        for child in reversed(el):
+                            push((True, child, link, False))
+                        continue
+            # a comment or processing instruction, a dropped element or <br>: only its tail is kept
+            text = el.tail
+            if text:
+                segments.append((text, in_link))
 
 
 #: a block counts as long article-like text from this many syllables on, when under this link density

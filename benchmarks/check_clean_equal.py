@@ -1,7 +1,7 @@
 """Equality check for speed work on the cleaning step: dumps blocks (text, raw, hints), CRF features (in order), labels, scores and the
 extracted article for a sample of built test pages in every form and for the seed pages, then compares two dumps.
 
-    PYTHONPATH=src python benchmarks/check_clean_equal.py dump OUT.json [--n 40]
+    PYTHONPATH=src python benchmarks/check_clean_equal.py dump OUT.json [--n 40] [--built-dir data/built/pages]
     python benchmarks/check_clean_equal.py compare A.json B.json
 """
 
@@ -11,11 +11,12 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
-def dump(out: str, n: int) -> None:
+def dump(out: str, n: int, built_dir: str | None = None) -> None:
     from bantin.blocks import parse_page
     from bantin.boilerplate import default_model_dir
     from bantin.boilerplate.data import load_seeds
@@ -36,7 +37,7 @@ def dump(out: str, n: int) -> None:
                 "lmeta": labeled.meta, "article": str(extract_article(labeled))}
 
     res: dict = {}
-    test = project_data_dir() / "built" / "pages" / "test.jsonl.gz"
+    test = (Path(built_dir) if built_dir else project_data_dir() / "built" / "pages") / "test.jsonl.gz"
     htmls = [r["html"] for r in iter_jsonl(test, limit=n) if r.get("html")]
     for form in FORMS:
         for i, h in enumerate(htmls):
@@ -71,8 +72,9 @@ if __name__ == "__main__":
     ap.add_argument("cmd", choices=["dump", "compare"])
     ap.add_argument("files", nargs="+")
     ap.add_argument("--n", type=int, default=40)
+    ap.add_argument("--built-dir", default=None, help="the built page dataset (default: data/built/pages)")
     args = ap.parse_args()
     if args.cmd == "dump":
-        dump(args.files[0], args.n)
+        dump(args.files[0], args.n, args.built_dir)
     else:
         sys.exit(compare(*args.files[:2]))

@@ -83,6 +83,7 @@ def _ws(text: str) -> str:
 def clear_caches() -> None:
     """Empty the parser's per-block caches (benchmarks time cold runs with it)."""
     _cached_ws.cache_clear()
+    _tokens_of.cache_clear()
     _cached_line_hints.cache_clear()
     _cached_block_text.cache_clear()
 
@@ -92,15 +93,23 @@ def _block_text(text: str) -> str:
     return _cached_block_text(text) if len(text) <= CACHE_MAX_CHARS else normalize_text(text).replace("\n", " ")
 
 
-def _attr_tokens(el) -> list[str]:
+def _attr_tokens(el) -> tuple[str, ...]:
     """Lower-cased class and id tokens of one element, bounded (a million-token class costs nothing)."""
+    cls, id_ = el.get("class"), el.get("id")
+    if not cls and not id_:
+        return ()
+    return _tokens_of(cls[:MAX_ATTR_CHARS] if cls else None, id_[:MAX_ATTR_CHARS] if id_ else None)
+
+
+@functools.lru_cache(maxsize=8192)
+def _tokens_of(cls: str | None, id_: str | None) -> tuple[str, ...]:
+    """The tokens of (bounded) class and id values (cached: pages repeat their class names many times)."""
     out: dict[str, None] = {}
-    for attr in ("class", "id"):
-        value = el.get(attr)
+    for value in (cls, id_):
         if value:
-            for tok in _TOKEN.findall(value[:MAX_ATTR_CHARS].lower())[:MAX_ATTR_TOKENS]:
+            for tok in _TOKEN.findall(value.lower())[:MAX_ATTR_TOKENS]:
                 out[tok] = None
-    return list(out)
+    return tuple(out)
 
 
 class _Walker:
@@ -116,7 +125,7 @@ class _Walker:
         self.n_pushed = 0
         self.segments: list[tuple[str, bool]] = []  # (text, inside a link)
         self.stack: list[str] = []  # tags of the open block elements
-        self.tokens: list[list[str]] = []  # their class/id tokens
+        self.tokens: list[tuple[str, ...]] = []  # their class/id tokens
         self.merged: list[tuple[tuple[str, ...], bool, tuple[str, ...]]] = []  # see _push
         self.tag_counts: Counter = Counter()
         self.headings: list[int] = []  # levels of the open heading elements

@@ -459,12 +459,14 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
         if i != title_i and k:
             f["same_title"] = float(k == title_key)
             if title_set:
-                sim = len(title_set & sset) / len(title_set | sset)
+                common = len(title_set & sset)
+                sim = common / (len(title_set) + len(sset) - common)  # (= |a & b| / |a | b|, no union built)
                 f["sim_title"] = _bucket(sim, (0.1, 0.3, 0.6, 0.99))
             if title_ascii and len(title_ascii) > 8 and k.startswith(title_ascii[: min(len(title_ascii), 20)]):
                 f["slug_of_title"] = 1.0
         if meta_set and syls[i]:
-            f["sim_meta_title"] = _bucket(len(meta_set & sset) / len(meta_set | sset), (0.3, 0.7, 0.99))
+            common = len(meta_set & sset)
+            f["sim_meta_title"] = _bucket(common / (len(meta_set) + len(sset) - common), (0.3, 0.7, 0.99))
         if syls[i] and i != title_i:
             own = sset - STOP_SYLLABLES
             if topic:

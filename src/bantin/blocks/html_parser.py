@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 
 import lxml.etree
 
@@ -112,6 +111,10 @@ def _tokens_of(cls: str | None, id_: str | None) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: the state of an empty stack of open elements (see ``_Walker._push``)
+_EMPTY_LEVEL: tuple = ((), False, (), False, False, False)
+
+
 class _Walker:
     """Walks the tree without recursion (nesting depth is only bounded by the parser) and keeps the state of
     the block ancestors incrementally, so that a block costs O(1) whatever the depth."""
@@ -126,8 +129,7 @@ class _Walker:
         self.segments: list[tuple[str, bool]] = []  # (text, inside a link)
         self.stack: list[str] = []  # tags of the open block elements
         self.tokens: list[tuple[str, ...]] = []  # their class/id tokens
-        self.merged: list[tuple[tuple[str, ...], bool, tuple[str, ...]]] = []  # see _push
-        self.tag_counts: Counter = Counter()
+        self.merged: list[tuple] = []  # per open element, see _push
         self.headings: list[int] = []  # levels of the open heading elements
         self.max_blocks = max_blocks
         self.truncated = False
@@ -148,9 +150,8 @@ class _Walker:
         if len(self.blocks) >= self.max_blocks:
             self.truncated = True
             return
-        counts = self.tag_counts
+        merged, caption_token, landmarks, in_list, in_table, caption_tag = self.merged[-1] if self.merged else _EMPTY_LEVEL
         if len(self.tokens) <= MAX_CLASS_ANCESTORS:
-            merged, caption_token, landmarks = self.merged[-1] if self.merged else ((), False, ())
             tokens = list(merged)
         else:  # a deep stack: the innermost MAX_CLASS_ANCESTORS ancestors' tokens
             class_tokens: dict[str, None] = {}
@@ -160,14 +161,13 @@ class _Walker:
                         class_tokens[tok] = None
             tokens = list(class_tokens)
             caption_token = any("caption" in t for t in tokens)
-            landmarks = self.merged[-1][2]
         hints = _text_hints(raw)
         hints.update(
             tag=self.stack[-1] if self.stack else "body",
             heading=self.headings[-1] if self.headings else 0,
-            in_list=counts["li"] > 0,
-            in_table=counts["td"] > 0 or counts["th"] > 0,
-            is_caption=counts["figcaption"] > 0 or counts["caption"] > 0 or caption_token,
+            in_list=in_list,
+            in_table=in_table,
+            is_caption=caption_tag or caption_token,
             link_density=round(min(1.0, link_chars / max(1, len(raw))), 3),
             landmarks=list(landmarks),
             class_tokens=tokens[-24:],
@@ -183,8 +183,9 @@ class _Walker:
         toks = _attr_tokens(el)
         self.tokens.append(toks)
         # the open elements' class/id tokens merged outermost first (first occurrence kept), whether one holds
-        # "caption", and the sorted landmark tags among them: kept per level, so a block reads them in O(1)
-        merged, caption_token, landmarks = self.merged[-1] if self.merged else ((), False, ())
+        # "caption", the sorted landmark tags among them, and whether one is an li, a td/th, a figcaption/caption:
+        # kept per level, so a block reads them in O(1)
+        merged, caption_token, landmarks, in_list, in_table, caption_tag = self.merged[-1] if self.merged else _EMPTY_LEVEL
         if toks and len(self.tokens) <= MAX_CLASS_ANCESTORS:  # (deeper, flush reads the innermost ancestors itself)
             new = [t for t in toks if t not in merged]
             if new:
@@ -192,8 +193,8 @@ class _Walker:
                 caption_token = caption_token or any("caption" in t for t in new)
         if tag in LANDMARKS and tag not in landmarks:
             landmarks = tuple(sorted((*landmarks, tag)))
-        self.merged.append((merged, caption_token, landmarks))
-        self.tag_counts[tag] += 1
+        self.merged.append((merged, caption_token, landmarks, in_list or tag == "li", in_table or tag in ("td", "th"),
+                            caption_tag or tag in ("figcaption", "caption")))
         if tag in _HEADINGS:
             self.headings.append(_HEADINGS[tag])
 
@@ -202,7 +203,6 @@ class _Walker:
         self.stack_ids.pop()
         self.tokens.pop()
         self.merged.pop()
-        self.tag_counts[tag] -= 1
         if tag in _HEADINGS:
             self.headings.pop()
 

@@ -235,11 +235,15 @@ class _Walker:
                         text = el.text
                         if text:
                             segments.append((text, link))
-                        push((False, el, in_link, is_block))
-                        for child in reversed(el):
-                            push((True, child, link, False))
-                        continue
-            # a comment or processing instruction, a dropped element or <br>: only its tail is kept
+                        if len(el):
+                            push((False, el, in_link, is_block))
+                            for child in reversed(el):
+                                push((True, child, link, False))
+                            continue
+                        if is_block:  # a leaf: its exit right away (nothing comes between)
+                            self.flush()
+                            self._pop()
+            # a leaf element, a comment or processing instruction, a dropped element or <br>: its tail comes next
             text = el.tail
             if text:
                 segments.append((text, in_link))

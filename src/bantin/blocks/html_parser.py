@@ -277,18 +277,14 @@ def _container_hints(blocks: list[Block], paths: list[tuple[int, ...]]) -> None:
                 a[1] += n_chars
                 a[2] += link_chars
                 a[3] += 1
-    long_c = {k: a[0] for k, a in acc.items()}
-    all_c = {k: a[1] for k, a in acc.items()}
-    link_c = {k: a[2] for k, a in acc.items()}
-    n_c = {k: a[3] for k, a in acc.items()}
-    depth = {k: a[4] for k, a in acc.items()}
     main = None
-    if any(long_c.values()):
-        def score(k: int) -> float:
-            return long_c[k] - OTHER_PENALTY * (all_c[k] - long_c[k]) - LINK_PENALTY * link_c[k]
+    if any(a[0] for a in acc.values()):
+        def score(k: int) -> tuple[float, int]:
+            a = acc[k]
+            return (a[0] - OTHER_PENALTY * (a[1] - a[0]) - LINK_PENALTY * a[2], a[4])
 
         # the best score; among ties the deepest container
-        main = max(long_c, key=lambda k: (score(k), depth[k]))
+        main = max(acc, key=score)
     seen_main = False
     for b, path in zip(blocks, paths):
         h = b.hints
@@ -303,8 +299,9 @@ def _container_hints(blocks: list[Block], paths: list[tuple[int, ...]]) -> None:
         if box is None:
             h.update(box_long=0.0, box_link=0.0, box_n=1)
         else:
-            tot = all_c[box] or 1.0
-            h.update(box_long=round(long_c[box] / tot, 3), box_link=round(min(1.0, link_c[box] / tot), 3), box_n=n_c[box])
+            a = acc[box]
+            tot = a[1] or 1.0
+            h.update(box_long=round(a[0] / tot, 3), box_link=round(min(1.0, a[2] / tot), 3), box_n=a[3])
 
 
 _FLATTEN_BLOCK = re.compile(r"</?(?:div|section|article|main|header|footer|aside|nav|center|blockquote|ul|ol|dl|li|dd|dt|table|thead|tbody|tr|td|th|figure|form)\b[^>]*>", re.I)

@@ -21,11 +21,10 @@ and <br>; script/style/noscript/template/svg/iframe/head are dropped. Hints per 
 
 from __future__ import annotations
 
+import functools
 import re
-from collections import Counter
 
 import lxml.etree
-import lxml.html
 
 from bantin.blocks.model import MAX_BLOCKS, Block, Page
 from bantin.blocks.text_parser import line_hints
@@ -52,17 +51,68 @@ MAX_PATH = 256
 #: Element nesting that libxml2 accepts with huge_tree (deeper documents are cut at the deep point).
 MAX_DEPTH = 2048
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
+#: Blocks up to this many characters have their text hints and normalized text cached across pages (menus, footers
+#: and teaser titles repeat from page to page of a site; longer blocks are computed each time, so the caches stay small).
+CACHE_MAX_CHARS = 1_000
 
 
-def _attr_tokens(el) -> list[str]:
+@functools.lru_cache(maxsize=32768)
+def _cached_line_hints(raw: str) -> dict:
+    return line_hints(raw, raw)
+
+
+def _text_hints(raw: str) -> dict:
+    """``line_hints(raw, raw)`` as a new dict (cached for short blocks)."""
+    return dict(_cached_line_hints(raw)) if len(raw) <= CACHE_MAX_CHARS else line_hints(raw, raw)
+
+
+@functools.lru_cache(maxsize=32768)
+def _cached_block_text(text: str) -> str:
+    return normalize_text(text).replace("\n", " ")
+
+
+_cached_ws = functools.lru_cache(maxsize=32768)(normalize_whitespace)
+
+
+def _ws(text: str) -> str:
+    """``normalize_whitespace`` (cached for short strings)."""
+    return _cached_ws(text) if len(text) <= CACHE_MAX_CHARS else normalize_whitespace(text)
+
+
+def clear_caches() -> None:
+    """Empty the parser's per-block caches (benchmarks time cold runs with it)."""
+    _cached_ws.cache_clear()
+    _tokens_of.cache_clear()
+    _cached_line_hints.cache_clear()
+    _cached_block_text.cache_clear()
+
+
+def _block_text(text: str) -> str:
+    """A block's final text: normalized, on one line (cached for short blocks)."""
+    return _cached_block_text(text) if len(text) <= CACHE_MAX_CHARS else normalize_text(text).replace("\n", " ")
+
+
+def _attr_tokens(el) -> tuple[str, ...]:
     """Lower-cased class and id tokens of one element, bounded (a million-token class costs nothing)."""
+    cls, id_ = el.get("class"), el.get("id")
+    if not cls and not id_:
+        return ()
+    return _tokens_of(cls[:MAX_ATTR_CHARS] if cls else None, id_[:MAX_ATTR_CHARS] if id_ else None)
+
+
+@functools.lru_cache(maxsize=8192)
+def _tokens_of(cls: str | None, id_: str | None) -> tuple[str, ...]:
+    """The tokens of (bounded) class and id values (cached: pages repeat their class names many times)."""
     out: dict[str, None] = {}
-    for attr in ("class", "id"):
-        value = el.get(attr)
+    for value in (cls, id_):
         if value:
-            for tok in _TOKEN.findall(value[:MAX_ATTR_CHARS].lower())[:MAX_ATTR_TOKENS]:
+            for tok in _TOKEN.findall(value.lower())[:MAX_ATTR_TOKENS]:
                 out[tok] = None
-    return list(out)
+    return tuple(out)
+
+
+#: the state of an empty stack of open elements (see ``_Walker._push``)
+_EMPTY_LEVEL: tuple = ((), False, (), False, False, False)
 
 
 class _Walker:
@@ -78,8 +128,8 @@ class _Walker:
         self.n_pushed = 0
         self.segments: list[tuple[str, bool]] = []  # (text, inside a link)
         self.stack: list[str] = []  # tags of the open block elements
-        self.tokens: list[list[str]] = []  # their class/id tokens
-        self.tag_counts: Counter = Counter()
+        self.tokens: list[tuple[str, ...]] = []  # their class/id tokens
+        self.merged: list[tuple] = []  # per open element, see _push
         self.headings: list[int] = []  # levels of the open heading elements
         self.max_blocks = max_blocks
         self.truncated = False
@@ -91,30 +141,35 @@ class _Walker:
     def flush(self) -> None:
         if not self.segments:
             return
-        raw = normalize_whitespace(" ".join(s for s, _ in self.segments))
-        link_chars = sum(len(normalize_whitespace(s)) for s, link in self.segments if link)
-        self.segments = []
+        segments = self.segments
+        raw = _ws(" ".join(s for s, _ in segments))
+        link_chars = sum(len(_ws(s)) for s, link in segments if link)
+        segments.clear()
         if not raw:
             return
         if len(self.blocks) >= self.max_blocks:
             self.truncated = True
             return
-        counts = self.tag_counts
-        class_tokens: dict[str, None] = {}
-        for toks in self.tokens[-MAX_CLASS_ANCESTORS:]:
-            for tok in toks:
-                if tok not in class_tokens:
-                    class_tokens[tok] = None
-        tokens = list(class_tokens)
-        hints = line_hints(raw, raw)
+        merged, caption_token, landmarks, in_list, in_table, caption_tag = self.merged[-1] if self.merged else _EMPTY_LEVEL
+        if len(self.tokens) <= MAX_CLASS_ANCESTORS:
+            tokens = list(merged)
+        else:  # a deep stack: the innermost MAX_CLASS_ANCESTORS ancestors' tokens
+            class_tokens: dict[str, None] = {}
+            for toks in self.tokens[-MAX_CLASS_ANCESTORS:]:
+                for tok in toks:
+                    if tok not in class_tokens:
+                        class_tokens[tok] = None
+            tokens = list(class_tokens)
+            caption_token = any("caption" in t for t in tokens)
+        hints = _text_hints(raw)
         hints.update(
             tag=self.stack[-1] if self.stack else "body",
             heading=self.headings[-1] if self.headings else 0,
-            in_list=counts["li"] > 0,
-            in_table=counts["td"] > 0 or counts["th"] > 0,
-            is_caption=counts["figcaption"] > 0 or counts["caption"] > 0 or any("caption" in t for t in tokens),
+            in_list=in_list,
+            in_table=in_table,
+            is_caption=caption_tag or caption_token,
             link_density=round(min(1.0, link_chars / max(1, len(raw))), 3),
-            landmarks=sorted(t for t in LANDMARKS if counts[t]),
+            landmarks=list(landmarks),
             class_tokens=tokens[-24:],
             depth=len(self.stack),
         )
@@ -125,8 +180,21 @@ class _Walker:
         self.stack.append(tag)
         self.stack_ids.append(self.n_pushed)
         self.n_pushed += 1
-        self.tokens.append(_attr_tokens(el))
-        self.tag_counts[tag] += 1
+        toks = _attr_tokens(el)
+        self.tokens.append(toks)
+        # the open elements' class/id tokens merged outermost first (first occurrence kept), whether one holds
+        # "caption", the sorted landmark tags among them, and whether one is an li, a td/th, a figcaption/caption:
+        # kept per level, so a block reads them in O(1)
+        merged, caption_token, landmarks, in_list, in_table, caption_tag = self.merged[-1] if self.merged else _EMPTY_LEVEL
+        if toks and len(self.tokens) <= MAX_CLASS_ANCESTORS:  # (deeper, flush reads the innermost ancestors itself)
+            new = [t for t in toks if t not in merged]
+            if new:
+                merged = (*merged, *new)
+                caption_token = caption_token or any("caption" in t for t in new)
+        if tag in LANDMARKS and tag not in landmarks:
+            landmarks = tuple(sorted((*landmarks, tag)))
+        self.merged.append((merged, caption_token, landmarks, in_list or tag == "li", in_table or tag in ("td", "th"),
+                            caption_tag or tag in ("figcaption", "caption")))
         if tag in _HEADINGS:
             self.headings.append(_HEADINGS[tag])
 
@@ -134,41 +202,51 @@ class _Walker:
         tag = self.stack.pop()
         self.stack_ids.pop()
         self.tokens.pop()
-        self.tag_counts[tag] -= 1
+        self.merged.pop()
         if tag in _HEADINGS:
             self.headings.pop()
 
     def walk(self, root) -> None:
         """Collect the blocks under ``root`` in document order (text, children, then each element's tail)."""
         todo: list[tuple] = [(True, root, False, False)]  # (entering?, element, inside a link, is a block)
+        pop, push, segments = todo.pop, todo.append, self.segments  # (flush empties segments in place)
         while todo and not self.truncated:
-            entering, el, in_link, is_block = todo.pop()
+            entering, el, in_link, is_block = pop()
             if not entering:
                 if is_block:
                     self.flush()
                     self._pop()
-                self.add(el.tail, in_link)
+                text = el.tail
+                if text:
+                    segments.append((text, in_link))
                 continue
-            tag = el.tag if isinstance(el.tag, str) else None
-            if tag is None:  # comment or processing instruction: keep only its tail
-                self.add(el.tail, in_link)
-                continue
-            tag = tag.lower()
-            if tag in DROP_TAGS:
-                self.add(el.tail, in_link)
-                continue
-            if tag == "br":
-                self.flush()
-                self.add(el.tail, in_link)
-                continue
-            is_block = tag in BLOCK_TAGS
-            if is_block:
-                self.flush()
-                self._push(el, tag)
-            link = in_link or tag == "a"
-            self.add(el.text, link)
-            todo.append((False, el, in_link, is_block))
-            todo.extend((True, child, link, False) for child in reversed(el))
+            tag = el.tag
+            if isinstance(tag, str):
+                tag = tag.lower()
+                if tag not in DROP_TAGS:
+                    if tag == "br":
+                        self.flush()
+                    else:
+                        is_block = tag in BLOCK_TAGS
+                        if is_block:
+                            self.flush()
+                            self._push(el, tag)
+                        link = in_link or tag == "a"
+                        text = el.text
+                        if text:
+                            segments.append((text, link))
+                        if len(el):
+                            push((False, el, in_link, is_block))
+                            for child in reversed(el):
+                                push((True, child, link, False))
+                            continue
+                        if is_block:  # a leaf: its exit right away (nothing comes between)
+                            self.flush()
+                            self._pop()
+            # a leaf element, a comment or processing instruction, a dropped element or <br>: its tail comes next
+            text = el.tail
+            if text:
+                segments.append((text, in_link))
 
 
 #: a block counts as long article-like text from this many syllables on, when under this link density
@@ -199,18 +277,14 @@ def _container_hints(blocks: list[Block], paths: list[tuple[int, ...]]) -> None:
                 a[1] += n_chars
                 a[2] += link_chars
                 a[3] += 1
-    long_c = {k: a[0] for k, a in acc.items()}
-    all_c = {k: a[1] for k, a in acc.items()}
-    link_c = {k: a[2] for k, a in acc.items()}
-    n_c = {k: a[3] for k, a in acc.items()}
-    depth = {k: a[4] for k, a in acc.items()}
     main = None
-    if any(long_c.values()):
-        def score(k: int) -> float:
-            return long_c[k] - OTHER_PENALTY * (all_c[k] - long_c[k]) - LINK_PENALTY * link_c[k]
+    if any(a[0] for a in acc.values()):
+        def score(k: int) -> tuple[float, int]:
+            a = acc[k]
+            return (a[0] - OTHER_PENALTY * (a[1] - a[0]) - LINK_PENALTY * a[2], a[4])
 
         # the best score; among ties the deepest container
-        main = max(long_c, key=lambda k: (score(k), depth[k]))
+        main = max(acc, key=score)
     seen_main = False
     for b, path in zip(blocks, paths):
         h = b.hints
@@ -225,8 +299,9 @@ def _container_hints(blocks: list[Block], paths: list[tuple[int, ...]]) -> None:
         if box is None:
             h.update(box_long=0.0, box_link=0.0, box_n=1)
         else:
-            tot = all_c[box] or 1.0
-            h.update(box_long=round(long_c[box] / tot, 3), box_link=round(min(1.0, link_c[box] / tot), 3), box_n=n_c[box])
+            a = acc[box]
+            tot = a[1] or 1.0
+            h.update(box_long=round(a[0] / tot, 3), box_link=round(min(1.0, a[2] / tot), 3), box_n=a[3])
 
 
 _FLATTEN_BLOCK = re.compile(r"</?(?:div|section|article|main|header|footer|aside|nav|center|blockquote|ul|ol|dl|li|dd|dt|table|thead|tbody|tr|td|th|figure|form)\b[^>]*>", re.I)
@@ -235,8 +310,12 @@ _FLATTEN_INLINE = re.compile(r"</?(?:span|font|b|i|em|strong|u|small|big|sub|sup
 
 def _parse_tree(data: bytes):
     """(document, True if libxml2 stopped at its nesting limit)."""
-    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
-    doc = lxml.html.document_fromstring(data, parser=parser)
+    # lxml.etree's own parser, not lxml.html's: the same tree, without a Python element-class lookup for every
+    # element the walk touches (lxml.html.document_fromstring is this call plus the empty-document check)
+    parser = lxml.etree.HTMLParser(encoding="utf-8", huge_tree=True)
+    doc = lxml.etree.fromstring(data, parser)
+    if doc is None:
+        raise lxml.etree.ParserError("Document is empty")
     too_deep = any("Excessive depth" in e.message for e in parser.error_log)
     return doc, too_deep
 
@@ -263,8 +342,9 @@ def parse_html(html: str, page_id: str | None = None, max_blocks: int = MAX_BLOC
         raise BantinInputError(f"HTML could not be parsed: {exc}") from exc
     meta: dict[str, str] = {}
     title_el = doc.find(".//title")
-    if title_el is not None and title_el.text_content().strip():
-        meta["html_title"] = normalize_whitespace(normalize_text(title_el.text_content()))
+    title = title_el.xpath("string()") if title_el is not None else ""  # what HtmlElement.text_content() returns
+    if title.strip():
+        meta["html_title"] = normalize_whitespace(normalize_text(title))
     for m in doc.iter("meta"):
         prop = (m.get("property") or m.get("name") or "").lower()
         if prop in ("og:title", "og:description", "description", "author", "article:published_time") and m.get("content"):
@@ -281,7 +361,7 @@ def parse_html(html: str, page_id: str | None = None, max_blocks: int = MAX_BLOC
         warnings.append(f"page has more than {max_blocks:,} blocks: only the first {max_blocks:,} are analyzed")
     n = len(blocks)
     for b in blocks:
-        b.text = normalize_text(b.text).replace("\n", " ")
+        b.text = _block_text(b.text)
         b.raw = b.text
         b.hints["rel_pos"] = round(b.index / (n - 1), 4) if n > 1 else 0.0
     page = Page(blocks=blocks, source_kind="html", id=page_id, meta=meta)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pycrfsuite
 
-from bantin.blocks import Page
+from bantin.blocks import Block, Page
 from bantin.boilerplate.base import BlockLabeler, check_training_pages
 from bantin.boilerplate.features import page_features
 from bantin.errors import BantinModelError
@@ -31,6 +31,14 @@ MODEL_FILE = "model.crfsuite"
 #: built val split (text, HTML, Markdown, lxml text) and the seed pages, among gaps 4-12 and shares 0.05-0.25.
 CONSISTENCY_GAP = 6
 CONSISTENCY_MIN_SHARE = 0.15
+
+
+def _copy_block(b: Block) -> Block:
+    """``copy.copy(b)`` without the copy protocol's overhead (a shallow copy: the hints dict is shared)."""
+    cls = b.__class__
+    c = cls.__new__(cls)
+    c.__dict__.update(b.__dict__)
+    return c
 
 
 def outlying_content(labels: Sequence[str], texts: Sequence[str], gap: int = CONSISTENCY_GAP,
@@ -218,17 +226,24 @@ class CRFLabeler(BlockLabeler):
         out = []
         for page in pages:
             labeled = copy.copy(page)
-            labeled.blocks = [copy.copy(b) for b in page.blocks]
+            labeled.blocks = [_copy_block(b) for b in page.blocks]
             if page.blocks:
                 tags = self._consistent(list(tagger.tag(self.features(page))), page)
                 # P(content) of each block, for the calibration (only computed when there is one)
                 content = [lab for lab in self.labels if lab in CONTENT_LABELS] if self.calibration is not None else []
+                where = {lab: k for k, lab in enumerate(content)}
+                marginal = tagger.marginal
                 p_content = []
                 for i, (b, y) in enumerate(zip(labeled.blocks, tags)):
                     b.label = y
-                    b.score = float(tagger.marginal(y, i))
                     if content:
-                        p_content.append(min(1.0, sum(tagger.marginal(lab, i) for lab in content)))
+                        # each marginal read once (the block's own label is usually among the content labels)
+                        m = [marginal(lab, i) for lab in content]
+                        k = where.get(y)
+                        b.score = float(m[k] if k is not None else marginal(y, i))
+                        p_content.append(min(1.0, sum(m)))
+                    else:
+                        b.score = float(marginal(y, i))
                 labeled = self.finish_page(labeled, p_content)
             out.append(labeled)
         return out

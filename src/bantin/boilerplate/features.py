@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from bisect import bisect_left
 import re
 import unicodedata
@@ -129,12 +130,93 @@ def is_section_marker(text: str, key: str | None = None) -> bool:
     return bool(key) and len(key) <= 40 and key in SECTION_MARKERS
 
 
+#: The block hints that the text features read (with the text and the marker flag they make the cache key).
+_TEXT_HINTS = ("upper_ratio", "digit_ratio", "has_date", "has_time", "starts_with_category_date", "pipe_count", "trailing_pipe", "image_marker")
+#: Blocks up to this many characters have their text features cached across pages (menus, footers and teaser
+#: titles repeat from page to page of a site); the cache is emptied when it reaches TEXT_CACHE_SIZE entries.
+TEXT_CACHE_MAX_CHARS = 1_000
+TEXT_CACHE_SIZE = 32_768
+_MISSING = object()
+_TEXT_HINT_VALUES = operator.itemgetter(*_TEXT_HINTS)
+_text_cache: dict[tuple, dict[str, Any]] = {}
+
+
+def clear_caches() -> None:
+    """Empty the feature caches (benchmarks time cold runs with it)."""
+    _text_cache.clear()
+    _syl_cache.clear()
+    _html_cache.clear()
+    _class_cues.cache_clear()
+    _cue_features.cache_clear()
+
+
 def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any]:
-    """Features of one block on its own."""
+    """Features of one block on its own. ``syls``: the block's syllables as ``page_features`` reads them."""
     text = block.text
+    h = block.hints
+    f = None
+    if len(text) <= TEXT_CACHE_MAX_CHARS:
+        try:
+            try:
+                key = (text, marker, _TEXT_HINT_VALUES(h))
+            except KeyError:
+                key = (text, marker, tuple(h.get(k, _MISSING) for k in _TEXT_HINTS))
+            f = _text_cache.get(key)
+        except TypeError:  # an unhashable hint value: computed, not cached
+            key = None
+        if f is None:
+            f = _nonzero(_text_features(text, syls, marker, h))
+            if key is not None:
+                if len(_text_cache) >= TEXT_CACHE_SIZE:
+                    _text_cache.clear()
+                _text_cache[key] = f
+        f = dict(f)
+    else:
+        f = _nonzero(_text_features(text, syls, marker, h))
+    # (the HTML and layout features have names of their own: added after the text features, in the same order as
+    # if all were filtered at once)
+    if h.get("tag"):
+        f.update(_html_features_of(h))
+    if "blank_before" in h:
+        g = {"blank_before": float(bool(h["blank_before"])), "blank_after": float(bool(h["blank_after"]))}
+        f.update(_nonzero(g))
+    return f
+
+
+#: The hints that ``_html_features`` reads besides the landmark and class-token lists.
+_HTML_HINTS = operator.itemgetter("tag", "heading", "in_list", "in_table", "is_caption", "link_density", "main_pos", "box_long", "box_link", "box_n")
+_html_cache: dict[tuple, dict[str, Any]] = {}
+
+
+def _html_features_of(h: dict[str, Any]) -> dict[str, Any]:
+    """The block's non-zero HTML features (cached on the hints they read, for blocks with every one of them: the
+    dict is shared, read it only)."""
+    try:
+        vals = _HTML_HINTS(h)
+        key = (vals, type(vals[1]), tuple(h["landmarks"]), tuple(h["class_tokens"]))
+        g = _html_cache.get(key)
+    except (KeyError, TypeError):  # a hint missing or unhashable: computed, not cached
+        key, g = None, None
+    if g is None:
+        g = {}
+        _html_features(g, h)
+        g = _nonzero(g)
+        if key is not None:
+            if len(_html_cache) >= TEXT_CACHE_SIZE:
+                _html_cache.clear()
+            _html_cache[key] = g
+    return g
+
+
+def _nonzero(f: dict[str, Any]) -> dict[str, Any]:
+    """Zero-valued features carry nothing: leaving them out makes tagging faster."""
+    return {k: v for k, v in f.items() if v != 0.0}
+
+
+def _text_features(text: str, syls: list[str], marker: bool, h: dict[str, Any]) -> dict[str, Any]:
+    """The features of a block's text (a new dict; the values are strings and floats)."""
     low = text.lower()
     n = len(syls)
-    h = block.hints
     f: dict[str, Any] = {"bias": 1.0}
     f["nsyl"] = _T_NSYL[min(n, 71)]
     f["log_nsyl"] = math.log1p(n) / 5
@@ -214,13 +296,7 @@ def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any
         f["wl"] = _DIGIT_RUN.sub("0", syls[-1])
     elif n:
         f["w0_long"] = _DIGIT_RUN.sub("0", syls[0])
-    if block.hints.get("tag"):
-        _html_features(f, h)
-    if "blank_before" in h:
-        f["blank_before"] = float(bool(h["blank_before"]))
-        f["blank_after"] = float(bool(h["blank_after"]))
-    # zero-valued features carry nothing: leaving them out makes tagging faster
-    return {k: v for k, v in f.items() if v != 0.0}
+    return f
 
 
 @functools.lru_cache(maxsize=65536)
@@ -285,6 +361,30 @@ def main_span(lengths: list[int], long_w: list[int]) -> tuple[int, int]:
     return best_lo, best_hi
 
 
+_syl_cache: dict[str, list[str]] = {}
+
+
+def _syllables(text: str) -> list[str]:
+    """The lower-cased syllables of a block's first MAX_FEATURE_CHARS characters (cached for short blocks; the
+    lists are shared: read them, never change them)."""
+    if len(text) > TEXT_CACHE_MAX_CHARS:
+        return _SYL.findall(text[:MAX_FEATURE_CHARS].lower())
+    out = _syl_cache.get(text)
+    if out is None:
+        if len(_syl_cache) >= TEXT_CACHE_SIZE:
+            _syl_cache.clear()
+        out = _syl_cache[text] = _SYL.findall(text.lower())
+    return out
+
+
+def _window_sums(flags: list[bool]) -> list[int]:
+    """Prefix sums: ``sum(flags[a:b]) == p[min(b, n)] - p[a]`` (a, b >= 0)."""
+    p = [0]
+    for x in flags:
+        p.append(p[-1] + x)
+    return p
+
+
 def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
     """One feature dict per block of the page, with page context and neighbours."""
     blocks = page.blocks
@@ -293,7 +393,7 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
         return []
     # A block's syllables are read up to MAX_FEATURE_CHARS characters (paragraphs are far shorter; a page that is
     # one 20 MB line would otherwise hold millions of syllable strings).
-    syls = [_SYL.findall(b.text[:MAX_FEATURE_CHARS].lower()) for b in blocks]
+    syls = [_syllables(b.text) for b in blocks]
     keys = [" ".join(s) for s in syls]
     counts = Counter(k for k in keys if k)
     lengths = [len(s) for s in syls]
@@ -330,6 +430,7 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
     is_ts = [bool(b.hints.get("has_time") or b.hints.get("has_date")) and lengths[i] <= 12 for i, b in enumerate(blocks)]
     shortish = [0 < lengths[i] <= 25 and not blocks[i].text.rstrip().endswith((".", "!", "?")) for i in range(n)]
 
+    ts_sum, short_sum = _window_sums(is_ts), _window_sums(shortish)
     feats: list[dict[str, Any]] = []
     cum_long = 0
     last_marker = -1
@@ -358,12 +459,14 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
         if i != title_i and k:
             f["same_title"] = float(k == title_key)
             if title_set:
-                sim = len(title_set & sset) / len(title_set | sset)
+                common = len(title_set & sset)
+                sim = common / (len(title_set) + len(sset) - common)  # (= |a & b| / |a | b|, no union built)
                 f["sim_title"] = _bucket(sim, (0.1, 0.3, 0.6, 0.99))
             if title_ascii and len(title_ascii) > 8 and k.startswith(title_ascii[: min(len(title_ascii), 20)]):
                 f["slug_of_title"] = 1.0
         if meta_set and syls[i]:
-            f["sim_meta_title"] = _bucket(len(meta_set & sset) / len(meta_set | sset), (0.3, 0.7, 0.99))
+            common = len(meta_set & sset)
+            f["sim_meta_title"] = _bucket(common / (len(meta_set) + len(sset) - common), (0.3, 0.7, 0.99))
         if syls[i] and i != title_i:
             own = sset - STOP_SYLLABLES
             if topic:
@@ -373,8 +476,9 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
         if content_sets[i]:
             own = content_sets[i]
             f["recur"] = _bucket(len(own & frequent) / len(own), (0.05, 0.15, 0.3, 0.5))
-        f["ts_near"] = _T_TS_NEAR[min(sum(is_ts[max(0, i - 3): i + 4]) - is_ts[i], 3)]
-        f["short_near"] = _T_SHORT_NEAR[min(sum(shortish[max(0, i - 3): i + 4]) - shortish[i], 5)]
+        lo3, hi4 = max(0, i - 3), min(n, i + 4)
+        f["ts_near"] = _T_TS_NEAR[min(ts_sum[hi4] - ts_sum[lo3] - is_ts[i], 3)]
+        f["short_near"] = _T_SHORT_NEAR[min(short_sum[hi4] - short_sum[lo3] - shortish[i], 5)]
         if f.get("slug_of_title") and _VIET_RE.search(blocks[i].text.lower()):
             f["slug_then_text"] = 1.0
         if first_long is not None:
@@ -389,7 +493,7 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
         if markers[i]:
             last_marker = i
         # How many of the next three lines are short, title-like lines (related lists, menus).
-        f["next_short"] = _DIGITS[sum(shortish[i + 1: i + 4])]
+        f["next_short"] = _DIGITS[short_sum[min(n, i + 4)] - short_sum[min(n, i + 1)]]
         if span_hi >= 0:
             # where the block lies against the page's main article span (form-independent page consistency)
             f["span"] = "in" if span_lo <= i <= span_hi else (

@@ -75,6 +75,19 @@ def test_pipe_n_process_raises_like_one_process(nlp, fork_workers):
         list(nlp.pipe([SEEDS[0], ""], batch_size=1, n_process=2))
 
 
+def test_forked_pool_freezes_the_parents_objects_only_while_it_lives(nlp, fork_workers):
+    import gc
+
+    from bantin.parallel import WorkerPool
+
+    before = gc.get_freeze_count()
+    with WorkerPool(nlp, 2) as pool:
+        assert pool.start_method == "fork"
+        assert gc.get_freeze_count() > before  # the loaded models are out of the collector's reach in the workers
+        assert len(pool.worker_rss_mb()) >= 1
+    assert gc.get_freeze_count() == before
+
+
 def test_flat_columns_follow_only_and_blocks():
     assert flat_columns() == [*BASE_COLUMNS, "blocks"]
     cols = flat_columns(["boilerplate", "topics"], blocks=False)

@@ -15,6 +15,7 @@ calls ``pipe(n_process=...)`` needs the usual ``if __name__ == "__main__":`` gua
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 import multiprocessing
@@ -108,6 +109,13 @@ class WorkerPool:
         self.start_method = start_method or default_start_method()
         ctx = multiprocessing.get_context(self.start_method)
         log.info("starting %d worker processes (%s)", self.n_process, self.start_method)
+        #: forked workers share the parent's loaded models copy-on-write; the cyclic garbage collector walking those
+        #: objects in every worker would touch (and so copy) their pages: freeze them out of its reach while the
+        #: pool lives (the gc module's advice for fork; undone in close())
+        self._frozen = self.start_method == "fork"
+        if self._frozen:
+            gc.collect()
+            gc.freeze()
         self._executor = ProcessPoolExecutor(self.n_process, mp_context=ctx, initializer=_init_worker, initargs=(pipeline, threads_per_worker))
 
     def map_ordered(self, fn: Callable[[Any, Any], Any], chunks: Iterable[Any]) -> Iterator[Any]:
@@ -136,7 +144,12 @@ class WorkerPool:
         return dict(f.result() for f in futures)
 
     def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        try:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+        finally:
+            if self._frozen:
+                self._frozen = False
+                gc.unfreeze()
 
     def __enter__(self) -> WorkerPool:
         return self

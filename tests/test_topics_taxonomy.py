@@ -163,3 +163,27 @@ def test_linear_sample_weight_decides_a_conflict_between_corpora():
     for bad in ([1.0] * 3, [-1.0] * len(texts), [float("nan")] * len(texts), [0.0] * len(texts)):
         with pytest.raises(BantinInputError, match="sample_weight"):
             LinearTopicModel(**kw).fit(texts, labels, sample_weight=bad)
+
+
+def test_corpus_cache_writes_through_a_temporary_name_of_its_own(tmp_path, monkeypatch):
+    """Two processes filling the topic corpus cache at once must not share one temporary file (one crashed)."""
+    import bantin.data.corpora as corpora
+    import bantin.topics.data as tdata
+
+    src = tmp_path / "corpus.jsonl.gz"
+    src.write_bytes(b"")
+    monkeypatch.setattr(corpora, "corpus_path", lambda name, data_dir=None: src)
+    monkeypatch.setattr(tdata, "cache_dir", lambda: tmp_path / "cache")
+    rows = [{"id": "1", "label": "Thể thao", "split": "train", "text": "bóng đá"}]
+    monkeypatch.setattr(tdata, "_corpus_docs_uncached", lambda name: rows)
+    written = []
+    real_write = tdata.write_jsonl
+    monkeypatch.setattr(tdata, "write_jsonl", lambda path, data: (written.append(path), real_write(path, data))[1])
+    assert tdata._cached_rows("toy") == rows
+    # a second writer that finds no cache yet (the race) uses another temporary name, and both leave one cache file
+    for f in (tmp_path / "cache").glob("*.jsonl.gz"):
+        f.unlink()
+    assert tdata._cached_rows("toy") == rows
+    assert len(written) == 2 and written[0] != written[1]
+    assert [p.name for p in (tmp_path / "cache").iterdir() if "tmp" in p.name] == []
+    assert tdata._cached_rows("toy") == rows and len(written) == 2  # read back from the cache

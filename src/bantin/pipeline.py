@@ -33,7 +33,6 @@ from typing import Any, ClassVar
 
 from bantin.blocks import Page, parse_page
 from bantin.boilerplate.extract import ArticleText
-from bantin.data.paths import EMBEDDED_MODELS_DIR
 from bantin.errors import BantinError, BantinInputError, BantinModelError
 from bantin.labels import to_binary
 from bantin.parallel import chunked
@@ -294,7 +293,7 @@ def _load_stage(task: str, path: str | Path | None):
 
     if path is not None:  # the tasks' one model-spec resolver: "default", embedded models by name (--topics-model vntc10), a folder
         path = TASKS[task].resolve_model(path)
-    model = load_model(Path(path) if path is not None else EMBEDDED_MODELS_DIR / TASK_DIRS[task], task=task)
+    model = load_model(Path(path) if path is not None else TASKS[task].embedded_model_dir(), task=task)
     # Where the model came from, so that a Pipeline pickles as "reload from these directories" (never the weights).
     # None = the embedded default, resolved again on the other side (another venv, another node).
     model._bantin_model_dir = None if path is None else str(Path(path).resolve())

@@ -141,6 +141,14 @@ _TEXT_HINT_VALUES = operator.itemgetter(*_TEXT_HINTS)
 _text_cache: dict[tuple, dict[str, Any]] = {}
 
 
+def _remember(cache: dict, key: Any, value: Any) -> Any:
+    """Store ``value`` in one of the per-block caches, emptied first when it holds TEXT_CACHE_SIZE entries."""
+    if len(cache) >= TEXT_CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
 def clear_caches() -> None:
     """Empty the feature caches (benchmarks time cold runs with it)."""
     _text_cache.clear()
@@ -167,9 +175,7 @@ def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any
         if f is None:
             f = _nonzero(_text_features(text, syls, marker, h))
             if key is not None:
-                if len(_text_cache) >= TEXT_CACHE_SIZE:
-                    _text_cache.clear()
-                _text_cache[key] = f
+                _remember(_text_cache, key, f)
         f = dict(f)
     else:
         f = _nonzero(_text_features(text, syls, marker, h))
@@ -202,9 +208,7 @@ def _html_features_of(h: dict[str, Any]) -> dict[str, Any]:
         _html_features(g, h)
         g = _nonzero(g)
         if key is not None:
-            if len(_html_cache) >= TEXT_CACHE_SIZE:
-                _html_cache.clear()
-            _html_cache[key] = g
+            _remember(_html_cache, key, g)
     return g
 
 
@@ -371,9 +375,7 @@ def _syllables(text: str) -> list[str]:
         return _SYL.findall(text[:MAX_FEATURE_CHARS].lower())
     out = _syl_cache.get(text)
     if out is None:
-        if len(_syl_cache) >= TEXT_CACHE_SIZE:
-            _syl_cache.clear()
-        out = _syl_cache[text] = _SYL.findall(text.lower())
+        out = _remember(_syl_cache, text, _SYL.findall(text.lower()))
     return out
 
 

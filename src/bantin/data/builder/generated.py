@@ -480,24 +480,22 @@ class Page:
             return
         if markup == "columns":
             htag = rng.choice(["h4", "h3", "strong", "div"])
-            for sec, subs in sections:
-                if not subs:
-                    self.add("nav", sec, region, f'<div class="col"><{htag}>{st.a(sec)}</{htag}></div>')
-                    continue
-                self.add("nav", sec, region, f'<div class="col"><{htag}>{st.a(sec)}</{htag}><ul{st.attr("submenu")}>')
-                for j, sub in enumerate(subs):
-                    close = "</ul></div>" if j == len(subs) - 1 else ""
-                    self.add("nav", pre + sub, region, f"<li>{st.a(pre + sub)}</li>{close}")
+            self.menu_tree(sections, region, lambda sec: f'<div class="col"><{htag}>{st.a(sec)}</{htag}>', "</div>")
             return
-        reg = region + "/" + st.step("menu", "ul")  # nested ul/li
+        self.menu_tree(sections, region + "/" + st.step("menu", "ul"), lambda sec: f"<li>{st.a(sec)}", "</li>")  # nested ul/li
+
+    def menu_tree(self, sections, region: str, head, end: str) -> None:
+        """Sections with their sub-items in a nested list: ``head(section)`` opens a section, ``end`` closes it (after
+        its ``<ul>`` of sub-items when it has some)."""
+        st, pre = self.st, self.st.sub_prefix
         for sec, subs in sections:
             if not subs:
-                self.add("nav", sec, reg, f"<li>{st.a(sec)}</li>")
+                self.add("nav", sec, region, head(sec) + end)
                 continue
-            self.add("nav", sec, reg, f'<li>{st.a(sec)}<ul{st.attr("submenu")}>')
+            self.add("nav", sec, region, f'{head(sec)}<ul{st.attr("submenu")}>')
             for j, sub in enumerate(subs):
-                close = "</ul></li>" if j == len(subs) - 1 else ""
-                self.add("nav", pre + sub, reg, f"<li>{st.a(pre + sub)}</li>{close}")
+                close = "</ul>" + end if j == len(subs) - 1 else ""
+                self.add("nav", pre + sub, region, f"<li>{st.a(pre + sub)}</li>{close}")
 
     def inline_links(self, words: list[str], region: str, role: str, label: str = "nav", joiner: str | None = None,
                      lead: str | None = None) -> None:

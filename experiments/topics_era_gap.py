@@ -54,9 +54,16 @@ SETTINGS = {
     "bias-C1": {"bias": True, "C": 1.0},
     "bias-vntc-x1.5": {"bias": True, "vntc_weight": 1.5},
     "bias-C1-vntc-x1.5": {"bias": True, "C": 1.0, "vntc_weight": 1.5},
+    "bias-vntc-x2": {"bias": True, "vntc_weight": 2.0},
+    "bias-vntc-x2.8": {"bias": True, "vntc_weight": 2.8},
+    "bias-group-balanced": {"bias": True, "class_weight": None, "group_balanced": True},
     "group-balanced": {"class_weight": None, "group_balanced": True},
     "logreg-C10": {"classifier": "logreg", "C": 10.0},
     "logreg-C30": {"classifier": "logreg", "C": 30.0},
+    # era-invariant vocabulary from UNLABELED text (the fit docs of both eras, labels unread): keep only features whose
+    # document frequency, relative to the corpus size, differs by at most this factor between the eras (add-1 smoothed)
+    "era-ratio3": {"era_ratio": 3.0},
+    "era-ratio10": {"era_ratio": 10.0},
 }
 PARAMS = ("C", "class_weight", "max_features", "classifier")
 
@@ -191,8 +198,16 @@ def main() -> None:
     Cached.index = {t: i for i, t in enumerate(texts)}
     Cached.both_df_mask = None
     singles: dict[str, tuple] = {}
+    vrows = Cached.rows[[Cached.index[d.text] for d in vfit]]
+    brows = Cached.rows[[Cached.index[d.text] for d in bfit]]
     for name in args.settings.split(","):
         setting, t0 = SETTINGS[name], time.perf_counter()
+        Cached.both_df_mask = None
+        if "era_ratio" in setting:
+            dv = (np.bincount(vrows.indices, minlength=vrows.shape[1]) + 1) / (vrows.shape[0] + 1)
+            db = (np.bincount(brows.indices, minlength=brows.shape[1]) + 1) / (brows.shape[0] + 1)
+            Cached.both_df_mask = np.abs(np.log(dv / db)) <= np.log(setting["era_ratio"])
+            print(f"{name}: {int(Cached.both_df_mask.sum())} of {len(dv)} hashed columns kept", flush=True)
         both = fit(setting, vfit + bfit, corpus_of, allowed_by_corpus, args.prep)
         pv_all, m_v_all = scores(both, vval)
         pv_in, m_v_in = scores(both, vval, allowed_by_corpus["vntc10"])

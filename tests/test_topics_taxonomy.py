@@ -87,6 +87,7 @@ def test_truncate_and_title_weight():
     assert truncate_body("Tiêu đề dài\na b c d e", 3) == "Tiêu đề dài\na b c"
     assert truncate_body("Tiêu đề\na b", 10) == "Tiêu đề\na b"
     assert prepare_text("T\na b c", max_syllables=1, title_weight=3) == "T\nT\nT\na"
+    assert prepare_text("Năm 2006\nthắng 3-1", mask_digits=True) == "Năm 0000\nthắng 0-0"
 
 
 def test_linear_model_keeps_text_preparation_in_its_config(tmp_path):
@@ -260,3 +261,41 @@ def test_pipeline_and_cli_answer_within_given_topic_labels():
     assert {t["label"] for t in json.loads(res.stdout)["topics"]} <= {"Thể thao", "Kinh doanh"}
     bad = CliRunner().invoke(app, ["analyze", str(page), "--only", "topics", "--topic-labels", "Nope"])
     assert bad.exit_code == 2
+
+
+def test_calibrate_bias_fits_class_offsets_and_round_trips(tmp_path):
+    from bantin.topics.base import fit_temperature_and_bias
+    from bantin.topics.linear import LinearTopicModel
+
+    # held-out scores that favour class 0 by a constant: the fitted offsets undo it
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 600)
+    scores = np.eye(3)[y] * 2.0 + rng.normal(0, 0.5, (600, 3))
+    scores[:, 0] += 1.5
+    a, off = fit_temperature_and_bias(scores, y)
+    assert a > 0 and off[0] < off[1] - 1.0 and off[0] < off[2] - 1.0
+    assert np.mean((scores + off).argmax(1) == y) > np.mean(scores.argmax(1) == y)
+
+    texts = ["bóng đá cầu thủ ghi bàn trận đấu", "trường học học sinh giáo viên thi", "chứng khoán cổ phiếu lãi suất ngân hàng"] * 20
+    labels = ["Thể thao", "Giáo dục", "Kinh doanh"] * 20
+    kw = dict(min_df=1, max_features=0, n_features=2**16, calibration_fraction=0.2)
+    plain = LinearTopicModel(**kw).fit(texts, labels)
+    biased = LinearTopicModel(**kw, calibrate_bias=True).fit(texts, labels)
+    assert not np.allclose(plain.intercept, biased.intercept)
+    assert biased.predict(["cầu thủ ghi bàn", "cổ phiếu ngân hàng"]) == ["Thể thao", "Kinh doanh"]
+    biased.save(tmp_path / "m")
+    back = load_model(tmp_path / "m", task="topics")
+    assert back.calibrate_bias and np.allclose(back.predict_proba(texts[:3]), biased.predict_proba(texts[:3]), atol=1e-3)
+    with pytest.raises(BantinInputError, match="calibrate_bias"):
+        LinearTopicModel(calibrate_bias=True, multi_label=True)
+
+
+def test_corpus_weights_are_checked():
+    from bantin.topics.config import DataConfig
+
+    DataConfig(corpus="vntc10+baomoi_topics_2018", corpus_weights={"vntc10": 1.5}).check()
+    for bad, match in (({"vnexpress": 2.0}, "not one of"), ({"vntc10": 0}, "positive"), ({"vntc10": "x"}, "positive")):
+        with pytest.raises(BantinInputError, match=match):
+            DataConfig(corpus="vntc10+baomoi_topics_2018", corpus_weights=bad).check()
+    with pytest.raises(BantinInputError, match="joined corpora"):
+        DataConfig(corpus="vntc10", corpus_weights={"vntc10": 2.0}).check()

@@ -60,6 +60,7 @@ class LinearTopicModel(TopicModel):
         max_syllables: int | None = None,
         title_weight: int = 1,
         calibrate_bias: bool = False,
+        mask_digits: bool = False,
         multi_label: bool = False,
         seed: int = 0,
     ) -> None:
@@ -90,6 +91,7 @@ class LinearTopicModel(TopicModel):
         self.max_syllables = max_syllables
         self.title_weight = int(title_weight)
         self.calibrate_bias = bool(calibrate_bias)
+        self.mask_digits = bool(mask_digits)
         if self.calibrate_bias and multi_label:
             raise BantinInputError("calibrate_bias is for single-label models (multi-label models calibrate each label with Platt scaling)")
         self.seed = seed
@@ -132,10 +134,11 @@ class LinearTopicModel(TopicModel):
 
     def _prepare(self, texts: Sequence[str]) -> list[str]:
         texts = [t[: self.max_chars] for t in texts]
-        if self.strip_sources or self.max_syllables is not None or self.title_weight > 1:
+        if self.strip_sources or self.max_syllables is not None or self.title_weight > 1 or self.mask_digits:
             from bantin.topics.textprep import prepare_text
 
-            texts = [prepare_text(t, strip=self.strip_sources, max_syllables=self.max_syllables, title_weight=self.title_weight) for t in texts]
+            texts = [prepare_text(t, strip=self.strip_sources, max_syllables=self.max_syllables, title_weight=self.title_weight,
+                                  mask_digits=self.mask_digits) for t in texts]
         if self.tokenizer == "syllable":
             return texts
         from bantin.text import words
@@ -306,7 +309,7 @@ class LinearTopicModel(TopicModel):
                 "classifier": self.classifier, "C": self.C, "class_weight": self.class_weight,
                 "calibration_fraction": self.calibration_fraction,
                 "max_chars": self.max_chars, "strip_sources": self.strip_sources, "max_syllables": self.max_syllables,
-                "title_weight": self.title_weight, "calibrate_bias": self.calibrate_bias, "multi_label": self.multi_label, "seed": self.seed}
+                "title_weight": self.title_weight, "calibrate_bias": self.calibrate_bias, "mask_digits": self.mask_digits, "multi_label": self.multi_label, "seed": self.seed}
 
     def _save_weights(self, path: Path) -> None:
         from safetensors.numpy import save_file

@@ -49,6 +49,7 @@ VARIANTS = {
     "strip-trunc250-title2": {"strip_sources": True, "max_syllables": 250, "title_weight": 2},
     # C chosen on validation data by experiments/topics_era_weights.py (two-era default 84.78 / 87.72 % vs 83.97 / 87.70 at C=0.3)
     "strip-trunc120-title2-digits0": {"strip_sources": True, "max_syllables": 120, "title_weight": 2, "mask_digits": True},
+    "strip-trunc120-title2-ng3": {"strip_sources": True, "max_syllables": 120, "title_weight": 2, "ngram_max": 3},
     "strip-trunc120-title2-C1": {"strip_sources": True, "max_syllables": 120, "title_weight": 2, "C": 1.0},
 }
 COMMAND = "python experiments/topics_era.py " + " ".join(sys.argv[1:])

@@ -252,6 +252,9 @@ def test_pipeline_and_cli_answer_within_given_topic_labels():
     page = REPO / "data" / "samples" / "laodongthudo.txt"
     nlp = Pipeline.load(stages=("boilerplate", "topics"), topic_labels=["Thể thao", "Kinh doanh"])
     assert {t.label for t in nlp(page).topics} <= {"Thể thao", "Kinh doanh"}
+    import pickle
+
+    assert pickle.loads(pickle.dumps(nlp)).topic_labels == ["Thể thao", "Kinh doanh"]  # workers keep the restriction
     with pytest.raises(BantinInputError, match="not labels"):
         Pipeline.load(stages=("boilerplate", "topics"), topic_labels=["Nope"])
     res = CliRunner().invoke(app, ["analyze", str(page), "--only", "topics", "--topic-labels", "Thể thao,Kinh doanh", "-f", "json"])

@@ -1,8 +1,11 @@
-"""Quick check: joint model + the two single-era models, probabilities summed (no corpus known at inference)."""
-import sys, json, time
+"""Quick check on validation data (the samples of topics_era_gap.py): the joint model + the two single-era models, probabilities summed (no corpus known at inference).
+
+    nice -n 10 env OMP_NUM_THREADS=1 PYTHONPATH=src python experiments/topics_era_ensemble_check.py
+"""
+import sys
+import time
 sys.path.insert(0, 'experiments')
 import numpy as np
-import topics_era_gap as g
 from topics_era import BASE, VARIANTS, load_all
 from topics_era_weights import Cached, hashed_rows
 from bantin.topics.taxonomy import load_taxonomy
@@ -34,5 +37,5 @@ for name, docs, corpus in (("vntc_val", vval, "vntc10"), ("baomoi_val", bval, "b
 for k, val in res.items(): print(k, round(val * 100, 2))
 record_run(task="topics", kind="evaluate", model="linear era-gap ensemble (joint + single-era models, probabilities summed)", dataset="vntc10+baomoi_topics_2018",
            split=f"val (vntc train 15% holdout[:{len(vval)}], baomoi val[:{len(bval)}])", metrics={k: round(x, 6) for k, x in res.items()}, config=P,
-           duration_s=time.perf_counter() - t0, command="python /tmp/topics3/ens.py (quick check; 10k VNTC + 28k baomoi fit docs)",
+           duration_s=time.perf_counter() - t0, command="python experiments/topics_era_ensemble_check.py (10k VNTC + 28k baomoi fit docs)",
            extra={"purpose": "can an ensemble of the joint and the single-era models close the two-era gap without knowing the corpus (validation)"})

@@ -87,6 +87,7 @@ def test_truncate_and_title_weight():
     assert truncate_body("Tiêu đề dài\na b c d e", 3) == "Tiêu đề dài\na b c"
     assert truncate_body("Tiêu đề\na b", 10) == "Tiêu đề\na b"
     assert prepare_text("T\na b c", max_syllables=1, title_weight=3) == "T\nT\nT\na"
+    assert prepare_text("Năm 2006\nthắng 3-1", mask_digits=True) == "Năm 0000\nthắng 0-0"
 
 
 def test_linear_model_keeps_text_preparation_in_its_config(tmp_path):
@@ -187,3 +188,117 @@ def test_corpus_cache_writes_through_a_temporary_name_of_its_own(tmp_path, monke
     assert len(written) == 2 and written[0] != written[1]
     assert [p.name for p in (tmp_path / "cache").iterdir() if "tmp" in p.name] == []
     assert tdata._cached_rows("toy") == rows and len(written) == 2  # read back from the cache
+
+
+def test_corpus_labels_are_what_each_corpus_map_can_produce():
+    tax = load_taxonomy(TAXONOMY)
+    vntc = tax.corpus_labels("vntc10")
+    assert len(vntc) == 10 and "Giáo dục" not in vntc and "Công nghệ" in vntc and "Pháp luật" in vntc
+    baomoi = tax.corpus_labels("baomoi_topics_2018")
+    # the split category is dropped, so Pháp luật is not reachable; Thế giới and Văn hóa have no baomoi category
+    assert "Giáo dục" in baomoi and "Pháp luật" not in baomoi and "Thế giới" not in baomoi and len(baomoi) == 10
+    resolved = parse_taxonomy({"labels": ["A", "B", "C"], "maps": {"c": {"x": "A", "z": ["B", "C"]}}, "split_categories": "resolve"})
+    assert resolved.corpus_labels("c") == ["A", "B", "C"]
+    with pytest.raises(BantinInputError, match="no map for corpus"):
+        tax.corpus_labels("other")
+
+
+def _three_label_model():
+    from bantin.topics.linear import LinearTopicModel
+
+    train = ["bóng đá cầu thủ ghi bàn"] * 6 + ["trường học học sinh giáo viên"] * 6 + ["chứng khoán cổ phiếu lãi suất"] * 6
+    labels = ["Thể thao"] * 6 + ["Giáo dục"] * 6 + ["Kinh doanh"] * 6
+    return LinearTopicModel(min_df=1, max_features=0, calibration_fraction=0, n_features=2**16).fit(train, labels)
+
+
+def test_answers_restricted_to_a_label_subset():
+    model = _three_label_model()
+    text = ["học sinh giáo viên trường học"]
+    assert model.predict(text) == ["Giáo dục"]
+    assert model.predict(text, labels=["Thể thao", "Kinh doanh"]) in (["Thể thao"], ["Kinh doanh"])
+    top = model.top_k(text, k=3, labels=["Thể thao", "Kinh doanh"])[0]
+    assert len(top) == 2 and {lab for lab, _ in top} == {"Thể thao", "Kinh doanh"}
+    assert abs(sum(p for _, p in top) - 1.0) < 1e-6  # renormalized over the allowed labels
+    # the restricted answer is the argmax of the model's scores over the subset
+    s = model.decision_function(text)[0]
+    best = max(["Thể thao", "Kinh doanh"], key=lambda lab: s[model.labels.index(lab)])
+    assert top[0][0] == best
+    assert model.top_k(text, k=3, labels=["Giáo dục", "Thể thao", "Kinh doanh"]) == model.top_k(text, k=3)
+    with pytest.raises(BantinInputError, match="not labels of this topic model"):
+        model.predict(text, labels=["Du lịch"])
+    with pytest.raises(BantinInputError, match="not labels of this topic model"):
+        model.top_k(text, labels=[])
+
+
+def test_evaluation_reports_restricted_scores_next_to_the_unrestricted_ones():
+    from bantin.topics.evaluation import evaluate_model
+
+    model = _three_label_model()
+    docs = [TopicDoc("1", "học sinh giáo viên trường học", ["Kinh doanh"]), TopicDoc("2", "bóng đá ghi bàn", ["Thể thao"])]
+    res = evaluate_model(model, docs, corpus_labels=["Thể thao", "Kinh doanh"])
+    assert res.metrics["accuracy"] == 0.5  # the first doc is answered Giáo dục, a label this "corpus" never uses
+    assert "accuracy_within_corpus_labels" in res.metrics and "macro_f1_within_corpus_labels" in res.metrics
+    assert set(res.details["predictions_within_corpus_labels"]) <= {"Thể thao", "Kinh doanh"}
+    plain = evaluate_model(model, docs, corpus_labels=model.labels)  # nothing to restrict: no extra figures
+    assert "accuracy_within_corpus_labels" not in plain.metrics
+
+
+def test_pipeline_and_cli_answer_within_given_topic_labels():
+    from typer.testing import CliRunner
+
+    from bantin.cli import app
+    from bantin.pipeline import Pipeline
+
+    page = REPO / "data" / "samples" / "laodongthudo.txt"
+    nlp = Pipeline.load(stages=("boilerplate", "topics"), topic_labels=["Thể thao", "Kinh doanh"])
+    assert {t.label for t in nlp(page).topics} <= {"Thể thao", "Kinh doanh"}
+    import pickle
+
+    assert pickle.loads(pickle.dumps(nlp)).topic_labels == ["Thể thao", "Kinh doanh"]  # workers keep the restriction
+    with pytest.raises(BantinInputError, match="not labels"):
+        Pipeline.load(stages=("boilerplate", "topics"), topic_labels=["Nope"])
+    res = CliRunner().invoke(app, ["analyze", str(page), "--only", "topics", "--topic-labels", "Thể thao,Kinh doanh", "-f", "json"])
+    assert res.exit_code == 0, res.stdout
+    import json
+
+    assert {t["label"] for t in json.loads(res.stdout)["topics"]} <= {"Thể thao", "Kinh doanh"}
+    bad = CliRunner().invoke(app, ["analyze", str(page), "--only", "topics", "--topic-labels", "Nope"])
+    assert bad.exit_code == 2
+
+
+def test_calibrate_bias_fits_class_offsets_and_round_trips(tmp_path):
+    from bantin.topics.base import fit_temperature_and_bias
+    from bantin.topics.linear import LinearTopicModel
+
+    # held-out scores that favour class 0 by a constant: the fitted offsets undo it
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 600)
+    scores = np.eye(3)[y] * 2.0 + rng.normal(0, 0.5, (600, 3))
+    scores[:, 0] += 1.5
+    a, off = fit_temperature_and_bias(scores, y)
+    assert a > 0 and off[0] < off[1] - 1.0 and off[0] < off[2] - 1.0
+    assert np.mean((scores + off).argmax(1) == y) > np.mean(scores.argmax(1) == y)
+
+    texts = ["bóng đá cầu thủ ghi bàn trận đấu", "trường học học sinh giáo viên thi", "chứng khoán cổ phiếu lãi suất ngân hàng"] * 20
+    labels = ["Thể thao", "Giáo dục", "Kinh doanh"] * 20
+    kw = dict(min_df=1, max_features=0, n_features=2**16, calibration_fraction=0.2)
+    plain = LinearTopicModel(**kw).fit(texts, labels)
+    biased = LinearTopicModel(**kw, calibrate_bias=True).fit(texts, labels)
+    assert not np.allclose(plain.intercept, biased.intercept)
+    assert biased.predict(["cầu thủ ghi bàn", "cổ phiếu ngân hàng"]) == ["Thể thao", "Kinh doanh"]
+    biased.save(tmp_path / "m")
+    back = load_model(tmp_path / "m", task="topics")
+    assert back.calibrate_bias and np.allclose(back.predict_proba(texts[:3]), biased.predict_proba(texts[:3]), atol=1e-3)
+    with pytest.raises(BantinInputError, match="calibrate_bias"):
+        LinearTopicModel(calibrate_bias=True, multi_label=True)
+
+
+def test_corpus_weights_are_checked():
+    from bantin.topics.config import DataConfig
+
+    DataConfig(corpus="vntc10+baomoi_topics_2018", corpus_weights={"vntc10": 1.5}).check()
+    for bad, match in (({"vnexpress": 2.0}, "not one of"), ({"vntc10": 0}, "positive"), ({"vntc10": "x"}, "positive")):
+        with pytest.raises(BantinInputError, match=match):
+            DataConfig(corpus="vntc10+baomoi_topics_2018", corpus_weights=bad).check()
+    with pytest.raises(BantinInputError, match="joined corpora"):
+        DataConfig(corpus="vntc10", corpus_weights={"vntc10": 2.0}).check()

@@ -25,6 +25,7 @@ class AnalyzeOptions:
     topics_model: Path | None = None
     summarize_model: Path | None = None
     top_k: int = 3
+    topic_labels: list[str] | None = None  # answer topics only within these labels
     summary_sentences: int = 2
     summary_syllables: int | None = None
     batch_size: int = 32
@@ -42,6 +43,7 @@ class AnalyzeOptions:
             summarize=self.summarize_model,
             stages=self.only,
             top_k=self.top_k,
+            topic_labels=self.topic_labels,
             summary_sentences=self.summary_sentences,
             summary_syllables=self.summary_syllables,
         )

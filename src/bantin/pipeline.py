@@ -249,14 +249,15 @@ class TopicsStage(Stage):
 
     name = "topics"
 
-    def __init__(self, model: Any, errors: str = "report", *, top_k: int = 3, min_score: float = 0.0) -> None:
+    def __init__(self, model: Any, errors: str = "report", *, top_k: int = 3, min_score: float = 0.0, labels: list[str] | None = None) -> None:
         super().__init__(model, errors)
-        self.top_k, self.min_score = top_k, min_score
+        self.top_k, self.min_score, self.labels = top_k, min_score, labels
 
     def process(self, results: list[ArticleResult]) -> list[ArticleResult]:
         with_text = [r for r in results if r.clean_text]
         if with_text:
-            for r, topics in zip(with_text, self.model.top_k([r.clean_text for r in with_text], k=self.top_k)):
+            kw = {"labels": self.labels} if self.labels else {}  # answers within a subset of the model's labels
+            for r, topics in zip(with_text, self.model.top_k([r.clean_text for r in with_text], k=self.top_k, **kw)):
                 r.topics = [TopicScore(label, round(float(score), 4)) for label, score in topics if score >= self.min_score]
         return results
 
@@ -325,7 +326,7 @@ class Pipeline:
     ``summarize``). Any stage can be None (skipped) or swapped."""
 
     def __init__(self, boilerplate=None, topics=None, summarize=None, *, top_k: int = 3, summary_sentences: int = 2, min_topic_score: float = 0.0,
-                 summary_syllables: int | None = None, summarizer=None):
+                 summary_syllables: int | None = None, summarizer=None, topic_labels: list[str] | None = None):
         if summarizer is not None:
             _future_warning("Pipeline(summarizer=...) is deprecated; use Pipeline(summarize=...)")
             if summarize is not None:
@@ -341,6 +342,10 @@ class Pipeline:
             raise BantinInputError(f"summary_syllables must be a positive integer, got {summary_syllables!r}")
         self.summary_syllables = summary_syllables
         self.min_topic_score = min_topic_score
+        #: answer topics only within these labels of the topics model (None: all of them)
+        self.topic_labels = list(topic_labels) if topic_labels else None
+        if self.topic_labels and topics is not None and hasattr(topics, "label_mask"):
+            topics.label_mask(self.topic_labels)  # unknown labels: BantinInputError now, not per page
 
     @property
     def summarizer(self):
@@ -355,7 +360,7 @@ class Pipeline:
 
     def stages(self, errors: str = "report") -> list[Stage]:
         """The pipeline's stages with a model, in running order, each with its ``pipe(items, batch_size)``."""
-        options = {"topics": {"top_k": self.top_k, "min_score": self.min_topic_score},
+        options = {"topics": {"top_k": self.top_k, "min_score": self.min_topic_score, "labels": self.topic_labels},
                    "summarize": {"n_sentences": self.summary_sentences, "max_syllables": self.summary_syllables}}
         if self.boilerplate is None:
             raise BantinModelError("the pipeline has no boilerplate model")
@@ -365,7 +370,7 @@ class Pipeline:
         # Picklable by reloading from the model directories (multiprocessing workers, Ray actors); model files are never pickled.
         refs = {name: _model_ref(name, getattr(self, name)) for name in STAGES}
         options = {"top_k": self.top_k, "summary_sentences": self.summary_sentences, "min_topic_score": self.min_topic_score,
-                   "summary_syllables": self.summary_syllables}
+                   "summary_syllables": self.summary_syllables, "topic_labels": self.topic_labels}
         return _restore_pipeline, (refs, options)
 
     @classmethod

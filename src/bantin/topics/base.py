@@ -60,6 +60,24 @@ def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
     return float(np.exp(res.x))
 
 
+def fit_temperature_and_bias(scores: np.ndarray, y: np.ndarray, l2: float = 1e-3) -> tuple[float, np.ndarray]:
+    """(a, offsets): softmax(a * (scores + offsets)) minimizing the (held-out) log loss plus a small L2 penalty on
+    a * offsets; the offsets are per-class priors in raw-score units (added to a linear model's intercepts), so they
+    move the argmax where the classifier's own intercepts misjudge how often each class occurs."""
+    from scipy.optimize import minimize
+
+    rows = np.arange(len(y))
+
+    def loss(p: np.ndarray) -> float:
+        z = np.exp(p[0]) * scores + p[1:]
+        z = z - z.max(axis=1, keepdims=True)
+        return float(-(z[rows, y] - np.log(np.exp(z).sum(axis=1))).mean() + l2 * (p[1:] ** 2).sum())
+
+    res = minimize(loss, np.zeros(scores.shape[1] + 1), method="L-BFGS-B")
+    a = float(np.exp(res.x[0]))
+    return a, (res.x[1:] / a).astype(np.float32)
+
+
 def fit_platt(scores: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-label sigmoid(a * s + b) fitted on held-out scores (Platt scaling); labels absent there keep a=1, b=0."""
     from sklearn.linear_model import LogisticRegression
@@ -87,29 +105,61 @@ class TopicModel(Estimator):
         """[n_texts, n_labels] probabilities (rows sum to 1 for single-label models), columns = self.labels."""
         raise NotImplementedError
 
-    def predict(self, texts: Sequence[str] | str, batch_size: int = 2048) -> list[str] | list[list[str]]:
-        """One label per text; multi-label models: the labels over their thresholds (at least the best one)."""
+    def predict(self, texts: Sequence[str] | str, batch_size: int = 2048, labels: Sequence[str] | None = None) -> list[str] | list[list[str]]:
+        """One label per text; multi-label models: the labels over their thresholds (at least the best one).
+        ``labels``: answer only within these labels (see :meth:`restrict_proba`)."""
         self._check_fitted()
         texts = check_texts(texts)
+        allowed = self.label_mask(labels)
         out: list = []
         for start in range(0, len(texts), batch_size):
-            proba = self.predict_proba(texts[start : start + batch_size])
+            proba = self.restrict_proba(self.predict_proba(texts[start : start + batch_size]), allowed)
             if not self.multi_label:
                 out.extend(self.labels[i] for i in proba.argmax(axis=1))
                 continue
             thr = self.thresholds if self.thresholds is not None else np.full(len(self.labels), 0.5)
             for row in proba:
-                picked = [self.labels[j] for j in np.argsort(-row) if row[j] >= thr[j]]
+                picked = [self.labels[j] for j in np.argsort(-row) if allowed[j] and row[j] >= thr[j]]
                 out.append(picked or [self.labels[int(row.argmax())]])
         return out
 
-    def top_k(self, texts: Sequence[str] | str, k: int = 3) -> list[list[tuple[str, float]]]:
-        """The k most probable topics of each text with their probabilities, best first."""
+    def top_k(self, texts: Sequence[str] | str, k: int = 3, labels: Sequence[str] | None = None) -> list[list[tuple[str, float]]]:
+        """The k most probable topics of each text with their probabilities, best first; ``labels``: only these
+        labels are answered (probabilities renormalized over them for single-label models)."""
         self._check_fitted()
         texts = check_texts(texts)
-        proba = self.predict_proba(texts)
-        order = np.argsort(-proba, axis=1)[:, :k]
+        allowed = self.label_mask(labels)
+        proba = self.restrict_proba(self.predict_proba(texts), allowed)
+        order = np.argsort(-proba, axis=1)[:, : min(k, int(allowed.sum()))]
         return [[(self.labels[j], float(proba[i, j])) for j in row] for i, row in enumerate(order)]
+
+    def label_mask(self, labels: Sequence[str] | None = None) -> np.ndarray:
+        """A boolean mask over ``self.labels``: all of them, or those in ``labels`` (each must be a label of the
+        model: a user restricting a 13-label model to the labels their own data uses, or an evaluation restricting
+        it to the labels a test corpus can produce)."""
+        self._check_fitted()
+        if labels is None:
+            return np.ones(len(self.labels), dtype=bool)
+        if isinstance(labels, str):
+            labels = [labels]
+        import unicodedata
+
+        wanted = {unicodedata.normalize("NFC", str(lab)).strip() for lab in labels}
+        unknown = sorted(wanted - set(self.labels))
+        if unknown or not wanted:
+            raise BantinInputError(f"labels {unknown or '[]'} are not labels of this topic model (its labels: {', '.join(self.labels)})")
+        return np.array([lab in wanted for lab in self.labels])
+
+    def restrict_proba(self, proba: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+        """Probabilities with the labels outside ``allowed`` set to 0; single-label rows are renormalized over the
+        allowed labels (the argmax over that subset, as a model trained on those labels only would answer)."""
+        if allowed.all():
+            return proba
+        proba = np.where(allowed, proba, 0.0)
+        if not self.multi_label:
+            total = proba.sum(axis=1, keepdims=True)
+            proba = np.where(total > 0, proba / np.where(total > 0, total, 1.0), allowed / allowed.sum())  # underflow: uniform
+        return proba
 
     def _check_fitted(self) -> None:
         if not self.labels:

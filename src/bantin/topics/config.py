@@ -34,6 +34,8 @@ class DataConfig:
     #: user data without test_file: hold out this fraction (stratified) for the scores after training
     holdout_fraction: float = 0.1
     seed: int = 0
+    #: joined corpora ("a+b"): a weight per corpus in the classifier's loss (e.g. {vntc10: 1.5}; a corpus not named: 1)
+    corpus_weights: dict[str, float] | None = None
 
     def check(self) -> None:
         """A user file with a public corpus would be silently ignored: refuse it with the fix."""
@@ -43,6 +45,17 @@ class DataConfig:
             given = "data.train_file" if self.train_file else "data.test_file"
             raise BantinInputError(f"{given} is set but data.corpus is {self.corpus!r}, so it would be ignored: "
                                    f"add --set data.corpus=file to use it (or drop {given})")
+        if self.corpus_weights:
+            from bantin.errors import BantinInputError
+
+            corpora = self.corpus.split("+")
+            if not isinstance(self.corpus_weights, dict) or len(corpora) < 2:
+                raise BantinInputError("data.corpus_weights is a mapping corpus -> weight, for joined corpora (data.corpus: a+b)")
+            for name, w in self.corpus_weights.items():
+                if name not in corpora:
+                    raise BantinInputError(f"data.corpus_weights names {name!r}, which is not one of data.corpus {self.corpus!r}")
+                if isinstance(w, bool) or not isinstance(w, (int, float)) or not w > 0:
+                    raise BantinInputError(f"data.corpus_weights.{name} must be a positive number, not {w!r}")
 
 
 LinearConfig = estimator_params("LinearConfig", LinearTopicModel, exclude=("multi_label", "seed"), doc="""TF-IDF on hashed n-grams + a linear
@@ -57,6 +70,8 @@ classifier (the fast default). The parameters of ``LinearTopicModel.__init__`` (
 - class_weight: None or "balanced" (weights inversely proportional to label frequency; +0.06 pt accuracy on vntc10)
 - calibration_fraction: share of the training data held out to calibrate probabilities (softmax temperature, or Platt
   per label for multi-label); the final model is then refit on all the data
+- calibrate_bias: single-label: also fit per-class offsets (priors) to the intercepts with the temperature on that
+  held-out share (log loss); they move the argmax where the classifier misjudges how often each class occurs
 - strip_sources, max_syllables, title_weight: era-robust text preparation (bantin.topics.textprep): drop outlet
   tags/names, URLs and bylines; keep the title + the first max_syllables syllables of the rest (None: all); repeat the
   title line title_weight times

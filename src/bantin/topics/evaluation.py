@@ -120,13 +120,22 @@ def _slug(s: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", s).strip("_")
 
 
-def evaluate_model(model, docs: Sequence[TopicDoc], train_docs: Sequence[TopicDoc] = (), batch_size: int = 2048) -> EvalResult:
+def evaluate_model(model, docs: Sequence[TopicDoc], train_docs: Sequence[TopicDoc] = (), batch_size: int = 2048,
+                   corpus_labels: Sequence[str] | None = None) -> EvalResult:
     """Scores of a topic model on docs (+ the same without docs whose text is in train_docs) and its speed;
-    details: ``per_label`` scores, the ``gold`` labels and the prediction ``seconds``."""
+    details: ``per_label`` scores, the ``gold`` labels and the prediction ``seconds``.
+
+    ``corpus_labels`` (single-label models; the labels the test corpus can produce, fewer than the model's): the
+    scores are also given with the model's answers restricted to them (``accuracy_within_corpus_labels``,
+    ``macro_f1_within_corpus_labels``, details ``predictions_within_corpus_labels`` / ``per_label_within_corpus_labels``),
+    next to the unrestricted ones, which stay the headline figures."""
     texts = [d.text for d in docs]
     t0 = time.perf_counter()
     pred = model.predict(texts, batch_size=batch_size)
     seconds = time.perf_counter() - t0
+    restricted = None
+    if corpus_labels is not None and not model.multi_label and not model.label_mask(corpus_labels).all():
+        restricted = model.predict(texts, batch_size=batch_size, labels=corpus_labels)
     dup = duplicates_of(docs, train_docs) if train_docs else [False] * len(docs)
     keep = [i for i, x in enumerate(dup) if not x]
     labels = list(model.labels)
@@ -147,7 +156,14 @@ def evaluate_model(model, docs: Sequence[TopicDoc], train_docs: Sequence[TopicDo
         metrics["macro_f1_dedup"] = dedup["macro_f1"]
     metrics.update({"docs_per_s": len(docs) / seconds if seconds else 0.0, "n_test": float(len(docs)),
                     "n_duplicates": float(sum(dup)), "n_test_dedup": float(len(keep))})
-    return EvalResult(metrics, list(pred), {"per_label": scores["per_label"], "gold": gold, "seconds": seconds})
+    details = {"per_label": scores["per_label"], "gold": gold, "seconds": seconds}
+    if restricted is not None:
+        within = score_single(gold, restricted, [lab for lab in labels if lab in set(corpus_labels)])
+        metrics["accuracy_within_corpus_labels"] = within["accuracy"]
+        metrics["macro_f1_within_corpus_labels"] = within["macro_f1"]
+        details.update({"predictions_within_corpus_labels": list(restricted), "per_label_within_corpus_labels": within["per_label"],
+                        "corpus_labels": list(corpus_labels)})
+    return EvalResult(metrics, list(pred), details)
 
 
 def evaluate_from_config(config_path: str | Path | None = None, overrides: list[str] | None = None, tracking: str = "jsonl") -> list[dict[str, Any]]:
@@ -169,7 +185,12 @@ def evaluate(run: Run) -> list[dict[str, Any]]:
     if model_dir.parent == default_model_dir().parent and model_dir.name == "topics-vntc10":
         name = cfg.model_name or f"{model.kind} (embedded vntc10)"
     print(f"evaluating {name} (trained on {trained_on}) on {dataset} {split_name}: {len(docs)} docs")
-    result = evaluate_model(model, docs, train_docs, batch_size=cfg.batch_size)
+    corpus_labels = None
+    if cfg.data.taxonomy and cfg.data.corpus != "file":  # the fair comparison with a model of this corpus alone
+        from bantin.topics.taxonomy import load_taxonomy
+
+        corpus_labels = load_taxonomy(cfg.data.taxonomy).corpus_labels(cfg.data.corpus)
+    result = evaluate_model(model, docs, train_docs, batch_size=cfg.batch_size, corpus_labels=corpus_labels)
     m = result.metrics
     out_dir = Path(cfg.out_dir) if cfg.out_dir else experiments_dir() / "topics"
     stem = _slug(f"{name}_{dataset}_{split_name}")
@@ -181,6 +202,9 @@ def evaluate(run: Run) -> list[dict[str, Any]]:
         png = plot_confusion(result.details["gold"], result.predictions, model.labels, out_dir / f"{stem}_confusion.png",
                              f"{name} on {dataset} {split_name}: acc {m['accuracy']:.4f}")
         extra["confusion_png"] = str(png)
+    if "accuracy_within_corpus_labels" in m:
+        extra["corpus_labels"] = result.details["corpus_labels"]
+        extra["per_label_within_corpus_labels"] = result.details["per_label_within_corpus_labels"]
     report_path = out_dir / f"{stem}_report.json"
     report_path.parent.mkdir(parents=True, exist_ok=True)
     report_path.write_text(json.dumps({"model": name, "dataset": dataset, "split": split_name, "metrics": m, **extra},
@@ -191,6 +215,9 @@ def evaluate(run: Run) -> list[dict[str, Any]]:
     print(f"{dataset} {split_name}: accuracy={m['accuracy']:.4f} macro_f1={m['macro_f1']:.4f} weighted_f1={m['weighted_f1']:.4f} "
           + (f"accuracy_dedup={m['accuracy_dedup']:.4f} " if "accuracy_dedup" in m else "")
           + f"({int(m['n_duplicates'])} of {int(m['n_test'])} test docs also in train) docs/s={m['docs_per_s']:.0f}")
+    if "accuracy_within_corpus_labels" in m:
+        print(f"  answers restricted to the {len(extra['corpus_labels'])} labels {dataset} can produce: "
+              f"accuracy={m['accuracy_within_corpus_labels']:.4f} macro_f1={m['macro_f1_within_corpus_labels']:.4f}")
     for c in extra.get("top_confusions", [])[:5]:
         print(f"  {c['gold']} -> {c['predicted']}: {c['count']}")
     if "confusion_png" in extra:

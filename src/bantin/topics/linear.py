@@ -31,7 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from bantin.errors import BantinInputError, BantinModelError
-from bantin.topics.base import TopicModel, check_texts, fit_platt, fit_temperature, sigmoid, softmax
+from bantin.topics.base import TopicModel, check_texts, fit_platt, fit_temperature, fit_temperature_and_bias, sigmoid, softmax
 
 WEIGHTS = "linear.safetensors"
 TOKENIZERS = ("syllable", "pyvi", "underthesea")
@@ -59,6 +59,8 @@ class LinearTopicModel(TopicModel):
         strip_sources: bool = False,
         max_syllables: int | None = None,
         title_weight: int = 1,
+        calibrate_bias: bool = False,
+        mask_digits: bool = False,
         multi_label: bool = False,
         seed: int = 0,
     ) -> None:
@@ -88,6 +90,10 @@ class LinearTopicModel(TopicModel):
         self.strip_sources = strip_sources
         self.max_syllables = max_syllables
         self.title_weight = int(title_weight)
+        self.calibrate_bias = bool(calibrate_bias)
+        self.mask_digits = bool(mask_digits)
+        if self.calibrate_bias and multi_label:
+            raise BantinInputError("calibrate_bias is for single-label models (multi-label models calibrate each label with Platt scaling)")
         self.seed = seed
         # fitted state
         self.feature_index: np.ndarray | None = None  # hashed columns kept (sorted)
@@ -128,10 +134,11 @@ class LinearTopicModel(TopicModel):
 
     def _prepare(self, texts: Sequence[str]) -> list[str]:
         texts = [t[: self.max_chars] for t in texts]
-        if self.strip_sources or self.max_syllables is not None or self.title_weight > 1:
+        if self.strip_sources or self.max_syllables is not None or self.title_weight > 1 or self.mask_digits:
             from bantin.topics.textprep import prepare_text
 
-            texts = [prepare_text(t, strip=self.strip_sources, max_syllables=self.max_syllables, title_weight=self.title_weight) for t in texts]
+            texts = [prepare_text(t, strip=self.strip_sources, max_syllables=self.max_syllables, title_weight=self.title_weight,
+                                  mask_digits=self.mask_digits) for t in texts]
         if self.tokenizer == "syllable":
             return texts
         from bantin.text import words
@@ -228,9 +235,11 @@ class LinearTopicModel(TopicModel):
         df = np.bincount(Xs.indices, minlength=Xs.shape[1])
         self.idf = (np.log((1 + len(texts)) / (1 + df)) + 1).astype(np.float32)
         Xt = self._tfidf(Xs)
-        self._calibrate(Xt, y, w)
+        offsets = self._calibrate(Xt, y, w)
         clf = self._fit_classifier(Xt, y, w)
         self.coef, self.intercept = self._weights(clf)
+        if offsets is not None:  # class priors fitted on held-out data (calibrate_bias), in raw-score units
+            self.intercept = (self.intercept + offsets).astype(np.float32)
         self.training_info.update({"n_docs": len(texts), "n_features_kept": int(len(self.feature_index)),
                                    "fit_seconds": round(time.perf_counter() - t0, 1)})
         return self
@@ -250,8 +259,9 @@ class LinearTopicModel(TopicModel):
         self.feature_index = candidates.astype(np.int64)
         self._column_map = None
 
-    def _calibrate(self, X: sp.csr_matrix, y: np.ndarray, w: np.ndarray | None = None) -> None:
-        """Fit the probability calibration on a held-out share of the training data."""
+    def _calibrate(self, X: sp.csr_matrix, y: np.ndarray, w: np.ndarray | None = None) -> np.ndarray | None:
+        """Fit the probability calibration on a held-out share of the training data; with ``calibrate_bias``, also
+        per-class offsets to the intercepts (returned, in raw-score units) that the final fit adds."""
         from bantin.topics.data import stratified_holdout
 
         n = X.shape[0]
@@ -259,7 +269,7 @@ class LinearTopicModel(TopicModel):
         if self.multi_label:
             self.calib_a, self.calib_b = np.ones(len(self.labels), np.float32), np.zeros(len(self.labels), np.float32)
         if not self.calibration_fraction or n < 20:
-            return
+            return None
         from bantin.topics.data import TopicDoc
 
         first = [self.labels[int(np.argmax(r))] if y.ndim == 2 else self.labels[r] for r in y]
@@ -267,14 +277,19 @@ class LinearTopicModel(TopicModel):
         fit_idx = np.array([int(d.id) for d in rest])
         cal_idx = np.array([int(d.id) for d in held])
         if len(cal_idx) == 0 or len(np.unique(y[fit_idx] if y.ndim == 1 else y[fit_idx].argmax(1))) < 2:
-            return
+            return None
         clf = self._fit_classifier(X[fit_idx], y[fit_idx], None if w is None else w[fit_idx])
         coef, intercept = self._weights(clf)
         scores = X[cal_idx] @ coef.T + intercept
         if self.multi_label:
             self.calib_a, self.calib_b = fit_platt(scores, y[cal_idx])
+        elif self.calibrate_bias:
+            a, offsets = fit_temperature_and_bias(scores, y[cal_idx])
+            self.calib_a = np.array([a], np.float32)
+            return offsets
         else:
             self.calib_a = np.array([fit_temperature(scores, y[cal_idx])], np.float32)
+        return None
 
     # -- inference -----------------------------------------------------------------------------------
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
@@ -294,7 +309,7 @@ class LinearTopicModel(TopicModel):
                 "classifier": self.classifier, "C": self.C, "class_weight": self.class_weight,
                 "calibration_fraction": self.calibration_fraction,
                 "max_chars": self.max_chars, "strip_sources": self.strip_sources, "max_syllables": self.max_syllables,
-                "title_weight": self.title_weight, "multi_label": self.multi_label, "seed": self.seed}
+                "title_weight": self.title_weight, "calibrate_bias": self.calibrate_bias, "mask_digits": self.mask_digits, "multi_label": self.multi_label, "seed": self.seed}
 
     def _save_weights(self, path: Path) -> None:
         from safetensors.numpy import save_file
@@ -369,7 +384,8 @@ class LinearTopicModel(TopicModel):
             f"{kept:,} hashed columns kept by chi2 out of {self.n_features:,}; {self.classifier} (C={self.C}"
             + (", balanced class weights" if self.class_weight else "") + "), "
             + ("one-vs-rest, Platt-scaled probabilities, threshold 0.5 per label (multi-label)." if self.multi_label
-               else "softmax probabilities with a temperature fitted on held-out training data.")
+               else "softmax probabilities with a temperature" + (" and class offsets (priors)" if self.calibrate_bias else "")
+               + " fitted on held-out training data.")
             + "\n\n## Limits\n\nTrained on news; topics outside the label set are forced into the closest label. "
             "Texts are cut to max_chars characters."
         )

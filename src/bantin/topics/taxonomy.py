@@ -43,6 +43,18 @@ class Taxonomy:
             raise BantinInputError(f"taxonomy {self.source}: {corpus} label {label!r} is not in its map; map it to a label, a list of labels or null")
         return m[key]
 
+    def corpus_labels(self, corpus: str) -> list[str]:
+        """The taxonomy labels a corpus's map can produce (taxonomy order): its single-target categories, plus the
+        candidates of split categories when they are resolved rather than dropped. A model trained on that corpus
+        alone can only answer these; scoring the default with its answers restricted to them is the fair
+        comparison (``bantin evaluate topics`` reports it next to the unrestricted figure)."""
+        if corpus not in self.maps:
+            raise BantinInputError(f"taxonomy {self.source}: no map for corpus {corpus!r} (maps: {', '.join(self.maps)})")
+        reach = {t for t in self.maps[corpus].values() if isinstance(t, str)}
+        if self.split_categories != "drop":
+            reach |= {t for v in self.maps[corpus].values() if isinstance(v, list) for t in v}
+        return [lab for lab in self.labels if lab in reach]
+
     def shared_labels(self, a: str, b: str) -> list[str]:
         """Taxonomy labels that both corpora reach with single-target (unsplit) categories, in taxonomy order."""
 

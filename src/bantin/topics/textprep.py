@@ -7,6 +7,8 @@
 * :func:`truncate_body` keeps the title line whole and the first ``n`` syllables of the rest, so that full
   articles (VNTC, pages) look like baomoi's title + sapo.
 * ``title_weight`` repeats the title line (the most topical line) that many times in total.
+* ``mask_digits`` writes every digit as 0, so that years and dates (2006 vs 2018: the strongest era markers that
+  experiments/topics_era_markers.py finds) stop telling the eras apart; number shapes ("0-0", "0000") stay.
 """
 
 from __future__ import annotations
@@ -55,9 +57,14 @@ def truncate_body(text: str, n_syllables: int) -> str:
     return text
 
 
-def prepare_text(text: str, *, strip: bool = False, max_syllables: int | None = None, title_weight: int = 1) -> str:
+_DIGIT = re.compile(r"\d")
+
+
+def prepare_text(text: str, *, strip: bool = False, max_syllables: int | None = None, title_weight: int = 1, mask_digits: bool = False) -> str:
     if strip:
         text = strip_sources(text)
+    if mask_digits:  # "2006" and "2018" both become "0000": years and dates mark an era, not a topic
+        text = _DIGIT.sub("0", text)
     if max_syllables is not None:
         text = truncate_body(text, max_syllables)
     if title_weight > 1:

@@ -121,6 +121,12 @@ def fit(model, data: TrainData, cfg: TrainConfig):
         train_docs = data.train = train_docs + resolved
         data.n_train = len(train_docs)
         model = build_model(cfg)
+    weights = cfg.data.corpus_weights
+    if weights:  # joined corpora: training ids are "<corpus>:<id>"
+        if cfg.model != "linear":
+            raise BantinInputError("data.corpus_weights is supported by the linear model")
+        sw = [float(weights.get(x.id.split(":", 1)[0], 1.0)) for x in train_docs]
+        return model.fit([x.text for x in train_docs], [x.labels for x in train_docs], sample_weight=sw)
     return model.fit([x.text for x in train_docs], [x.labels for x in train_docs])
 
 
@@ -147,17 +153,29 @@ def score(model, data: TrainData, cfg: TrainConfig, seconds: float) -> HeldOut:
             eval_split = split if len(test_docs) == full else f"{split}[:{len(test_docs)}]"
             if len(test_docs) < full:
                 rec_extra["test_subset"] = f"stratified {len(test_docs)} of {full} (seed {cfg.data.seed})"
-            res = evaluate_model(model, test_docs, train_docs)
+            res = evaluate_model(model, test_docs, train_docs, corpus_labels=_corpus_labels(cfg, test_name))
             m = res.metrics
-            for k in ("accuracy", "macro_f1", "weighted_f1", "accuracy_dedup", "docs_per_s", "n_test"):
+            for k in ("accuracy", "macro_f1", "weighted_f1", "accuracy_dedup", "docs_per_s", "n_test",
+                      "accuracy_within_corpus_labels", "macro_f1_within_corpus_labels"):
                 if k in m:
                     metrics[k] = round(float(m[k]), 6)
             if len(tests) > 1:
                 rec_extra["per_label"] = res.details["per_label"]
             model_metrics.update({f"{test_name}/{eval_split}/{k}": v for k, v in metrics.items() if k in ("accuracy", "macro_f1", "weighted_f1", "accuracy_dedup")})
-            print(f"{test_name} {eval_split}: accuracy={m['accuracy']:.4f} macro_f1={m['macro_f1']:.4f} docs/s={m['docs_per_s']:.0f}")
+            print(f"{test_name} {eval_split}: accuracy={m['accuracy']:.4f} macro_f1={m['macro_f1']:.4f} docs/s={m['docs_per_s']:.0f}"
+                  + (f" (answers within the corpus's labels: accuracy={m['accuracy_within_corpus_labels']:.4f})" if "accuracy_within_corpus_labels" in m else ""))
         records.append(RunRecord(cfg.model, test_name, f"train -> {eval_split}", metrics, extra=rec_extra or None))
     return HeldOut(records, model_metrics)
+
+
+def _corpus_labels(cfg: TrainConfig, corpus: str) -> list[str] | None:
+    """The taxonomy labels ``corpus`` can produce when the model is trained in a taxonomy (None otherwise)."""
+    if not getattr(cfg.data, "taxonomy", None):
+        return None
+    from bantin.topics.taxonomy import load_taxonomy
+
+    tax = load_taxonomy(cfg.data.taxonomy)
+    return tax.corpus_labels(corpus) if corpus in tax.maps else None
 
 
 def train_from_config(config_path: str | Path | None = None, overrides: list[str] | None = None, tracking: str = "jsonl") -> dict[str, Any]:

@@ -52,8 +52,8 @@ class TransformerTopicModel(TopicModel, TransformerClassifier):
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:  # type: ignore[override]
         return self._proba(check_texts(texts))
 
-    def predict(self, texts: Sequence[str] | str, batch_size: int = 2048) -> list[str] | list[list[str]]:  # type: ignore[override]
-        return TopicModel.predict(self, texts, batch_size)
+    def predict(self, texts: Sequence[str] | str, batch_size: int = 2048, labels: Sequence[str] | None = None) -> list[str] | list[list[str]]:  # type: ignore[override]
+        return TopicModel.predict(self, texts, batch_size, labels=labels)
 
     def card_details(self) -> str:
         return TransformerClassifier.card_details(self)

@@ -22,13 +22,18 @@ BODY = ["Đoạn văn thứ nhất của bài viết khá dài với nhiều ch�
     ("Bình Phương20/07/2019 15:17", ["Bình Phương", "20/07/2019 15:17"]),
     ("tháng 6.• Những game", ["tháng 6.", "• Những game"]),
     ("quan tâmMOBA mở cửa (10/12)Lập Ban", ["quan tâm", "MOBA mở cửa (10/12)", "Lập Ban"]),
+    ("VietNamNetThời sự Giáo dục", ["VietNamNet", "Thời sự Giáo dục"]),
+    ("GAM MÀU ĐỎGam màu đỏ sẫm", ["GAM MÀU ĐỎ", "Gam màu đỏ sẫm"]),
+    ("TIN CÙNG SỰ KIỆNNgười đàn ông", ["TIN CÙNG SỰ KIỆN", "Người đàn ông"]),
+    ("chín muồi(DNX) – Cristiano", ["chín muồi", "(DNX) – Cristiano"]),
 ])
 def test_split_glued_cuts_block_joins(line, pieces):
     assert split_glued(line) == pieces
 
 
 @pytest.mark.parametrize("line", ["TP.HCM và Q.Bình Tân, P.Hòa Cường", "iPhone YouTube TikTok WordPress mRNA eBay",
-                                  "ông McDonald nói", "VnExpress đưa tin", "COVID-19 và SARS-CoV-2 năm 2020", "2012.Theo"])
+                                  "ông McDonald nói", "VnExpress đưa tin", "COVID-19 và SARS-CoV-2 năm 2020", "2012.Theo",
+                                  "hàm f(X) và g(Y)", "ĐTNghệ An", "VNĐ", "HAGLĐức", "ĐHQGHN"])
 def test_split_glued_keeps_names_and_abbreviations(line):
     assert split_glued(line) == [line]
 

@@ -110,6 +110,8 @@ def reflow(text: str, width: int) -> str:
 
 
 _VIET_MARKED = frozenset("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
+#: the marked letters but đ (which abbreviations in capitals have: "ĐT", "ĐH", "VNĐ")
+_VIET_TONED = _VIET_MARKED - {"đ"}
 _OPENERS = "([\"“'‘"
 _CLOSERS = ".!?…:;)]\"”'"
 _TOKEN = re.compile(r"\S+")
@@ -136,6 +138,30 @@ def _glued_left(word: str, caps_next: bool) -> bool:
     return not caps_next and core[0].isupper() and core[1:].islower() and bool(_VIET_MARKED.intersection(core.lower()))
 
 
+def _glued_marked(tok: str, start: int, j: int) -> bool:
+    """Joins that Vietnamese diacritics tell apart from brand names and acronyms (no brand or Latin acronym has
+    them): a capitalized word with diacritics right after a lower-case letter ("VietNamNetThời sự"); a capitalized
+    word right after a word in capitals with diacritics ("GAM MÀU ĐỎGam màu", "TIN CÙNG SỰ KIỆNNgười"); a source
+    tag in brackets right after a lower-case word ("chín muồi(DNX) – Cristiano", "(Dân trí) -" leads)."""
+    c = tok[j]
+    left = tok[start:j]
+    if c == "(":
+        core = left.lstrip(_OPENERS)
+        return len(core) >= 2 and core.isalpha() and core.islower() and tok[j + 1: j + 2].isupper()
+    if not c.isupper() or not left[-1:].isalpha():
+        return False
+    end = j + 1
+    while end < len(tok) and tok[end].isalpha():
+        end += 1
+    right = tok[j:end]
+    if len(right) < 2 or not right[1:].islower():
+        return False
+    if left[-1].islower():
+        return bool(_VIET_MARKED.intersection(right.lower()))
+    core = left.lstrip(_OPENERS)
+    return len(core) >= 2 and core.isalpha() and core.isupper() and bool(_VIET_TONED.intersection(core.lower()))
+
+
 def split_glued(line: str) -> list[str]:
     """A line cut where block elements were glued without a space ("người bạnNếu là", "xem lại.Rất có thể",
     "Bình Phương20/07/2019", "tháng 6.• Những").
@@ -155,7 +181,8 @@ def split_glued(line: str) -> list[str]:
             c = tok[j]
             nxt = tok[j + 1] if j + 1 < len(tok) else ""
             if c == "•" or (j >= 2 and c.isupper() and nxt.isalpha() and _glued_left(tok[start:j], nxt.isupper())) or (
-                    c.isdigit() and tok[j - 1].isalpha() and _DATE_START.match(tok, j) and _glued_left(tok[start:j], False)):
+                    c.isdigit() and tok[j - 1].isalpha() and _DATE_START.match(tok, j) and _glued_left(tok[start:j], False)) or (
+                    j >= 2 and _glued_marked(tok, start, j)):
                 cuts.append(m.start() + j)
                 start = j
     if not cuts:

@@ -182,7 +182,7 @@ def split_glued(line: str) -> list[str]:
             nxt = tok[j + 1] if j + 1 < len(tok) else ""
             if c == "•" or (j >= 2 and c.isupper() and nxt.isalpha() and _glued_left(tok[start:j], nxt.isupper())) or (
                     c.isdigit() and tok[j - 1].isalpha() and _DATE_START.match(tok, j) and _glued_left(tok[start:j], False)) or (
-                    j >= 2 and _glued_marked(tok, start, j)):
+                    j >= 2 and (c == "(" or c.isupper()) and _glued_marked(tok, start, j)):
                 cuts.append(m.start() + j)
                 start = j
     if not cuts:

@@ -90,3 +90,13 @@ def test_outlying_content_drops_small_clusters_apart_from_the_article():
     texts = ["menu", "Tiêu đề", para, para, para, "ảnh", para] + ["tin"] * 8 + ["một bình luận ngắn", "menu", "Tiêu đề khác"]
     assert outlying_content(labels, texts) == [15]  # the stray body line; titles and the article stay
     assert outlying_content(["body", "nav", "body"], [para, "x", para]) == []  # one cluster: gaps up to 6 blocks
+
+
+def test_alt_slug_of_any_top_headline_is_flagged():
+    # the alt slug copies the second headline (the title after a kicker), not the first; a date line is no slug
+    text = "\n".join(["Chương trình phối hợp công tác năm học mới:", "Làm thế nào để nâng cao hiệu quả?",
+                      "27/06/2022 10:55 GMT+7", BODY[0], "lam the nao de nang cao hieu qua Ký kết kế hoạch phối hợp",
+                      BODY[1], "27/06/2022 10:55 Hà Nội có mưa"])
+    feats = page_features(parse_page(text, kind="text"))
+    assert feats[4].get("slug_of_title") == 1.0 and feats[4].get("slug_then_text") == 1.0
+    assert "slug_of_title" not in feats[2] and "slug_of_title" not in feats[3]

@@ -393,9 +393,10 @@ def _headline_slugs(keys: list[str], lengths: list[int], top: int = 30) -> dict[
     is the headline without its marks, whichever of the top headlines (kicker, title, subtitle) it copies."""
     out: dict[int, set[str]] = {}
     for k, n in zip(keys[:top], lengths[:top]):
-        if 3 <= n <= 40 and not k.isascii():
+        if 3 <= n <= 40 and not k[:20].isascii():
             a = _deaccent(k[:64])[:20]
-            if len(a) > 8:
+            # (a prefix with diacritics that opens with a word: dates and numbers are no slug)
+            if len(a) > 8 and a[:1].isalpha():
                 out.setdefault(len(a), set()).add(a)
     return out
 

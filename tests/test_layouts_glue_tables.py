@@ -100,3 +100,12 @@ def test_alt_slug_of_any_top_headline_is_flagged():
     feats = page_features(parse_page(text, kind="text"))
     assert feats[4].get("slug_of_title") == 1.0 and feats[4].get("slug_then_text") == 1.0
     assert "slug_of_title" not in feats[2] and "slug_of_title" not in feats[3]
+
+
+def test_diacritic_joins_are_cut_only_on_glued_pages():
+    from bantin.blocks.reflow import unglue
+
+    # one join in a list of names: left alone; a page glued throughout (text_content()): cut
+    assert unglue("Italy: Paolo Rossi, Dino ZoffĐức: Franz Beckenbauer") == "Italy: Paolo Rossi, Dino ZoffĐức: Franz Beckenbauer"
+    glued = "Trang chủThời sự\nVietNamNetThời sự Giáo dục\nngười bạnNếu là\nxem lại.Rất có thể\nHà NộiTheo tin\nquậnXINH - Nhiều"
+    assert unglue(glued).split("\n")[:4] == ["Trang chủ", "Thời sự", "VietNamNet", "Thời sự Giáo dục"]

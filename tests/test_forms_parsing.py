@@ -146,17 +146,6 @@ def test_indented_lines_are_read_as_markdown_not_code():
     assert blocks[1].hints["in_list"] and blocks[1].hints["indented"] and blocks[2].hints["heading"] == 3
 
 
-def test_markdown_blocks_glued_by_html2text_are_cut():
-    # html2text writes sibling <div>s (and a <p> right after one) with no break: the pieces are blocks again
-    md = ("Thứ sáu, 07/05/2021 | 07:52 GMT+7 Chiều nay mưa lớn khó khăn.**Xem tiếp:** [Việc bảo dưỡng sân](/viec.vn)"
-          "Thành phố Hồ Chí Minh: Nhiều tuyến đường ngập.\n\n[VnExpress](/a) đưa tin iPhone\n")
-    blocks = parse_markdown(md).blocks
-    assert [b.text for b in blocks] == ["Thứ sáu, 07/05/2021 | 07:52 GMT+7 Chiều nay mưa lớn khó khăn.",
-                                        "Xem tiếp: Việc bảo dưỡng sân", "Thành phố Hồ Chí Minh: Nhiều tuyến đường ngập.",
-                                        "VnExpress đưa tin iPhone"]
-    assert blocks[1].hints["link_density"] > 0.5 and blocks[2].hints["link_density"] == 0.0
-
-
 def test_html2text_quirks_are_repaired():
     wrapped = ('[Những tỷ phú đứng sau kỳ Olympic](http://m.cafef.vn/tai-\nchinh-quoc-te/nhung-ty-phu-\n2014.chn '
                '"Khi chính phủ đi "outsource"")\n')

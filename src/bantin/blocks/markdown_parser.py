@@ -32,7 +32,6 @@ import re
 from functools import lru_cache
 
 from bantin.blocks.model import Block, Page
-from bantin.blocks.reflow import split_glued
 from bantin.blocks.text_parser import line_hints
 from bantin.text.normalize import normalize_text, normalize_whitespace
 
@@ -258,36 +257,6 @@ def _inline_segments(inline) -> list[_Segments]:
     return [s for s in out if not s.empty()]
 
 
-def _unglued(segs: _Segments) -> list[_Segments]:
-    """The segments cut where blocks were glued without a space (``bantin.blocks.reflow.split_glued``): html2text
-    writes the text of sibling ``<div>``s (and a ``<p>`` right after one) with no break between them, so a
-    date line, the lead and the body can come out as one paragraph ("GMT+7Chiều 21/6, ... khó khăn.Xem tiếp")."""
-    raw = "".join(t for t, _ in segs.parts)
-    pieces = split_glued(raw, marked=False) if raw else []
-    if len(pieces) < 2:
-        return [segs]
-    cuts, pos = [], 0
-    for k, piece in enumerate(pieces):
-        pos = raw.index(piece, pos)
-        if k:
-            cuts.append(pos)
-        pos += len(piece)
-    out = [_Segments()]
-    out[0].images.extend(segs.images)
-    start = 0
-    for text, link in segs.parts:
-        end = start + len(text)
-        a = start
-        while cuts and cuts[0] < end:
-            c = cuts.pop(0)
-            out[-1].add(text[a - start:c - start], link)
-            out.append(_Segments())
-            a = c
-        out[-1].add(text[a - start:], link)
-        start = end
-    return [s for s in out if not s.empty()]
-
-
 _LINE_MARK = re.compile(r"^(?:(?P<item>[*+-]|\d{1,3}[.)])|(?P<hashes>#{1,6}))(?:\s+|$)")
 
 
@@ -341,10 +310,6 @@ def parse_markdown(text: str, page_id: str | None = None, image_blocks: bool = I
     n_header_cells = n_cells_seen = 0
 
     def emit(segs: _Segments, tag: str, line_no: int, extra: dict | None = None) -> None:
-        for piece in _unglued(segs):
-            emit_one(piece, tag, line_no, extra)
-
-    def emit_one(segs: _Segments, tag: str, line_no: int, extra: dict | None = None) -> None:
         raw_text = "".join(s for s, _ in segs.parts)
         body = normalize_whitespace(raw_text)
         link_chars = sum(len(normalize_whitespace(s)) for s, link in segs.parts if link)

@@ -162,33 +162,57 @@ def _glued_marked(tok: str, start: int, j: int) -> bool:
     return len(core) >= 2 and core.isalpha() and core.isupper() and bool(_VIET_TONED.intersection(core.lower()))
 
 
-def split_glued(line: str, marked: bool = True) -> list[str]:
-    """A line cut where block elements were glued without a space ("người bạnNếu là", "xem lại.Rất có thể",
-    "Bình Phương20/07/2019", "tháng 6.• Những").
-
-    A cut needs a whole lower-case word of 2+ letters (or a capitalized word with Vietnamese diacritics) directly
-    followed by a capitalized word or a date; "TP.HCM", "iPhone", "YouTube", "VnExpress" are kept whole.
-    """
-    cuts: list[int] = []
+def _glue_cuts(line: str) -> tuple[list[int], list[int]]:
+    """The cut offsets of ``split_glued`` in one pass: (the plain rules' cuts, the cuts with the diacritic joins
+    of ``_glued_marked`` too)."""
+    plain: list[int] = []
+    every: list[int] = []
     for m in _TOKEN.finditer(line):
         tok = m.group()
         if len(tok) < 3:
             continue
         if tok[1:].islower() and "•" not in tok and not any(map(str.isdigit, tok)):
             continue
-        start = 0
+        start_p = start_e = 0  # where the current piece starts in the token, with either set of rules
         for j in range(1, len(tok)):
             c = tok[j]
+            if c == "•":
+                plain.append(m.start() + j)
+                every.append(m.start() + j)
+                start_p = start_e = j
+                continue
+            upper, digit = c.isupper(), c.isdigit()
+            if not (upper or digit or c == "("):
+                continue
             nxt = tok[j + 1] if j + 1 < len(tok) else ""
-            if c == "•" or (j >= 2 and c.isupper() and nxt.isalpha() and _glued_left(tok[start:j], nxt.isupper())) or (
-                    c.isdigit() and tok[j - 1].isalpha() and _DATE_START.match(tok, j) and _glued_left(tok[start:j], False)) or (
-                    marked and j >= 2 and (c == "(" or c.isupper()) and _glued_marked(tok, start, j)):
-                cuts.append(m.start() + j)
-                start = j
+            for start, out in ((start_p, plain), (start_e, every)):
+                if (j >= 2 and upper and nxt.isalpha() and _glued_left(tok[start:j], nxt.isupper())) or (
+                        digit and tok[j - 1].isalpha() and _DATE_START.match(tok, j) and _glued_left(tok[start:j], False)) or (
+                        out is every and j >= 2 and _glued_marked(tok, start, j)):
+                    out.append(m.start() + j)
+                    if out is plain:
+                        start_p = j
+                    else:
+                        start_e = j
+    return plain, every
+
+
+def _pieces(line: str, cuts: list[int]) -> list[str]:
     if not cuts:
         return [line]
     pieces = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)])]
     return [p for p in pieces if p.strip()]
+
+
+def split_glued(line: str, marked: bool = True) -> list[str]:
+    """A line cut where block elements were glued without a space ("người bạnNếu là", "xem lại.Rất có thể",
+    "Bình Phương20/07/2019", "tháng 6.• Những"); ``marked``: also the joins that diacritics tell (``_glued_marked``).
+
+    A cut needs a whole lower-case word of 2+ letters (or a capitalized word with Vietnamese diacritics) directly
+    followed by a capitalized word or a date; "TP.HCM", "iPhone", "YouTube", "VnExpress" are kept whole.
+    """
+    plain, every = _glue_cuts(line)
+    return _pieces(line, every if marked else plain)
 
 
 #: a page whose lines the plain rules cut this many times or more is glued throughout (``text_content()`` of
@@ -197,13 +221,12 @@ GLUED_PAGE_CUTS = 4
 
 
 def unglue(text: str) -> str:
-    """:func:`split_glued` on every line of ``text``; on a page glued throughout (``GLUED_PAGE_CUTS``) also the
-    joins that diacritics tell (``_glued_marked``), which elsewhere are more often names in a list than blocks."""
+    """:func:`split_glued` on every line of ``text``; on a page glued throughout (``GLUED_PAGE_CUTS`` cuts by the
+    plain rules) also the joins that diacritics tell, which elsewhere are more often names in a list than blocks."""
     lines = text.split("\n")
-    pieces = [piece for line in lines for piece in split_glued(line, marked=False)]
-    if len(pieces) - len(lines) >= GLUED_PAGE_CUTS:
-        pieces = [p for piece in pieces for p in split_glued(piece)]
-    return "\n".join(pieces)
+    cuts = [_glue_cuts(line) for line in lines]
+    glued = sum(len(plain) for plain, _ in cuts) >= GLUED_PAGE_CUTS
+    return "\n".join(piece for line, (plain, every) in zip(lines, cuts) for piece in _pieces(line, every if glued else plain))
 
 
 def split_blob(text: str) -> str:

@@ -135,6 +135,17 @@ def test_markdown_hints():
     assert page.source_kind == "markdown" and all(b.hints["rel_pos"] <= 1 for b in page.blocks)
 
 
+def test_indented_lines_are_read_as_markdown_not_code():
+    # html2text indents nested menu lists by 4 spaces; with no list open, CommonMark reads them as code
+    md = ("Trang chủ\n\n    * [Di động](/di-dong.chn \"Di động\")\n    * ###  [ Lời yêu ](/gl/loi-yeu/)\n    * Tuyệt vời \n\n"
+          "```\nx = 1\n```\n")
+    blocks = parse_markdown(md).blocks
+    assert [b.text for b in blocks] == ["Trang chủ", "Di động", "Lời yêu", "Tuyệt vời", "x = 1"]
+    assert [b.hints["tag"] for b in blocks] == ["p", "li", "h3", "li", "pre"]
+    assert [b.hints["link_density"] for b in blocks[1:4]] == [1.0, 1.0, 0.0]
+    assert blocks[1].hints["in_list"] and blocks[1].hints["indented"] and blocks[2].hints["heading"] == 3
+
+
 def test_html2text_quirks_are_repaired():
     wrapped = ('[Những tỷ phú đứng sau kỳ Olympic](http://m.cafef.vn/tai-\nchinh-quoc-te/nhung-ty-phu-\n2014.chn '
                '"Khi chính phủ đi "outsource"")\n')

@@ -22,13 +22,18 @@ BODY = ["Đoạn văn thứ nhất của bài viết khá dài với nhiều ch�
     ("Bình Phương20/07/2019 15:17", ["Bình Phương", "20/07/2019 15:17"]),
     ("tháng 6.• Những game", ["tháng 6.", "• Những game"]),
     ("quan tâmMOBA mở cửa (10/12)Lập Ban", ["quan tâm", "MOBA mở cửa (10/12)", "Lập Ban"]),
+    ("VietNamNetThời sự Giáo dục", ["VietNamNet", "Thời sự Giáo dục"]),
+    ("GAM MÀU ĐỎGam màu đỏ sẫm", ["GAM MÀU ĐỎ", "Gam màu đỏ sẫm"]),
+    ("TIN CÙNG SỰ KIỆNNgười đàn ông", ["TIN CÙNG SỰ KIỆN", "Người đàn ông"]),
+    ("chín muồi(DNX) – Cristiano", ["chín muồi", "(DNX) – Cristiano"]),
 ])
 def test_split_glued_cuts_block_joins(line, pieces):
     assert split_glued(line) == pieces
 
 
 @pytest.mark.parametrize("line", ["TP.HCM và Q.Bình Tân, P.Hòa Cường", "iPhone YouTube TikTok WordPress mRNA eBay",
-                                  "ông McDonald nói", "VnExpress đưa tin", "COVID-19 và SARS-CoV-2 năm 2020", "2012.Theo"])
+                                  "ông McDonald nói", "VnExpress đưa tin", "COVID-19 và SARS-CoV-2 năm 2020", "2012.Theo",
+                                  "hàm f(X) và g(Y)", "ĐTNghệ An", "VNĐ", "HAGLĐức", "ĐHQGHN"])
 def test_split_glued_keeps_names_and_abbreviations(line):
     assert split_glued(line) == [line]
 
@@ -85,3 +90,37 @@ def test_outlying_content_drops_small_clusters_apart_from_the_article():
     texts = ["menu", "Tiêu đề", para, para, para, "ảnh", para] + ["tin"] * 8 + ["một bình luận ngắn", "menu", "Tiêu đề khác"]
     assert outlying_content(labels, texts) == [15]  # the stray body line; titles and the article stay
     assert outlying_content(["body", "nav", "body"], [para, "x", para]) == []  # one cluster: gaps up to 6 blocks
+
+
+def test_alt_slug_of_any_top_headline_is_flagged():
+    # the alt slug copies the second headline (the title after a kicker), not the first; a date line is no slug
+    text = "\n".join(["Chương trình phối hợp công tác năm học mới:", "Làm thế nào để nâng cao hiệu quả?",
+                      "27/06/2022 10:55 GMT+7", BODY[0], "lam the nao de nang cao hieu qua Ký kết kế hoạch phối hợp",
+                      BODY[1], "27/06/2022 10:55 Hà Nội có mưa"])
+    feats = page_features(parse_page(text, kind="text"))
+    assert feats[4].get("slug_of_title") == 1.0 and feats[4].get("slug_then_text") == 1.0
+    assert "slug_of_title" not in feats[2] and "slug_of_title" not in feats[3]
+
+
+def test_diacritic_joins_are_cut_only_on_glued_pages():
+    from bantin.blocks.reflow import unglue
+
+    # one join in a list of names: left alone; a page glued throughout (text_content()): cut
+    assert unglue("Italy: Paolo Rossi, Dino ZoffĐức: Franz Beckenbauer") == "Italy: Paolo Rossi, Dino ZoffĐức: Franz Beckenbauer"
+    glued = "Trang chủThời sự\nVietNamNetThời sự Giáo dục\nngười bạnNếu là\nxem lại.Rất có thể\nHà NộiTheo tin\nquậnXINH - Nhiều"
+    assert unglue(glued).split("\n")[:4] == ["Trang chủ", "Thời sự", "VietNamNet", "Thời sự Giáo dục"]
+
+
+def test_far_clusters_are_dropped_by_the_labeler():
+    from bantin.boilerplate.crf import CONSISTENCY_FAR_GAP, CONSISTENCY_FAR_SHARE, outlying_content
+
+    para = " ".join(["chữ"] * 40)
+    teaser = " ".join(["tin"] * 20)  # half the article's words: kept by the near rule, dropped when far away
+    labels = ["body", "body"] + ["nav"] * (CONSISTENCY_FAR_GAP + 1) + ["body", "body"]
+    texts = [teaser, teaser] + ["x"] * (CONSISTENCY_FAR_GAP + 1) + [para, para]
+    assert outlying_content(labels, texts) == []
+    assert outlying_content(labels, texts, CONSISTENCY_FAR_GAP, CONSISTENCY_FAR_SHARE) == []  # 50% of the words
+    texts[1] = "tin"
+    assert outlying_content(labels, texts, CONSISTENCY_FAR_GAP, CONSISTENCY_FAR_SHARE) == [0, 1]
+    near = ["body", "body"] + ["nav"] * 10 + ["body", "body"]
+    assert outlying_content(near, [teaser, "tin"] + ["x"] * 10 + [para, para], CONSISTENCY_FAR_GAP, CONSISTENCY_FAR_SHARE) == []

@@ -8,7 +8,8 @@ their block (an image alone in its paragraph goes to the next block, as in HTML 
 ``image_blocks=True`` keeps it as a block of its own, with empty text and its alt text in ``hints["alt"]``). The Markdown syntax becomes hints, with the keys
 ``bantin.blocks.html_parser`` uses where they mean the same thing, so that the HTML features carry over:
 
-  tag            "p", "h1".."h6", "li", "td"/"th", "blockquote", "pre"
+  tag            "p", "h1".."h6", "li", "td"/"th", "blockquote", "pre" (fenced code; html2text's indented
+                 lines, which CommonMark reads as code, are read as Markdown again: ``indented``)
   heading        heading level 1-6, 0 if not a heading
   in_list, list_depth, ordered   list item (nesting depth, numbered list)
   in_table, in_blockquote
@@ -256,6 +257,36 @@ def _inline_segments(inline) -> list[_Segments]:
     return [s for s in out if not s.empty()]
 
 
+_LINE_MARK = re.compile(r"^(?:(?P<item>[*+-]|\d{1,3}[.)])|(?P<hashes>#{1,6}))(?:\s+|$)")
+
+
+def _indented_lines(content: str) -> list[tuple[str, dict, _Segments]]:
+    """(tag, hints, segments) of the lines of an indented code block read as Markdown: a list marker or heading
+    hashes are stripped into hints (as for any list item or heading), links keep their text and link flag."""
+    out = []
+    for ln in content.split("\n"):
+        ln = ln.strip()
+        if not ln:
+            continue
+        tag, extra = "p", {"indented": True}
+        # a list marker, then maybe heading hashes ("* ###  [ Lời yêu ](/gl/...)")
+        for _ in range(2):
+            m = _LINE_MARK.match(ln)
+            if not m:
+                break
+            if m.group("item"):
+                tag = "li"
+                extra.update(in_list=True, list_depth=1, ordered=m.group("item")[0].isdigit())
+            else:
+                level = len(m.group("hashes"))
+                tag = f"h{level}"
+                extra["heading"] = level
+            ln = ln[m.end():]
+        for segs in _inline_segments(_md().parseInline(ln)[0]) if ln else []:
+            out.append((tag, extra, segs))
+    return out
+
+
 def parse_markdown(text: str, page_id: str | None = None, image_blocks: bool = IMAGE_BLOCKS) -> Page:
     """Parse a Markdown page (already decoded) into a Page.
 
@@ -397,7 +428,12 @@ def parse_markdown(text: str, page_id: str | None = None, image_blocks: bool = I
                 tag = block_tag()
                 for k, segs in enumerate(_inline_segments(tok)):
                     emit(segs, tag, line_no + k if k and tok.map and line_no + k < offset + tok.map[1] else line_no)
-            elif t in ("fence", "code_block"):
+            elif t == "code_block":
+                # html2text indents nested lists and their items by 4+ spaces, which CommonMark reads as an
+                # indented code block when no list is open: each line is read as Markdown again
+                for tag, extra, segs in _indented_lines(tok.content):
+                    emit(segs, tag, line_no, extra)
+            elif t == "fence":
                 segs = _Segments()
                 for ln in tok.content.split("\n"):
                     if ln.strip():

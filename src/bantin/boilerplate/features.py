@@ -387,6 +387,27 @@ def _window_sums(flags: list[bool]) -> list[int]:
     return p
 
 
+def _headline_slugs(keys: list[str], lengths: list[int], top: int = 30) -> dict[int, set[str]]:
+    """The diacritic-less prefixes (9-20 characters, by length) of the headline-like blocks (3-40 syllables) near
+    the top of the page that carry diacritics: an image alt slug written from a headline ("lam the nao de ...")
+    is the headline without its marks, whichever of the top headlines (kicker, title, subtitle) it copies."""
+    out: dict[int, set[str]] = {}
+    for k, n in zip(keys[:top], lengths[:top]):
+        if 3 <= n <= 40 and not k[:20].isascii():
+            a = _deaccent(k[:64])[:20]
+            # (a prefix with diacritics that opens with a word: dates and numbers are no slug)
+            if len(a) > 8 and a[:1].isalpha():
+                out.setdefault(len(a), set()).add(a)
+    return out
+
+
+def _is_slug_of(key: str, slugs: dict[int, set[str]]) -> bool:
+    """Whether a block's text opens with one of ``_headline_slugs`` (only blocks that open without diacritics)."""
+    if not key[:9].isascii():
+        return False
+    return any(key[:n] in s for n, s in slugs.items())
+
+
 def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
     """One feature dict per block of the page, with page context and neighbours."""
     blocks = page.blocks
@@ -416,6 +437,7 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
     title_set = set(syls[title_i])
     title_key = keys[title_i]
     title_ascii = _deaccent(title_key[:64])  # only its first 20 characters are compared: a prefix is exact and O(1)
+    slugs = _headline_slugs(keys, lengths)
     meta_title = page.meta.get("og:title") or page.meta.get("html_title") or ""
     meta_set = set(_SYL.findall(meta_title.lower())) if meta_title else set()
     # Topic words of the article: the title's (and the first long paragraph's) syllables minus function words.
@@ -464,7 +486,8 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
                 common = len(title_set & sset)
                 sim = common / (len(title_set) + len(sset) - common)  # (= |a & b| / |a | b|, no union built)
                 f["sim_title"] = _bucket(sim, (0.1, 0.3, 0.6, 0.99))
-            if title_ascii and len(title_ascii) > 8 and k.startswith(title_ascii[: min(len(title_ascii), 20)]):
+            if (title_ascii and len(title_ascii) > 8 and k.startswith(title_ascii[: min(len(title_ascii), 20)])) or (
+                    slugs and _is_slug_of(k, slugs)):
                 f["slug_of_title"] = 1.0
         if meta_set and syls[i]:
             common = len(meta_set & sset)

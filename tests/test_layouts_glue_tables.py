@@ -109,18 +109,3 @@ def test_diacritic_joins_are_cut_only_on_glued_pages():
     assert unglue("Italy: Paolo Rossi, Dino ZoffĐức: Franz Beckenbauer") == "Italy: Paolo Rossi, Dino ZoffĐức: Franz Beckenbauer"
     glued = "Trang chủThời sự\nVietNamNetThời sự Giáo dục\nngười bạnNếu là\nxem lại.Rất có thể\nHà NộiTheo tin\nquậnXINH - Nhiều"
     assert unglue(glued).split("\n")[:4] == ["Trang chủ", "Thời sự", "VietNamNet", "Thời sự Giáo dục"]
-
-
-def test_far_clusters_are_dropped_by_the_labeler():
-    from bantin.boilerplate.crf import CONSISTENCY_FAR_GAP, CONSISTENCY_FAR_SHARE, outlying_content
-
-    para = " ".join(["chữ"] * 40)
-    teaser = " ".join(["tin"] * 20)  # half the article's words: kept by the near rule, dropped when far away
-    labels = ["body", "body"] + ["nav"] * (CONSISTENCY_FAR_GAP + 1) + ["body", "body"]
-    texts = [teaser, teaser] + ["x"] * (CONSISTENCY_FAR_GAP + 1) + [para, para]
-    assert outlying_content(labels, texts) == []
-    assert outlying_content(labels, texts, CONSISTENCY_FAR_GAP, CONSISTENCY_FAR_SHARE) == []  # 50% of the words
-    texts[1] = "tin"
-    assert outlying_content(labels, texts, CONSISTENCY_FAR_GAP, CONSISTENCY_FAR_SHARE) == [0, 1]
-    near = ["body", "body"] + ["nav"] * 10 + ["body", "body"]
-    assert outlying_content(near, [teaser, "tin"] + ["x"] * 10 + [para, para], CONSISTENCY_FAR_GAP, CONSISTENCY_FAR_SHARE) == []

@@ -31,11 +31,6 @@ MODEL_FILE = "model.crfsuite"
 #: built val split (text, HTML, Markdown, lxml text) and the seed pages, among gaps 4-12 and shares 0.05-0.25.
 CONSISTENCY_GAP = 6
 CONSISTENCY_MIN_SHARE = 0.15
-#: and a cluster far from the largest one (more than this many boilerplate blocks apart) under this share of its
-#: words is boilerplate too (a teaser block or a widget at the other end of a long page; neutral on the built val
-#: split and the seeds, whose pages have no such cluster)
-CONSISTENCY_FAR_GAP = 20
-CONSISTENCY_FAR_SHARE = 0.3
 
 
 def _copy_block(b: Block) -> Block:
@@ -203,10 +198,7 @@ class CRFLabeler(BlockLabeler):
     def _consistent(self, tags: list[str], page: Page) -> list[str]:
         """The tags with outlying content blocks (``outlying_content``) relabeled as boilerplate."""
         if self.consistency:
-            texts = [b.text for b in page.blocks]
-            for i in outlying_content(tags, texts):
-                tags[i] = "related"
-            for i in outlying_content(tags, texts, CONSISTENCY_FAR_GAP, CONSISTENCY_FAR_SHARE):
+            for i in outlying_content(tags, [b.text for b in page.blocks]):
                 tags[i] = "related"
         return tags
 

@@ -365,8 +365,11 @@ def sentence_features_context(doc: Document, idf: IdfTable | None, feature_set: 
     rows[:, 29] = _rank01(lexrank)
     context = {"m": m, "cos": cos, "centroid": centroid / cnorm if cnorm > 0 else centroid, "lengths": lengths}
     if feature_set == "v1":
+        context["x"] = rows
         return rows, context
-    return np.hstack([rows, _features_v2(doc, rows, cos, para, lengths, mean_idf)]), context
+    rows = np.hstack([rows, _features_v2(doc, rows, cos, para, lengths, mean_idf)])
+    context["x"] = rows
+    return rows, context
 
 
 def _features_v2(doc: Document, rows: np.ndarray, cos: np.ndarray, para: np.ndarray, lengths: np.ndarray, mean_idf: np.ndarray) -> np.ndarray:
@@ -463,6 +466,22 @@ CANDIDATE_FEATURE_NAMES = [
     "rank_max", "rank_sum", "pos_min", "pos_max", "has_first", "contiguous", "cos_max", "cos_mean", "shares_trigram",
     "centroid_cos", "title_recall", "doc_sentences", "doc_log_syllables", "top1", "top2", "top3", "top1_gap",
 ]
+#: extra candidate features of ``candidate_set="c2"`` (appended): the summary's share of the document, the positional
+#: pattern, the members' sentence features (paragraph, informativeness, cues), scores in log-odds and as a share of
+#: the document's score mass, title bigram recall and the distinct-trigram share of the union
+CANDIDATE_FEATURE_NAMES_C2 = [
+    "syllables_share", "pos_second", "pos_span", "has_second", "paragraph_min", "paragraph_max", "mean_idf_mean",
+    "title_cos_max", "reporting_max", "quote_max", "caption_max", "numbers_sum", "logit_sum", "logit_min",
+    "score_share", "title_bigram_recall", "distinct_trigram_share", "length_min", "length_max",
+]
+
+
+def candidate_feature_names(candidate_set: str = "c1") -> list[str]:
+    if candidate_set == "c1":
+        return list(CANDIDATE_FEATURE_NAMES)
+    if candidate_set == "c2":
+        return CANDIDATE_FEATURE_NAMES + CANDIDATE_FEATURE_NAMES_C2
+    raise ValueError(f"unknown candidate feature set {candidate_set!r} (c1, c2)")
 
 
 @functools.lru_cache(maxsize=16)
@@ -489,7 +508,8 @@ def candidate_sets(k: int, max_size: int = 3) -> tuple[np.ndarray, np.ndarray, n
     return index, mask, member, (pairs, pair_mask)
 
 
-def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: int = 5, max_size: int = 3) -> tuple[np.ndarray, CandidateSets]:
+def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: int = 5, max_size: int = 3,
+                       candidate_set: str = "c1") -> tuple[np.ndarray, CandidateSets]:
     """Rows of ``CANDIDATE_FEATURE_NAMES`` for every candidate summary made of 1..``max_size`` of the ``top_k``
     best-scored sentences (sentence scores from the first-stage scorer), and the candidates (``CandidateSets``).
     The reranker scores whole summaries: length against the document, redundancy between the chosen sentences
@@ -546,7 +566,64 @@ def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: 
         np.where(norm2 > 0, (member @ mc) / np.sqrt(np.maximum(norm2, 1e-12)), 0.0), title_recall,
         np.broadcast_to([min(n, 200), math.log1p(total), top[0], top[1], top[2], top[0] - top[1]], (len(size), 6)),
     ])
+    if candidate_set == "c2":
+        rows = np.hstack([rows, _candidate_features_c2(doc, scores, context, order, index, mask, maskf, member, tri, syl, total, pos_sorted)])
+    elif candidate_set != "c1":
+        raise ValueError(f"unknown candidate feature set {candidate_set!r} (c1, c2)")
     return rows, CandidateSets(order, index, size.astype(np.int64))
+
+
+def _candidate_features_c2(doc: Document, scores: np.ndarray, context: dict, order: np.ndarray, index: np.ndarray, mask: np.ndarray,
+                           maskf: np.ndarray, member: np.ndarray, tri: list, syl: np.ndarray, total: float, pos_sorted: np.ndarray) -> np.ndarray:
+    """Rows of ``CANDIDATE_FEATURE_NAMES_C2`` (see ``candidate_features``)."""
+    x = context["x"][order]  # the members' sentence features (FEATURE_NAMES [+ V2] columns)
+    col = {name: i for i, name in enumerate(FEATURE_NAMES + FEATURE_NAMES_V2)}
+    big = 10**6
+
+    def member_max(c: int) -> np.ndarray:
+        return np.where(mask, x[index, c], -np.inf).max(axis=1)
+
+    def member_min(c: int) -> np.ndarray:
+        return np.where(mask, x[index, c], np.inf).min(axis=1)
+
+    def member_sum(c: int) -> np.ndarray:
+        return (x[index, c] * maskf).sum(axis=1)
+
+    size = maskf.sum(axis=1)
+    pos_second = np.where(pos_sorted[:, 1] < big, np.minimum(pos_sorted[:, 1], 50), -1) if pos_sorted.shape[1] > 1 else np.full(len(size), -1.0)
+    pos_last = np.where(mask, order[index], -1).max(axis=1)
+    s = scores[order]
+    p = np.clip(s, 1e-6, 1 - 1e-6)
+    logit = np.log(p / (1 - p))[index]
+    has_v2 = x.shape[1] > len(FEATURE_NAMES)
+    rep = member_max(col["reporting_verb"]) if has_v2 else np.zeros(len(size))
+    quote = member_max(col["starts_quote"]) if has_v2 else np.zeros(len(size))
+    nums = member_sum(col["numbers"]) if has_v2 else np.zeros(len(size))
+    tbi = set(zip(doc.title_tokens, doc.title_tokens[1:]))
+    if tbi:
+        tlist = list(tbi)
+        pres = np.zeros((len(order), len(tlist)))
+        for a, i in enumerate(order):
+            sb = set(zip(doc.tokens[i], doc.tokens[i][1:]))
+            pres[a] = [b in sb for b in tlist]
+        title_bi = ((member @ pres) > 0).sum(axis=1) / len(tbi)
+    else:
+        title_bi = np.zeros(len(size))
+    n_tri = np.array([len(t) for t in tri], dtype=np.float64)
+    distinct = np.ones(len(size))
+    for r in range(len(size)):
+        if size[r] > 1:
+            members = [tri[int(a)] for a in index[r, : int(size[r])]]
+            tot = sum(n_tri[int(a)] for a in index[r, : int(size[r])])
+            distinct[r] = len(set().union(*members)) / tot if tot else 1.0
+    return np.column_stack([
+        syl / total if total else np.zeros(len(size)), pos_second, pos_last - pos_sorted[:, 0], (np.where(mask, order[index], -1) == 1).any(axis=1),
+        member_min(col["paragraph"]), member_max(col["paragraph"]), member_sum(col["mean_idf"]) / size, member_max(col["title_cos"]),
+        rep, quote, member_max(col["caption_like"]) if "caption_like" in col else np.zeros(len(size)), nums,
+        (logit * maskf).sum(axis=1), np.where(mask, logit, np.inf).min(axis=1), (s[index] * maskf).sum(axis=1) / max(float(scores.sum()), 1e-9),
+        title_bi, distinct, np.where(mask, context["lengths"][order][index], np.inf).min(axis=1),
+        np.where(mask, context["lengths"][order][index], -np.inf).max(axis=1),
+    ]).astype(np.float64)
 
 
 class CandidateSets:

@@ -51,8 +51,8 @@ def load_caches(paths, n_vn, n_bm):
     vn_docs, vn_refs, vn_data = [], [], []
     for c in caches:
         left = n_vn - len(vn_docs)
-        if left <= 0:
-            break
+        if left <= 0 or "vn_train" not in c["docs"]:
+            continue
         d = c["docs"]["vn_train"][:left]
         vn_docs += d
         vn_refs += [e.reference for e in c["sets"]["vn_train"][: len(d)]]
@@ -62,6 +62,12 @@ def load_caches(paths, n_vn, n_bm):
     bm_data = take(first["data"]["bm_train"], len(bm_docs))
     train = {"docs": vn_docs + bm_docs, "refs": vn_refs + bm_refs, "data": cat(vn_data + [bm_data]), "n": {"vn_train": len(vn_docs), "bm_train": len(bm_docs)}}
     val = {k: {"docs": first["docs"][k], "refs": [e.reference for e in first["sets"][k]], "data": first["data"][k]} for k in ("vn_val", "bm_val")}
+    for c in caches[1:]:  # validation chunks (summarize_rerank.py --build --val-chunk): more vietnews val articles
+        if "vn_val" in c["docs"]:
+            v = val["vn_val"]
+            v["docs"] = v["docs"] + c["docs"]["vn_val"]
+            v["refs"] = v["refs"] + [e.reference for e in c["sets"]["vn_val"]]
+            v["data"] = cat([v["data"], c["data"]["vn_val"]])
     return train, val, first["idf"]
 
 
@@ -94,6 +100,7 @@ def main(argv=None):
     ap.add_argument("--top-k", type=int, nargs="+", default=[5, 6, 7])
     ap.add_argument("--sets", nargs="+", default=["c1", "c2"])
     ap.add_argument("--trees", type=int, default=300, help="stage-1 trees")
+    ap.add_argument("--stage1-lr", type=float, default=0.05, help="stage-1 learning rate")
     ap.add_argument("--rerank-trees", type=int, nargs="+", default=[100])
     ap.add_argument("--rerank-lr", type=float, default=0.1)
     ap.add_argument("--rerank-leaves", type=int, default=31)
@@ -116,10 +123,10 @@ def main(argv=None):
     data = train["data"]
     group = data["group"]
     assert len(group) == len(train["docs"])
-    print(f"loaded {train['n']} in {time.perf_counter() - t0:.0f} s", flush=True)
+    print(f"loaded {train['n']}, val {({k: len(v['docs']) for k, v in val.items()})} in {time.perf_counter() - t0:.0f} s", flush=True)
 
     def stage1(part):
-        m = ExtractiveSummarizer(scorer="lgbm", target="oracle", feature_set="v2", lgbm_num_trees=args.trees)
+        m = ExtractiveSummarizer(scorer="lgbm", target="oracle", feature_set="v2", lgbm_num_trees=args.trees, lgbm_learning_rate=args.stage1_lr)
         m.idf = idf
         return m.fit_scorer(part)
 
@@ -184,14 +191,15 @@ def main(argv=None):
                                        metrics={kk: round(v, 5) for kk, v in m.items()}, command=command, duration_s=fit_s,
                                        extra={"n_train_articles": train["n"], "top_k": k, "candidate_set": cset, "rerank_trees": trees,
                                               "rerank_learning_rate": args.rerank_lr, "rerank_leaves": args.rerank_leaves, "max_sentences": most,
-                                              "stage1_trees": args.trees, "tokenizers": "rouge*_f: Unicode syllables; rouge*_ascii: rouge-score default"})
+                                              "stage1_trees": args.trees, "stage1_lr": args.stage1_lr, "tokenizers": "rouge*_f: Unicode syllables; rouge*_ascii: rouge-score default"})
                         line.append(f"{label[:2]}@{most} {m['rouge2_f']*100:5.2f}/{m['rouge2_f_ascii']*100:5.2f} ({m['summary_syllables']:.0f})")
                 print(" | ".join(line) + f" | fit {fit_s:.0f}s", flush=True)
                 if first_model is None:
                     first_model = (k, cset, trees, scorer)
     if args.save:
         k, cset, trees, scorer = first_model
-        model = ExtractiveSummarizer(n_sentences=2, scorer="lgbm", target="oracle", feature_set="v2", lgbm_num_trees=args.trees, rerank_top_k=k,
+        model = ExtractiveSummarizer(n_sentences=2, scorer="lgbm", target="oracle", feature_set="v2", lgbm_num_trees=args.trees,
+                                     lgbm_learning_rate=args.stage1_lr, rerank_top_k=k,
                                      rerank_trees=trees, rerank_learning_rate=args.rerank_lr, rerank_features=cset)
         model.idf, model.model_, model.reranker_ = idf, full.model_, scorer
         model.training_info.update(full.training_info)

@@ -93,10 +93,9 @@ def doc_tfidf(doc: Document, idf: IdfTable | None = None, return_weights: bool =
     rows = []
     for toks in doc.tokens:
         rows.append([vocab_index.setdefault(t, len(vocab_index)) for t in toks])
-    tf = np.zeros((len(rows), max(len(vocab_index), 1)), dtype=np.float64)
-    for i, ids in enumerate(rows):
-        if ids:
-            np.add.at(tf[i], ids, 1.0)
+    width = max(len(vocab_index), 1)
+    flat = [i * width + j for i, ids in enumerate(rows) for j in ids]
+    tf = np.bincount(flat, minlength=len(rows) * width).astype(np.float64).reshape(len(rows), width)
     vocab = list(vocab_index)
     if idf is None:
         df = (tf > 0).sum(axis=0)
@@ -468,11 +467,13 @@ CANDIDATE_FEATURE_NAMES = [
 ]
 #: extra candidate features of ``candidate_set="c2"`` (appended): the summary's share of the document, the positional
 #: pattern, the members' sentence features (paragraph, informativeness, cues), scores in log-odds and as a share of
-#: the document's score mass, title bigram recall and the distinct-trigram share of the union
+#: the document's score mass, title bigram recall, the distinct-trigram share of the union, and the title's and first
+#: sentence's length (cues to the reference's length)
 CANDIDATE_FEATURE_NAMES_C2 = [
     "syllables_share", "pos_second", "pos_span", "has_second", "paragraph_min", "paragraph_max", "mean_idf_mean",
     "title_cos_max", "reporting_max", "quote_max", "caption_max", "numbers_sum", "logit_sum", "logit_min",
-    "score_share", "title_bigram_recall", "distinct_trigram_share", "length_min", "length_max",
+    "score_share", "title_bigram_recall", "distinct_trigram_share", "length_min", "length_max", "title_syllables",
+    "lead_syllables", "syllables_vs_lead",
 ]
 
 
@@ -535,10 +536,11 @@ def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: 
     pc = cos[pairs[..., 0], pairs[..., 1]]
     has_pair = pair_mask.any(axis=1)
     tri = [trigrams(doc.tokens[i]) for i in order]
-    shared = np.zeros((k, k))
+    inter = np.zeros((k, k))  # shared trigram counts of each pair of the top sentences
     for a in range(k):
         for b in range(a + 1, k):
-            shared[a, b] = bool(tri[a] & tri[b])
+            inter[a, b] = len(tri[a] & tri[b])
+    shared = (inter > 0).astype(np.float64)
     ptri = shared[pairs[..., 0], pairs[..., 1]]
     mc = context["m"][order] @ context["centroid"]
     norm2 = np.einsum("ck,kl,cl->c", member, cos, member)
@@ -567,14 +569,15 @@ def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: 
         np.broadcast_to([min(n, 200), math.log1p(total), top[0], top[1], top[2], top[0] - top[1]], (len(size), 6)),
     ])
     if candidate_set == "c2":
-        rows = np.hstack([rows, _candidate_features_c2(doc, scores, context, order, index, mask, maskf, member, tri, syl, total, pos_sorted)])
+        rows = np.hstack([rows, _candidate_features_c2(doc, scores, context, order, index, mask, maskf, member, tri, inter, syl, total, pos_sorted)])
     elif candidate_set != "c1":
         raise ValueError(f"unknown candidate feature set {candidate_set!r} (c1, c2)")
     return rows, CandidateSets(order, index, size.astype(np.int64))
 
 
 def _candidate_features_c2(doc: Document, scores: np.ndarray, context: dict, order: np.ndarray, index: np.ndarray, mask: np.ndarray,
-                           maskf: np.ndarray, member: np.ndarray, tri: list, syl: np.ndarray, total: float, pos_sorted: np.ndarray) -> np.ndarray:
+                           maskf: np.ndarray, member: np.ndarray, tri: list, inter: np.ndarray, syl: np.ndarray, total: float,
+                           pos_sorted: np.ndarray) -> np.ndarray:
     """Rows of ``CANDIDATE_FEATURE_NAMES_C2`` (see ``candidate_features``)."""
     x = context["x"][order]  # the members' sentence features (FEATURE_NAMES [+ V2] columns)
     col = {name: i for i, name in enumerate(FEATURE_NAMES + FEATURE_NAMES_V2)}
@@ -609,13 +612,20 @@ def _candidate_features_c2(doc: Document, scores: np.ndarray, context: dict, ord
         title_bi = ((member @ pres) > 0).sum(axis=1) / len(tbi)
     else:
         title_bi = np.zeros(len(size))
+    # distinct trigrams of the union by inclusion-exclusion: sizes - pairwise overlaps + the triple overlap
     n_tri = np.array([len(t) for t in tri], dtype=np.float64)
-    distinct = np.ones(len(size))
-    for r in range(len(size)):
-        if size[r] > 1:
-            members = [tri[int(a)] for a in index[r, : int(size[r])]]
-            tot = sum(n_tri[int(a)] for a in index[r, : int(size[r])])
-            distinct[r] = len(set().union(*members)) / tot if tot else 1.0
+    tot = (n_tri[index] * maskf).sum(axis=1)
+    sym = inter + inter.T
+    union = tot.copy()
+    width = index.shape[1]
+    for a in range(width):
+        for b in range(a + 1, width):
+            union -= sym[index[:, a], index[:, b]] * (mask[:, a] & mask[:, b])
+    if width >= 3:
+        full3 = np.flatnonzero(mask[:, 2])
+        union[full3] += [len(tri[int(index[r, 0])] & tri[int(index[r, 1])] & tri[int(index[r, 2])]) for r in full3]
+    distinct = np.where(tot > 0, union / np.where(tot > 0, tot, 1.0), 1.0)
+    lead = float(context["lengths"][0])
     return np.column_stack([
         syl / total if total else np.zeros(len(size)), pos_second, pos_last - pos_sorted[:, 0], (np.where(mask, order[index], -1) == 1).any(axis=1),
         member_min(col["paragraph"]), member_max(col["paragraph"]), member_sum(col["mean_idf"]) / size, member_max(col["title_cos"]),
@@ -623,6 +633,7 @@ def _candidate_features_c2(doc: Document, scores: np.ndarray, context: dict, ord
         (logit * maskf).sum(axis=1), np.where(mask, logit, np.inf).min(axis=1), (s[index] * maskf).sum(axis=1) / max(float(scores.sum()), 1e-9),
         title_bi, distinct, np.where(mask, context["lengths"][order][index], np.inf).min(axis=1),
         np.where(mask, context["lengths"][order][index], -np.inf).max(axis=1),
+        np.full(len(size), float(len(doc.title_tokens))), np.full(len(size), lead), syl / max(lead, 1.0),
     ]).astype(np.float64)
 
 

@@ -13,7 +13,7 @@ The candidates of the largest K (every summary of 1..3 of the K best sentences, 
 25 columns) are computed once; a smaller K keeps the candidates whose members all rank below K, which are exactly
 that K's candidates. Every variant (K, feature set, reranker trees) is scored on vietnews val and the baomoi val
 sample at 1..2 (and 1..3) sentences and written to experiments/results.jsonl (kind="experiment"). Never the test
-sets. --save DIR saves the model of the first variant (first K, set, trees) with its stage-1 scorer trained on all
+sets. --save DIR saves every variant's model under DIR/k{K}-{set}-t{trees}, with the stage-1 scorer trained on all
 the chosen training articles.
 """
 
@@ -92,6 +92,35 @@ def make_candidates(docs, scores, idf, top_k, refs=None):
     return out
 
 
+def score_models(args, command):
+    """Score saved models on the caches' validation sets (the same articles and numbers as the variants)."""
+    from bantin.metrics.rouge import as_lsum_text, rouge_report
+    from bantin.summarize.evaluation import resolve_model
+    from bantin.text.tokenize import syllables
+    from bantin.tracking import record_run
+
+    _, val, _ = load_caches(args.caches, 0, 0)
+    for spec in args.score_models:
+        name, model, _, _ = resolve_model(spec, 2)
+        line = [f"{name:55s}"]
+        for key, label in (("vn_val", "vietnews"), ("bm_val", "baomoi_sapo")):
+            for most in args.max_sentences:
+                preds = model.summarize_sentences(val[key]["docs"], most)
+                m = rouge_report(["\n".join(p) for p in preds], [as_lsum_text(r) for r in val[key]["refs"]], ascii=True)
+                m["summary_syllables"] = sum(len(syllables(" ".join(p))) for p in preds) / len(preds)
+                m["n_articles"] = float(len(preds))
+                split = f"val[:{len(preds)}]" if key == "vn_val" else f"val_sample{len(preds)}"
+                if not args.no_record:
+                    record_run(task="summarize", kind="experiment", model=f"{name} (saved model), 1..{most} sentences", dataset=label, split=split,
+                               metrics={kk: round(v, 5) for kk, v in m.items()}, command=command, model_dir=None if spec == "default" else spec,
+                               extra={"max_sentences": most, "tokenizers": "rouge*_f: Unicode syllables; rouge*_ascii: rouge-score default"})
+                line.append(f"{label[:2]}@{most} {m['rouge2_f']*100:5.2f}/{m['rouge2_f_ascii']*100:5.2f} ({m['summary_syllables']:.0f})")
+                if key == "vn_val" and len(preds) > 1000:
+                    m1 = rouge_report(["\n".join(p) for p in preds[:1000]], [as_lsum_text(r) for r in val[key]["refs"][:1000]])
+                    line.append(f"vi[:1000]@{most} {m1['rouge2_f']*100:5.2f}")
+        print(" | ".join(line), flush=True)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--caches", nargs="+", default=["/tmp/summ3/cacheA.pkl"])
@@ -107,6 +136,8 @@ def main(argv=None):
     ap.add_argument("--max-sentences", type=int, nargs="+", default=[2, 3])
     ap.add_argument("--save", metavar="MODEL_DIR")
     ap.add_argument("--no-record", action="store_true")
+    ap.add_argument("--score-models", nargs="+", metavar="MODEL", help="instead: score these models (default or a model directory) "
+                    "on the caches' validation sets at --max-sentences")
     args = ap.parse_args(argv)
     command = "python experiments/summarize_rerank_k.py " + " ".join(argv if argv is not None else sys.argv[1:])
 
@@ -119,6 +150,8 @@ def main(argv=None):
     from bantin.tracking import record_run
 
     t0 = time.perf_counter()
+    if args.score_models:
+        return score_models(args, command)
     train, val, idf = load_caches(args.caches, args.vietnews, args.baomoi)
     data = train["data"]
     group = data["group"]
@@ -153,13 +186,23 @@ def main(argv=None):
     names_c2 = candidate_feature_names("c2")
     rank_col = names_c2.index("rank_max")
 
+    def save_model(out, k, cset, trees, scorer):
+        model = ExtractiveSummarizer(n_sentences=2, scorer="lgbm", target="oracle", feature_set="v2", lgbm_num_trees=args.trees,
+                                     lgbm_learning_rate=args.stage1_lr, rerank_top_k=k,
+                                     rerank_trees=trees, rerank_learning_rate=args.rerank_lr, rerank_features=cset)
+        model.idf, model.model_, model.reranker_ = idf, full.model_, scorer
+        model.training_info.update(full.training_info)
+        model.training_info.update({"dataset": "vietnews train + baomoi_articles_2017 sample (sapo as reference)", "n_articles": train["n"],
+                                    "command": command, "reranker": {"features": candidate_feature_names(cset), "label": "(R-1 F + R-2 F) / 2 of the candidate summary",
+                                                                     "first_stage": "out of fold (2 folds)", "leaves": args.rerank_leaves}})
+        print(f"saved {model.save(out)}", flush=True)
+
     def report(key, preds):
         m = rouge_report(["\n".join(p) for p in preds], [as_lsum_text(r) for r in val[key]["refs"]], ascii=True)
         m["summary_syllables"] = sum(len(syllables(" ".join(p))) for p in preds) / len(preds)
         m["n_articles"] = float(len(preds))
         return m
 
-    first_model = None
     for k in args.top_k:
         for cset in args.sets:
             ncol = len(candidate_feature_names(cset))
@@ -193,20 +236,12 @@ def main(argv=None):
                                               "rerank_learning_rate": args.rerank_lr, "rerank_leaves": args.rerank_leaves, "max_sentences": most,
                                               "stage1_trees": args.trees, "stage1_lr": args.stage1_lr, "tokenizers": "rouge*_f: Unicode syllables; rouge*_ascii: rouge-score default"})
                         line.append(f"{label[:2]}@{most} {m['rouge2_f']*100:5.2f}/{m['rouge2_f_ascii']*100:5.2f} ({m['summary_syllables']:.0f})")
+                        if key == "vn_val" and len(preds) > 1000:  # comparable with runs on the first 1,000 only
+                            m1 = rouge_report(["\n".join(p) for p in preds[:1000]], [as_lsum_text(r) for r in val[key]["refs"][:1000]])
+                            line.append(f"vi[:1000]@{most} {m1['rouge2_f']*100:5.2f}")
                 print(" | ".join(line) + f" | fit {fit_s:.0f}s", flush=True)
-                if first_model is None:
-                    first_model = (k, cset, trees, scorer)
-    if args.save:
-        k, cset, trees, scorer = first_model
-        model = ExtractiveSummarizer(n_sentences=2, scorer="lgbm", target="oracle", feature_set="v2", lgbm_num_trees=args.trees,
-                                     lgbm_learning_rate=args.stage1_lr, rerank_top_k=k,
-                                     rerank_trees=trees, rerank_learning_rate=args.rerank_lr, rerank_features=cset)
-        model.idf, model.model_, model.reranker_ = idf, full.model_, scorer
-        model.training_info.update(full.training_info)
-        model.training_info.update({"dataset": "vietnews train + baomoi_articles_2017 sample (sapo as reference)", "n_articles": train["n"],
-                                    "command": command, "reranker": {"features": candidate_feature_names(cset), "label": "(R-1 F + R-2 F) / 2 of the candidate summary",
-                                                                     "first_stage": "out of fold (2 folds)", "leaves": args.rerank_leaves}})
-        print(f"saved {model.save(args.save)}", flush=True)
+                if args.save:
+                    save_model(Path(args.save) / f"k{k}-{cset}-t{trees}", k, cset, trees, scorer)
 
 
 if __name__ == "__main__":

@@ -557,7 +557,7 @@ def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: 
     top[: min(3, k)] = s[:3]
     gaps = np.diff(pos_sorted, axis=1)
     contiguous = (size > 1) & ((gaps == 1) | ~mask[:, 1:]).all(axis=1)
-    rows = np.column_stack([
+    rows = np.array([
         size, syl, np.log1p(syl), syl / mean_len if mean_len else np.zeros_like(syl), (sc * maskf).sum(axis=1),
         (sc * maskf).sum(axis=1) / size, np.where(mask, sc, np.inf).min(axis=1), np.where(mask, sc, -np.inf).max(axis=1),
         np.where(mask, index, 0).max(axis=1), (index * maskf).sum(axis=1), np.minimum(pos_min, 50), np.minimum(pos_max, 50),
@@ -566,8 +566,8 @@ def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: 
         np.where(has_pair, (pc * pair_mask).sum(axis=1) / np.maximum(pair_mask.sum(axis=1), 1), 0.0),
         np.where(has_pair, (ptri * pair_mask).max(axis=1), 0.0),
         np.where(norm2 > 0, (member @ mc) / np.sqrt(np.maximum(norm2, 1e-12)), 0.0), title_recall,
-        np.broadcast_to([min(n, 200), math.log1p(total), top[0], top[1], top[2], top[0] - top[1]], (len(size), 6)),
-    ])
+        *(np.full(len(size), v) for v in (min(n, 200), math.log1p(total), top[0], top[1], top[2], top[0] - top[1])),
+    ], dtype=np.float64).T
     if candidate_set == "c2":
         rows = np.hstack([rows, _candidate_features_c2(doc, scores, context, order, index, mask, maskf, member, tri, inter, syl, total, pos_sorted)])
     elif candidate_set != "c1":
@@ -578,40 +578,35 @@ def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: 
 def _candidate_features_c2(doc: Document, scores: np.ndarray, context: dict, order: np.ndarray, index: np.ndarray, mask: np.ndarray,
                            maskf: np.ndarray, member: np.ndarray, tri: list, inter: np.ndarray, syl: np.ndarray, total: float,
                            pos_sorted: np.ndarray) -> np.ndarray:
-    """Rows of ``CANDIDATE_FEATURE_NAMES_C2`` (see ``candidate_features``)."""
-    x = context["x"][order]  # the members' sentence features (FEATURE_NAMES [+ V2] columns)
+    """Rows of ``CANDIDATE_FEATURE_NAMES_C2`` (see ``candidate_features``). Few, whole-table numpy calls: an article
+    has only 5..63 candidates, so the cost is per call, not per row."""
+    x = context["x"]
     col = {name: i for i, name in enumerate(FEATURE_NAMES + FEATURE_NAMES_V2)}
-    big = 10**6
-
-    def member_max(c: int) -> np.ndarray:
-        return np.where(mask, x[index, c], -np.inf).max(axis=1)
-
-    def member_min(c: int) -> np.ndarray:
-        return np.where(mask, x[index, c], np.inf).min(axis=1)
-
-    def member_sum(c: int) -> np.ndarray:
-        return (x[index, c] * maskf).sum(axis=1)
-
-    size = maskf.sum(axis=1)
-    pos_second = np.where(pos_sorted[:, 1] < big, np.minimum(pos_sorted[:, 1], 50), -1) if pos_sorted.shape[1] > 1 else np.full(len(size), -1.0)
-    pos_last = np.where(mask, order[index], -1).max(axis=1)
+    c = len(index)
     s = scores[order]
     p = np.clip(s, 1e-6, 1 - 1e-6)
-    logit = np.log(p / (1 - p))[index]
-    has_v2 = x.shape[1] > len(FEATURE_NAMES)
-    rep = member_max(col["reporting_verb"]) if has_v2 else np.zeros(len(size))
-    quote = member_max(col["starts_quote"]) if has_v2 else np.zeros(len(size))
-    nums = member_sum(col["numbers"]) if has_v2 else np.zeros(len(size))
-    tbi = set(zip(doc.title_tokens, doc.title_tokens[1:]))
+    # the members' values, one table: (candidates, members, columns); v2 columns are zero for the v1 feature set
+    v2 = x.shape[1] > len(FEATURE_NAMES)
+    cols = [col["paragraph"], col["title_cos"], col["caption_like"], col["mean_idf"]]
+    if v2:
+        cols += [col["reporting_verb"], col["starts_quote"], col["numbers"]]
+    table = np.column_stack([x[np.ix_(order, cols)], context["lengths"][order], np.log(p / (1 - p))])
+    if not v2:
+        table = np.column_stack([table[:, :4], np.zeros((len(order), 3)), table[:, 4:]])
+    g = table[index]
+    m3 = mask[..., None]
+    gmax = np.where(m3, g, -np.inf).max(axis=1)
+    gmin = np.where(m3, g, np.inf).min(axis=1)
+    gsum = (g * maskf[..., None]).sum(axis=1)
+    size = maskf.sum(axis=1)
+    pos_second = np.where(pos_sorted[:, 1] < 10**6, np.minimum(pos_sorted[:, 1], 50), -1) if pos_sorted.shape[1] > 1 else np.full(c, -1.0)
+    members = np.where(mask, order[index], -1)
+    tbi = list(set(zip(doc.title_tokens, doc.title_tokens[1:])))
     if tbi:
-        tlist = list(tbi)
-        pres = np.zeros((len(order), len(tlist)))
-        for a, i in enumerate(order):
-            sb = set(zip(doc.tokens[i], doc.tokens[i][1:]))
-            pres[a] = [b in sb for b in tlist]
+        pres = np.array([[b in sb for b in tbi] for sb in (set(zip(doc.tokens[i], doc.tokens[i][1:])) for i in order)], dtype=np.float64)
         title_bi = ((member @ pres) > 0).sum(axis=1) / len(tbi)
     else:
-        title_bi = np.zeros(len(size))
+        title_bi = np.zeros(c)
     # distinct trigrams of the union by inclusion-exclusion: sizes - pairwise overlaps + the triple overlap
     n_tri = np.array([len(t) for t in tri], dtype=np.float64)
     tot = (n_tri[index] * maskf).sum(axis=1)
@@ -626,16 +621,13 @@ def _candidate_features_c2(doc: Document, scores: np.ndarray, context: dict, ord
         union[full3] += [len(tri[int(index[r, 0])] & tri[int(index[r, 1])] & tri[int(index[r, 2])]) for r in full3]
     distinct = np.where(tot > 0, union / np.where(tot > 0, tot, 1.0), 1.0)
     lead = float(context["lengths"][0])
-    return np.column_stack([
-        syl / total if total else np.zeros(len(size)), pos_second, pos_last - pos_sorted[:, 0], (np.where(mask, order[index], -1) == 1).any(axis=1),
-        member_min(col["paragraph"]), member_max(col["paragraph"]), member_sum(col["mean_idf"]) / size, member_max(col["title_cos"]),
-        rep, quote, member_max(col["caption_like"]) if "caption_like" in col else np.zeros(len(size)), nums,
-        (logit * maskf).sum(axis=1), np.where(mask, logit, np.inf).min(axis=1), (s[index] * maskf).sum(axis=1) / max(float(scores.sum()), 1e-9),
-        title_bi, distinct, np.where(mask, context["lengths"][order][index], np.inf).min(axis=1),
-        np.where(mask, context["lengths"][order][index], -np.inf).max(axis=1),
-        np.full(len(size), float(len(doc.title_tokens))), np.full(len(size), lead), syl / max(lead, 1.0),
-    ]).astype(np.float64)
-
+    # table columns: 0 paragraph, 1 title_cos, 2 caption_like, 3 mean_idf, 4 reporting, 5 quote, 6 numbers, 7 length, 8 logit
+    return np.array([  # one (columns, candidates) array, transposed: cheaper than column_stack's per-column copies
+        syl / total if total else np.zeros(c), pos_second, members.max(axis=1) - pos_sorted[:, 0], (members == 1).any(axis=1),
+        gmin[:, 0], gmax[:, 0], gsum[:, 3] / size, gmax[:, 1], gmax[:, 4], gmax[:, 5], gmax[:, 2], gsum[:, 6],
+        gsum[:, 8], gmin[:, 8], (s[index] * maskf).sum(axis=1) / max(float(scores.sum()), 1e-9),
+        title_bi, distinct, gmin[:, 7], gmax[:, 7], np.full(c, float(len(doc.title_tokens))), np.full(c, lead), syl / max(lead, 1.0),
+    ], dtype=np.float64).T
 
 class CandidateSets:
     """The candidate summaries of ``candidate_features``: ``sentences(r)`` are the document's sentence indices of row r."""

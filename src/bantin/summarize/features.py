@@ -575,22 +575,23 @@ def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: 
     return rows, CandidateSets(order, index, size.astype(np.int64))
 
 
+#: the members' sentence-feature columns _candidate_features_c2 reads (the last three are v2 features)
+_C2_COLUMNS = [(FEATURE_NAMES + FEATURE_NAMES_V2).index(name) for name in
+               ("paragraph", "title_cos", "caption_like", "mean_idf", "reporting_verb", "starts_quote", "numbers")]
+
+
 def _candidate_features_c2(doc: Document, scores: np.ndarray, context: dict, order: np.ndarray, index: np.ndarray, mask: np.ndarray,
                            maskf: np.ndarray, member: np.ndarray, tri: list, inter: np.ndarray, syl: np.ndarray, total: float,
                            pos_sorted: np.ndarray) -> np.ndarray:
     """Rows of ``CANDIDATE_FEATURE_NAMES_C2`` (see ``candidate_features``). Few, whole-table numpy calls: an article
     has only 5..63 candidates, so the cost is per call, not per row."""
-    x = context["x"]
-    col = {name: i for i, name in enumerate(FEATURE_NAMES + FEATURE_NAMES_V2)}
+    x = context["x"][order]
     c = len(index)
     s = scores[order]
     p = np.clip(s, 1e-6, 1 - 1e-6)
     # the members' values, one table: (candidates, members, columns); v2 columns are zero for the v1 feature set
     v2 = x.shape[1] > len(FEATURE_NAMES)
-    cols = [col["paragraph"], col["title_cos"], col["caption_like"], col["mean_idf"]]
-    if v2:
-        cols += [col["reporting_verb"], col["starts_quote"], col["numbers"]]
-    table = np.column_stack([x[np.ix_(order, cols)], context["lengths"][order], np.log(p / (1 - p))])
+    table = np.column_stack([x[:, _C2_COLUMNS if v2 else _C2_COLUMNS[:4]], context["lengths"][order], np.log(p / (1 - p))])
     if not v2:
         table = np.column_stack([table[:, :4], np.zeros((len(order), 3)), table[:, 4:]])
     g = table[index]

@@ -343,7 +343,10 @@ class ExtractiveSummarizer(Summarizer):
         if self.rerank_top_k:
             budget += (f". A second LightGBM model (saved as {RERANKER_FILE}) rates every summary of 1..{RERANK_MAX_SENTENCES} of the "
                        f"{self.rerank_top_k} best-scored sentences (length against the article, scores and ranks, positions, redundancy "
-                       "between the chosen sentences, joint coverage of the article's centroid, title recall), trained on each "
+                       "between the chosen sentences, joint coverage of the article's centroid, title recall"
+                       + ("; feature set c2 adds the summary's share of the article, its positional pattern, the chosen sentences' "
+                          "paragraph, informativeness and cues, log-odds scores, title bigrams, distinct trigrams and the title's and "
+                          "first sentence's length" if self.rerank_features == "c2" else "") + "), trained on each "
                        "candidate's summary-level ROUGE with out-of-fold first-stage scores, and the best-rated one is kept: the "
                        "summary length and redundancy are chosen per article (without a syllable budget)")
         return (

@@ -32,15 +32,29 @@ sys.path.insert(0, str(REPO / "experiments"))
 import numpy as np  # noqa: E402
 
 
-def build_cache(path: str, n_vn: int, n_bm: int, n_val: int) -> None:
+def build_cache(path: str, n_vn: int, n_bm: int, n_val: int, vn_from: int = 0, idf_cache: str | None = None, val_chunk: bool = False) -> None:
+    """--vietnews-from N with --idf-from CACHE builds a further chunk (vietnews train articles N..--vietnews only, no
+    baomoi or validation articles) with the idf table of an earlier cache, so the chunks' features can be joined; with
+    --val-chunk, vietnews val articles N..--vietnews instead (more validation articles)."""
     from summarize_scorer import load_sets
 
+    from bantin.summarize.data import load_vietnews
     from bantin.summarize.extractive import ExtractiveSummarizer
     from bantin.summarize.features import IdfTable, single_threaded_blas
 
-    sets = load_sets(argparse.Namespace(vietnews=n_vn, baomoi=n_bm, val=n_val))
+    if vn_from and val_chunk:
+        sets = {"vn_val": load_vietnews("val", n_vn)[vn_from:]}
+    elif vn_from:
+        sets = {"vn_train": load_vietnews("train", n_vn)[vn_from:]}
+    else:
+        sets = load_sets(argparse.Namespace(vietnews=n_vn, baomoi=n_bm, val=n_val))
     docs = {k: [e.document() for e in v] for k, v in sets.items()}
-    idf = IdfTable.fit(([t for toks in d.tokens for t in toks] for k in ("vn_train", "bm_train") for d in docs[k]), min_df=3)
+    print({k: len(v) for k, v in sets.items()}, "split", flush=True)
+    if idf_cache:
+        with open(idf_cache, "rb") as f:
+            idf = pickle.load(f)["idf"]
+    else:
+        idf = IdfTable.fit(([t for toks in d.tokens for t in toks] for k in ("vn_train", "bm_train") for d in docs[k]), min_df=3)
     m = ExtractiveSummarizer(feature_set="v2")
     m.idf = idf
     with single_threaded_blas():
@@ -149,6 +163,10 @@ def main(argv=None):
     ap.add_argument("--vietnews", type=int, default=6000)
     ap.add_argument("--baomoi", type=int, default=3000)
     ap.add_argument("--val", type=int, default=1000)
+    ap.add_argument("--vietnews-from", type=int, default=0, help="with --build: a further chunk of vietnews train articles from here")
+    ap.add_argument("--idf-from", help="with --build: the idf table of this cache")
+    ap.add_argument("--build-only", action="store_true", help="with --build: stop once the cache is written")
+    ap.add_argument("--val-chunk", action="store_true", help="with --vietnews-from: a chunk of vietnews val articles instead of train")
     ap.add_argument("--top-k", type=int, nargs="+", default=[5])
     ap.add_argument("--trees", type=int, default=300)
     ap.add_argument("--rerank-trees", type=int, default=100)
@@ -169,7 +187,9 @@ def main(argv=None):
         return train_from_cache(args, command)
     if args.build:
         t = time.perf_counter()
-        build_cache(args.cache, args.vietnews, args.baomoi, args.val)
+        build_cache(args.cache, args.vietnews, args.baomoi, args.val, args.vietnews_from, args.idf_from, args.val_chunk)
+        if args.vietnews_from or args.build_only:
+            return
         print(f"cache built in {time.perf_counter() - t:.0f} s", flush=True)
     import lightgbm as lgb
 

@@ -403,3 +403,38 @@ def test_candidate_features_and_reranker_roundtrip(tmp_path):
         load_model(path, task="summarize")
     with pytest.raises(ValueError):
         ExtractiveSummarizer(scorer="logistic", rerank_top_k=5)
+
+
+def test_candidate_features_c2_independent_of_top_k_and_roundtrip(tmp_path):
+    """The c2 candidate features: finite, the c1 columns first, and a candidate's row does not depend on how many
+    top sentences were enumerated (so the candidates of top 7 restricted to ranks < 5 are exactly those of top 5);
+    a two-stage model with them saves and loads with the same summaries; an unknown set is refused."""
+    from bantin.summarize.features import candidate_feature_names, candidate_features, sentence_features_context
+
+    examples = fixture_examples()
+    doc = max((e.document() for e in examples), key=lambda d: len(d.sentences))
+    _, ctx = sentence_features_context(doc, None, "v2")
+    scores = np.linspace(0.9, 0.1, len(doc.sentences))[::-1].copy()  # the last sentence scores best
+    k_small, k_big = min(3, len(doc.sentences)), min(5, len(doc.sentences))
+    small, cs = candidate_features(doc, scores, ctx, top_k=k_small, max_size=3, candidate_set="c2")
+    big, cb = candidate_features(doc, scores, ctx, top_k=k_big, max_size=3, candidate_set="c2")
+    names = candidate_feature_names("c2")
+    assert small.shape[1] == len(names) and np.isfinite(big).all()
+    np.testing.assert_allclose(small[:, :25], candidate_features(doc, scores, ctx, top_k=k_small, max_size=3)[0])
+    big_rows = {tuple(cb.sentences(r)): big[r] for r in range(len(cb))}
+    for r in range(len(cs)):
+        np.testing.assert_allclose(small[r], big_rows[tuple(cs.sentences(r))])
+    col = {n: i for i, n in enumerate(names)}
+    total = ctx["lengths"].sum()
+    assert small[0, col["syllables_share"]] == pytest.approx(ctx["lengths"][len(doc.sentences) - 1] / total)
+    assert 0 < small[-1, col["distinct_trigram_share"]] <= 1
+    train, test = examples[:6], examples[6:]
+    model = ExtractiveSummarizer(scorer="lgbm", target="oracle", feature_set="v2", idf_min_df=1, lgbm_num_trees=10, lgbm_min_data_in_leaf=3,
+                                 rerank_top_k=6, rerank_trees=10, rerank_features="c2")
+    model.fit([e.document() for e in train], [e.reference for e in train])
+    docs = [e.document() for e in test]
+    before = model.summarize_sentences(docs, 2)
+    loaded = load_model(model.save(tmp_path / "c2"), task="summarize")
+    assert loaded.rerank_features == "c2" and loaded.summarize_sentences(docs, 2) == before
+    with pytest.raises(BantinInputError):
+        ExtractiveSummarizer(scorer="lgbm", rerank_top_k=5, rerank_features="c3")

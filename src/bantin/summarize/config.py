@@ -47,7 +47,9 @@ The supervised extractive summarizer: the parameters of ``ExtractiveSummarizer._
 - max_syllables: the model's default summary length budget in syllables, on top of n_sentences (None: sentence count only)
 - rerank_top_k: the summary reranker: 0 = off; K = score every summary of 1..n_sentences of the K best sentences with a
   second LightGBM model trained on summary-level ROUGE (lgbm scorer only; n_sentences is then the most sentences);
-  rerank_trees, rerank_learning_rate: that model's boosting settings
+  rerank_trees, rerank_learning_rate: that model's boosting settings; rerank_features: its candidate features, c1 (25:
+  length, scores, ranks, positions, redundancy, centroid and title coverage) or c2 (44: + the summary's share of the
+  article, positional pattern, the members' paragraph, informativeness and cues, log-odds scores, title bigrams)
 """)
 
 #: TextRank / LexRank settings (``threshold``: LexRank's edge threshold on TF-IDF cosine), from LexRankSummarizer.__init__

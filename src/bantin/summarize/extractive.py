@@ -28,8 +28,8 @@ from bantin.errors import BantinInputError, BantinModelError
 from bantin.models.base import model_file, read_json_file
 from bantin.summarize.base import Document, Summarizer, _check_budget, _check_n
 from bantin.summarize.features import (
-    CANDIDATE_FEATURE_NAMES,
     IdfTable,
+    candidate_feature_names,
     candidate_features,
     feature_names,
     greedy_oracle,
@@ -72,6 +72,7 @@ class ExtractiveSummarizer(Summarizer):
         rerank_top_k: int = 0,
         rerank_trees: int = 100,
         rerank_learning_rate: float = 0.1,
+        rerank_features: Literal["c1", "c2"] = "c1",
     ) -> None:
         super().__init__(n_sentences, sentence_backend)
         if scorer not in ("gbm", "logistic", "lgbm"):
@@ -93,6 +94,10 @@ class ExtractiveSummarizer(Summarizer):
         if rerank_top_k and scorer != "lgbm":
             raise BantinInputError("the summary reranker (rerank_top_k > 0) needs scorer 'lgbm'")
         self.rerank_top_k, self.rerank_trees, self.rerank_learning_rate = rerank_top_k, rerank_trees, rerank_learning_rate
+        if rerank_features not in ("c1", "c2"):
+            raise BantinInputError(f"rerank_features must be 'c1' or 'c2', got {rerank_features!r}")
+        #: the reranker's candidate features: c1 (25) or c2 (+ positional pattern, members' sentence cues, log-odds scores...)
+        self.rerank_features = rerank_features
         self.reranker_: _LgbmScorer | None = None
         self.scorer, self.target, self.redundancy, self.mmr_lambda = scorer, target, redundancy, mmr_lambda
         self.min_tokens, self.max_oracle_sentences, self.idf_min_df = min_tokens, max_oracle_sentences, idf_min_df
@@ -110,7 +115,7 @@ class ExtractiveSummarizer(Summarizer):
             "feature_set": self.feature_set, "lgbm_num_trees": self.lgbm_num_trees, "lgbm_learning_rate": self.lgbm_learning_rate,
             "lgbm_num_leaves": self.lgbm_num_leaves, "lgbm_min_data_in_leaf": self.lgbm_min_data_in_leaf,
             "max_syllables": self.max_syllables, "rerank_top_k": self.rerank_top_k, "rerank_trees": self.rerank_trees,
-            "rerank_learning_rate": self.rerank_learning_rate,
+            "rerank_learning_rate": self.rerank_learning_rate, "rerank_features": self.rerank_features,
         }
 
     # -- training -------------------------------------------------------------------------
@@ -176,16 +181,16 @@ class ExtractiveSummarizer(Summarizer):
         with single_threaded_blas():
             for i, (doc, ref) in enumerate(zip(docs, refs)):
                 _, ctx = sentence_features_context(doc, self.idf, self.feature_set)
-                x, cands = candidate_features(doc, oof[bounds[i]:bounds[i + 1]], ctx, self.rerank_top_k, RERANK_MAX_SENTENCES)
+                x, cands = candidate_features(doc, oof[bounds[i]:bounds[i + 1]], ctx, self.rerank_top_k, RERANK_MAX_SENTENCES, self.rerank_features)
                 rt = syllables(ref)
                 r1, r2 = ngrams(rt, 1), ngrams(rt, 2)
                 xs.append(x)
                 ys.append([summary_rouge([t for j in sorted(cands.sentences(r)) for t in doc.tokens[j]], r1, r2) for r in range(len(cands))])
         params = {"objective": "regression", "learning_rate": self.rerank_learning_rate, "num_leaves": 31, "min_data_in_leaf": 50, "feature_fraction": 0.9,
                   "bagging_fraction": 0.8, "bagging_freq": 1, "seed": self.seed, "deterministic": True, "num_threads": 1, "verbose": -1}
-        ds = lgb.Dataset(np.vstack(xs), np.concatenate(ys), feature_name=list(CANDIDATE_FEATURE_NAMES), free_raw_data=True)
+        ds = lgb.Dataset(np.vstack(xs), np.concatenate(ys), feature_name=candidate_feature_names(self.rerank_features), free_raw_data=True)
         self.reranker_ = _LgbmScorer.from_booster(lgb.train(params, ds, num_boost_round=self.rerank_trees))
-        self.training_info["reranker"] = {"candidates": int(sum(len(x) for x in xs)), "features": list(CANDIDATE_FEATURE_NAMES),
+        self.training_info["reranker"] = {"candidates": int(sum(len(x) for x in xs)), "features": candidate_feature_names(self.rerank_features),
                                           "label": "(R-1 F + R-2 F) / 2 of the candidate summary", "first_stage": "out of fold (2 folds)"}
         return self
 
@@ -270,7 +275,7 @@ class ExtractiveSummarizer(Summarizer):
     def _best_candidate(self, doc: Document, scores: np.ndarray, ctx: dict, n_sentences: int, budget: int | None) -> list[int]:
         if not doc.sentences:
             return []
-        x, cands = candidate_features(doc, scores, ctx, self.rerank_top_k, n_sentences)
+        x, cands = candidate_features(doc, scores, ctx, self.rerank_top_k, n_sentences, self.rerank_features)
         rating = self.reranker_.predict(x)
         if budget is not None:
             fits = x[:, 1] <= budget
@@ -320,7 +325,7 @@ class ExtractiveSummarizer(Summarizer):
         if self.scorer == "lgbm":
             self.model_ = _LgbmScorer.load(model_file(path, LGBM_FILE), n_features)
             if self.rerank_top_k:
-                self.reranker_ = _LgbmScorer.load(model_file(path, RERANKER_FILE), len(CANDIDATE_FEATURE_NAMES))
+                self.reranker_ = _LgbmScorer.load(model_file(path, RERANKER_FILE), len(candidate_feature_names(self.rerank_features)))
         elif self.scorer == "gbm":
             self.model_ = _read_skops_scorer(path, n_features)
             if self.target == "oracle" and not hasattr(self.model_, "predict_proba"):
@@ -338,7 +343,10 @@ class ExtractiveSummarizer(Summarizer):
         if self.rerank_top_k:
             budget += (f". A second LightGBM model (saved as {RERANKER_FILE}) rates every summary of 1..{RERANK_MAX_SENTENCES} of the "
                        f"{self.rerank_top_k} best-scored sentences (length against the article, scores and ranks, positions, redundancy "
-                       "between the chosen sentences, joint coverage of the article's centroid, title recall), trained on each "
+                       "between the chosen sentences, joint coverage of the article's centroid, title recall"
+                       + ("; feature set c2 adds the summary's share of the article, its positional pattern, the chosen sentences' "
+                          "paragraph, informativeness and cues, log-odds scores, title bigrams, distinct trigrams and the title's and "
+                          "first sentence's length" if self.rerank_features == "c2" else "") + "), trained on each "
                        "candidate's summary-level ROUGE with out-of-fold first-stage scores, and the best-rated one is kept: the "
                        "summary length and redundancy are chosen per article (without a syllable budget)")
         return (

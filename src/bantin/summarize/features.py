@@ -93,10 +93,9 @@ def doc_tfidf(doc: Document, idf: IdfTable | None = None, return_weights: bool =
     rows = []
     for toks in doc.tokens:
         rows.append([vocab_index.setdefault(t, len(vocab_index)) for t in toks])
-    tf = np.zeros((len(rows), max(len(vocab_index), 1)), dtype=np.float64)
-    for i, ids in enumerate(rows):
-        if ids:
-            np.add.at(tf[i], ids, 1.0)
+    width = max(len(vocab_index), 1)
+    flat = [i * width + j for i, ids in enumerate(rows) for j in ids]
+    tf = np.bincount(flat, minlength=len(rows) * width).astype(np.float64).reshape(len(rows), width)
     vocab = list(vocab_index)
     if idf is None:
         df = (tf > 0).sum(axis=0)
@@ -365,8 +364,11 @@ def sentence_features_context(doc: Document, idf: IdfTable | None, feature_set: 
     rows[:, 29] = _rank01(lexrank)
     context = {"m": m, "cos": cos, "centroid": centroid / cnorm if cnorm > 0 else centroid, "lengths": lengths}
     if feature_set == "v1":
+        context["x"] = rows
         return rows, context
-    return np.hstack([rows, _features_v2(doc, rows, cos, para, lengths, mean_idf)]), context
+    rows = np.hstack([rows, _features_v2(doc, rows, cos, para, lengths, mean_idf)])
+    context["x"] = rows
+    return rows, context
 
 
 def _features_v2(doc: Document, rows: np.ndarray, cos: np.ndarray, para: np.ndarray, lengths: np.ndarray, mean_idf: np.ndarray) -> np.ndarray:
@@ -463,6 +465,24 @@ CANDIDATE_FEATURE_NAMES = [
     "rank_max", "rank_sum", "pos_min", "pos_max", "has_first", "contiguous", "cos_max", "cos_mean", "shares_trigram",
     "centroid_cos", "title_recall", "doc_sentences", "doc_log_syllables", "top1", "top2", "top3", "top1_gap",
 ]
+#: extra candidate features of ``candidate_set="c2"`` (appended): the summary's share of the document, the positional
+#: pattern, the members' sentence features (paragraph, informativeness, cues), scores in log-odds and as a share of
+#: the document's score mass, title bigram recall, the distinct-trigram share of the union, and the title's and first
+#: sentence's length (cues to the reference's length)
+CANDIDATE_FEATURE_NAMES_C2 = [
+    "syllables_share", "pos_second", "pos_span", "has_second", "paragraph_min", "paragraph_max", "mean_idf_mean",
+    "title_cos_max", "reporting_max", "quote_max", "caption_max", "numbers_sum", "logit_sum", "logit_min",
+    "score_share", "title_bigram_recall", "distinct_trigram_share", "length_min", "length_max", "title_syllables",
+    "lead_syllables", "syllables_vs_lead",
+]
+
+
+def candidate_feature_names(candidate_set: str = "c1") -> list[str]:
+    if candidate_set == "c1":
+        return list(CANDIDATE_FEATURE_NAMES)
+    if candidate_set == "c2":
+        return CANDIDATE_FEATURE_NAMES + CANDIDATE_FEATURE_NAMES_C2
+    raise ValueError(f"unknown candidate feature set {candidate_set!r} (c1, c2)")
 
 
 @functools.lru_cache(maxsize=16)
@@ -489,7 +509,8 @@ def candidate_sets(k: int, max_size: int = 3) -> tuple[np.ndarray, np.ndarray, n
     return index, mask, member, (pairs, pair_mask)
 
 
-def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: int = 5, max_size: int = 3) -> tuple[np.ndarray, CandidateSets]:
+def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: int = 5, max_size: int = 3,
+                       candidate_set: str = "c1") -> tuple[np.ndarray, CandidateSets]:
     """Rows of ``CANDIDATE_FEATURE_NAMES`` for every candidate summary made of 1..``max_size`` of the ``top_k``
     best-scored sentences (sentence scores from the first-stage scorer), and the candidates (``CandidateSets``).
     The reranker scores whole summaries: length against the document, redundancy between the chosen sentences
@@ -515,10 +536,11 @@ def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: 
     pc = cos[pairs[..., 0], pairs[..., 1]]
     has_pair = pair_mask.any(axis=1)
     tri = [trigrams(doc.tokens[i]) for i in order]
-    shared = np.zeros((k, k))
+    inter = np.zeros((k, k))  # shared trigram counts of each pair of the top sentences
     for a in range(k):
         for b in range(a + 1, k):
-            shared[a, b] = bool(tri[a] & tri[b])
+            inter[a, b] = len(tri[a] & tri[b])
+    shared = (inter > 0).astype(np.float64)
     ptri = shared[pairs[..., 0], pairs[..., 1]]
     mc = context["m"][order] @ context["centroid"]
     norm2 = np.einsum("ck,kl,cl->c", member, cos, member)
@@ -535,7 +557,7 @@ def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: 
     top[: min(3, k)] = s[:3]
     gaps = np.diff(pos_sorted, axis=1)
     contiguous = (size > 1) & ((gaps == 1) | ~mask[:, 1:]).all(axis=1)
-    rows = np.column_stack([
+    rows = np.array([
         size, syl, np.log1p(syl), syl / mean_len if mean_len else np.zeros_like(syl), (sc * maskf).sum(axis=1),
         (sc * maskf).sum(axis=1) / size, np.where(mask, sc, np.inf).min(axis=1), np.where(mask, sc, -np.inf).max(axis=1),
         np.where(mask, index, 0).max(axis=1), (index * maskf).sum(axis=1), np.minimum(pos_min, 50), np.minimum(pos_max, 50),
@@ -544,10 +566,69 @@ def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: 
         np.where(has_pair, (pc * pair_mask).sum(axis=1) / np.maximum(pair_mask.sum(axis=1), 1), 0.0),
         np.where(has_pair, (ptri * pair_mask).max(axis=1), 0.0),
         np.where(norm2 > 0, (member @ mc) / np.sqrt(np.maximum(norm2, 1e-12)), 0.0), title_recall,
-        np.broadcast_to([min(n, 200), math.log1p(total), top[0], top[1], top[2], top[0] - top[1]], (len(size), 6)),
-    ])
+        *(np.full(len(size), v) for v in (min(n, 200), math.log1p(total), top[0], top[1], top[2], top[0] - top[1])),
+    ], dtype=np.float64).T
+    if candidate_set == "c2":
+        rows = np.hstack([rows, _candidate_features_c2(doc, scores, context, order, index, mask, maskf, member, tri, inter, syl, total, pos_sorted)])
+    elif candidate_set != "c1":
+        raise ValueError(f"unknown candidate feature set {candidate_set!r} (c1, c2)")
     return rows, CandidateSets(order, index, size.astype(np.int64))
 
+
+#: the members' sentence-feature columns _candidate_features_c2 reads (the last three are v2 features)
+_C2_COLUMNS = [(FEATURE_NAMES + FEATURE_NAMES_V2).index(name) for name in
+               ("paragraph", "title_cos", "caption_like", "mean_idf", "reporting_verb", "starts_quote", "numbers")]
+
+
+def _candidate_features_c2(doc: Document, scores: np.ndarray, context: dict, order: np.ndarray, index: np.ndarray, mask: np.ndarray,
+                           maskf: np.ndarray, member: np.ndarray, tri: list, inter: np.ndarray, syl: np.ndarray, total: float,
+                           pos_sorted: np.ndarray) -> np.ndarray:
+    """Rows of ``CANDIDATE_FEATURE_NAMES_C2`` (see ``candidate_features``). Few, whole-table numpy calls: an article
+    has only 5..63 candidates, so the cost is per call, not per row."""
+    x = context["x"][order]
+    c = len(index)
+    s = scores[order]
+    p = np.clip(s, 1e-6, 1 - 1e-6)
+    # the members' values, one table: (candidates, members, columns); v2 columns are zero for the v1 feature set
+    v2 = x.shape[1] > len(FEATURE_NAMES)
+    table = np.column_stack([x[:, _C2_COLUMNS if v2 else _C2_COLUMNS[:4]], context["lengths"][order], np.log(p / (1 - p))])
+    if not v2:
+        table = np.column_stack([table[:, :4], np.zeros((len(order), 3)), table[:, 4:]])
+    g = table[index]
+    m3 = mask[..., None]
+    gmax = np.where(m3, g, -np.inf).max(axis=1)
+    gmin = np.where(m3, g, np.inf).min(axis=1)
+    gsum = (g * maskf[..., None]).sum(axis=1)
+    size = maskf.sum(axis=1)
+    pos_second = np.where(pos_sorted[:, 1] < 10**6, np.minimum(pos_sorted[:, 1], 50), -1) if pos_sorted.shape[1] > 1 else np.full(c, -1.0)
+    members = np.where(mask, order[index], -1)
+    tbi = list(set(zip(doc.title_tokens, doc.title_tokens[1:])))
+    if tbi:
+        pres = np.array([[b in sb for b in tbi] for sb in (set(zip(doc.tokens[i], doc.tokens[i][1:])) for i in order)], dtype=np.float64)
+        title_bi = ((member @ pres) > 0).sum(axis=1) / len(tbi)
+    else:
+        title_bi = np.zeros(c)
+    # distinct trigrams of the union by inclusion-exclusion: sizes - pairwise overlaps + the triple overlap
+    n_tri = np.array([len(t) for t in tri], dtype=np.float64)
+    tot = (n_tri[index] * maskf).sum(axis=1)
+    sym = inter + inter.T
+    union = tot.copy()
+    width = index.shape[1]
+    for a in range(width):
+        for b in range(a + 1, width):
+            union -= sym[index[:, a], index[:, b]] * (mask[:, a] & mask[:, b])
+    if width >= 3:
+        full3 = np.flatnonzero(mask[:, 2])
+        union[full3] += [len(tri[int(index[r, 0])] & tri[int(index[r, 1])] & tri[int(index[r, 2])]) for r in full3]
+    distinct = np.where(tot > 0, union / np.where(tot > 0, tot, 1.0), 1.0)
+    lead = float(context["lengths"][0])
+    # table columns: 0 paragraph, 1 title_cos, 2 caption_like, 3 mean_idf, 4 reporting, 5 quote, 6 numbers, 7 length, 8 logit
+    return np.array([  # one (columns, candidates) array, transposed: cheaper than column_stack's per-column copies
+        syl / total if total else np.zeros(c), pos_second, members.max(axis=1) - pos_sorted[:, 0], (members == 1).any(axis=1),
+        gmin[:, 0], gmax[:, 0], gsum[:, 3] / size, gmax[:, 1], gmax[:, 4], gmax[:, 5], gmax[:, 2], gsum[:, 6],
+        gsum[:, 8], gmin[:, 8], (s[index] * maskf).sum(axis=1) / max(float(scores.sum()), 1e-9),
+        title_bi, distinct, gmin[:, 7], gmax[:, 7], np.full(c, float(len(doc.title_tokens))), np.full(c, lead), syl / max(lead, 1.0),
+    ], dtype=np.float64).T
 
 class CandidateSets:
     """The candidate summaries of ``candidate_features``: ``sentences(r)`` are the document's sentence indices of row r."""

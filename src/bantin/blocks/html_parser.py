@@ -22,9 +22,11 @@ and <br>; script/style/noscript/template/svg/iframe/head are dropped. Hints per 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 import lxml.etree
+import numpy as np
 
 from bantin.blocks.model import MAX_BLOCKS, Block, Page
 from bantin.blocks.text_parser import line_hints
@@ -257,9 +259,75 @@ OTHER_PENALTY = 0.3
 LINK_PENALTY = 1.0
 
 
+def _container_sums(blocks: list[Block], paths: list[tuple[int, ...]]) -> tuple[list[float], list[float], list[float], list[int], int | None]:
+    """Per container (by serial number): its long text chars, all chars, link chars and blocks, and the main text
+    container (None when no block is long text).
+
+    Each container's sums add its blocks' values one by one in document order (``numpy.add.at`` adds in index
+    order), so they are the same floats as a running sum per container; the container ids, given in opening order,
+    are the order in which the blocks meet them, so ties for the main container go to the same one.
+    """
+    lens = [len(p) for p in paths]
+    total = sum(lens)
+    if not total:
+        return [], [], [], [], None
+    long_c, chars, link_c = [], [], []
+    for b in blocks:
+        h = b.hints
+        n_chars = float(h.get("n_chars", len(b.text)))
+        ld = float(h.get("link_density", 0.0))
+        long_c.append(n_chars if h.get("n_syllables", 0) >= LONG_SYLLABLES and ld < LONG_MAX_LINK_DENSITY else 0.0)
+        chars.append(n_chars)
+        link_c.append(n_chars * ld)
+    ids = np.fromiter(itertools.chain.from_iterable(paths), dtype=np.intp, count=total)
+    n = int(ids.max()) + 1
+    counts = np.asarray(lens)
+    sums = []
+    for values in (long_c, chars, link_c):
+        acc = np.zeros(n)
+        np.add.at(acc, ids, np.repeat(np.asarray(values, dtype=float), counts))
+        sums.append(acc)
+    long_s, chars_s, link_s = sums
+    n_blocks = np.bincount(ids, minlength=n)
+    main = None
+    if long_s.any():
+        # depth of each container: its place in the paths (the same in every path, since none is cut at MAX_PATH)
+        depth = np.zeros(n, dtype=np.intp)
+        depth[ids] = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        present = np.flatnonzero(n_blocks)
+        score = (long_s - OTHER_PENALTY * (chars_s - long_s) - LINK_PENALTY * link_s)[present]
+        best = present[score == score.max()]
+        main = int(best[np.argmax(depth[best])])  # among ties the deepest, the first of those
+    return long_s.tolist(), chars_s.tolist(), link_s.tolist(), n_blocks.tolist(), main
+
+
 def _container_hints(blocks: list[Block], paths: list[tuple[int, ...]]) -> None:
     """Hints from the DOM containers: the main text container and each block's parent box. Linear in the
     total path length (blocks x depth)."""
+    if any(len(p) >= MAX_PATH for p in paths):  # paths cut at MAX_PATH: a container's depth differs between them
+        _container_hints_deep(blocks, paths)
+        return
+    long_s, chars_s, link_s, n_blocks, main = _container_sums(blocks, paths)
+    seen_main = False
+    for b, path in zip(blocks, paths):
+        h = b.hints
+        if main is None:
+            h["main_pos"] = "none"
+        elif main in path:
+            h["main_pos"] = "in"
+            seen_main = True
+        else:
+            h["main_pos"] = "after" if seen_main else "before"
+        box = path[-2] if len(path) >= 2 else (path[-1] if path else None)
+        if box is None:
+            h.update(box_long=0.0, box_link=0.0, box_n=1)
+        else:
+            tot = chars_s[box] or 1.0
+            h.update(box_long=round(long_s[box] / tot, 3), box_link=round(min(1.0, link_s[box] / tot), 3), box_n=n_blocks[box])
+
+
+def _container_hints_deep(blocks: list[Block], paths: list[tuple[int, ...]]) -> None:
+    """``_container_hints`` for paths cut at MAX_PATH (a container's depth is where it first appears)."""
     # per container: [long text chars, all chars, link chars, blocks, depth] (one dict lookup per path step)
     acc: dict[int, list] = {}
     for b, path in zip(blocks, paths):

@@ -123,6 +123,10 @@ class CRFLabeler(BlockLabeler):
     def features(self, page: Page) -> list[dict[str, float]]:
         return page_features(page, window=self.window)
 
+    def _items(self, page: Page) -> list[dict]:
+        """What the tagger reads: ``features(page)`` in its sparse form (the same scores, see ``page_features``)."""
+        return page_features(page, window=self.window, sparse=True)
+
     def fit(self, pages: Sequence[Page]) -> CRFLabeler:
         check_training_pages(pages)
         trainer = pycrfsuite.Trainer(verbose=False)
@@ -193,7 +197,7 @@ class CRFLabeler(BlockLabeler):
         tagger = self._tagger
         if tagger is None:
             raise BantinModelError("CRFLabeler is not fitted")
-        return [self._consistent(list(tagger.tag(self.features(p))), p) if p.blocks else [] for p in pages]
+        return [self._consistent(list(tagger.tag(self._items(p))), p) if p.blocks else [] for p in pages]
 
     def _consistent(self, tags: list[str], page: Page) -> list[str]:
         """The tags with outlying content blocks (``outlying_content``) relabeled as boilerplate."""
@@ -212,7 +216,7 @@ class CRFLabeler(BlockLabeler):
             if not p.blocks:
                 out.append([])
                 continue
-            tagger.set(self.features(p))
+            tagger.set(self._items(p))
             out.append([{lab: tagger.marginal(lab, i) for lab in self.labels} for i in range(len(p.blocks))])
         return out
 
@@ -228,7 +232,7 @@ class CRFLabeler(BlockLabeler):
             labeled = copy.copy(page)
             labeled.blocks = [_copy_block(b) for b in page.blocks]
             if page.blocks:
-                tags = self._consistent(list(tagger.tag(self.features(page))), page)
+                tags = self._consistent(list(tagger.tag(self._items(page))), page)
                 # P(content) of each block, for the calibration (only computed when there is one)
                 content = [lab for lab in self.labels if lab in CONTENT_LABELS] if self.calibration is not None else []
                 where = {lab: k for k, lab in enumerate(content)}

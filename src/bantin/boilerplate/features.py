@@ -55,6 +55,8 @@ AD_LINES = frozenset(("quảng cáo", "advertisement", "ads", "sponsored", "tài
 BYLINE_START = ("theo ", "nguồn:", "nguồn ", "tác giả", "bài và ảnh", "bài, ảnh", "bài:", "ảnh:", "pv ", "nhóm pv", "phóng viên", "người đăng", "tin, ảnh", "tin và ảnh", "thực hiện:")
 CAPTION_CUES = ("ảnh minh họa", "ảnh minh hoạ", "(ảnh", "ảnh:", "nguồn ảnh", "ảnh tư liệu", "ảnh chụp", "video:", "clip:", "ảnh: ", "(ảnh minh")
 _CAPTION_RE = re.compile("|".join(map(re.escape, CAPTION_CUES)))
+#: every caption cue holds one of these: a line with none of them is no caption (``_text_features`` skips the regex)
+CAPTION_PARTS = ("ảnh", "video:", "clip:")
 _INITIALS = re.compile(r"^(?:[A-ZĐ][a-zđ]?\.){1,4}[A-ZĐ]?[a-zđ]?\.?$")
 _PAREN_SOURCE = re.compile(r"^\([^()]{1,25}\)\s*[-–—:]?")
 _DATE = re.compile(r"\b\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
@@ -122,6 +124,8 @@ _T_TS_NEAR = _int_table((0, 1, 2))
 _T_SHORT_NEAR = _int_table((0, 1, 2, 4))
 _T_SINCE = _int_table((1, 2, 4, 8, 16))
 _T_SPAN = _int_table((1, 3, 8))
+#: ``_bucket(d, (-1, 0, 1, 2, 4))`` of d = -2 ... 5 (d < -2 as -2, d > 5 as 5)
+_T_AFTER_TITLE = [_bucket(d, (-1, 0, 1, 2, 4)) for d in range(-2, 6)]
 
 
 def is_section_marker(text: str, key: str | None = None) -> bool:
@@ -153,9 +157,12 @@ def clear_caches() -> None:
     """Empty the feature caches (benchmarks time cold runs with it)."""
     _text_cache.clear()
     _syl_cache.clear()
+    _set_cache.clear()
     _html_cache.clear()
+    _box_cache.clear()
     _class_cues.cache_clear()
     _cue_features.cache_clear()
+    _nb_names.clear()
 
 
 def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any]:
@@ -183,20 +190,25 @@ def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any
     # if all were filtered at once)
     if h.get("tag"):
         f.update(_html_features_of(h))
+        if "main_pos" in h:
+            f.update(_box_features_of(h))
     if "blank_before" in h:
         g = {"blank_before": float(bool(h["blank_before"])), "blank_after": float(bool(h["blank_after"]))}
         f.update(_nonzero(g))
     return f
 
 
-#: The hints that ``_html_features`` reads besides the landmark and class-token lists.
-_HTML_HINTS = operator.itemgetter("tag", "heading", "in_list", "in_table", "is_caption", "link_density", "main_pos", "box_long", "box_link", "box_n")
+#: The hints that ``_html_features`` reads besides the landmark and class-token lists, and those of ``_box_features``.
+_HTML_HINTS = operator.itemgetter("tag", "heading", "in_list", "in_table", "is_caption", "link_density")
+_BOX_HINTS = operator.itemgetter("main_pos", "box_long", "box_link", "box_n")
 _html_cache: dict[tuple, dict[str, Any]] = {}
+_box_cache: dict[tuple, dict[str, Any]] = {}
 
 
 def _html_features_of(h: dict[str, Any]) -> dict[str, Any]:
     """The block's non-zero HTML features (cached on the hints they read, for blocks with every one of them: the
-    dict is shared, read it only)."""
+    dict is shared, read it only): the element's own, which repeat from page to page of a site; those of its
+    place in the page are ``_box_features_of``."""
     try:
         vals = _HTML_HINTS(h)
         key = (vals, type(vals[1]), tuple(h["landmarks"]), tuple(h["class_tokens"]))
@@ -210,6 +222,22 @@ def _html_features_of(h: dict[str, Any]) -> dict[str, Any]:
         if key is not None:
             _remember(_html_cache, key, g)
     return g
+
+
+def _box_features_of(h: dict[str, Any]) -> dict[str, Any]:
+    """The block's non-zero ``_box_features`` (cached like ``_html_features_of``: read the dict only)."""
+    try:
+        box_key = _BOX_HINTS(h)
+        box = _box_cache.get(box_key)
+    except (KeyError, TypeError):
+        box_key, box = None, None
+    if box is None:
+        box = {}
+        _box_features(box, h)
+        box = _nonzero(box)
+        if box_key is not None:
+            _remember(_box_cache, box_key, box)
+    return box
 
 
 def _nonzero(f: dict[str, Any]) -> dict[str, Any]:
@@ -259,10 +287,10 @@ def _text_features(text: str, syls: list[str], marker: bool, h: dict[str, Any]) 
     f["pipes"] = _bucket(text.count("|") + h.get("pipe_count", 0), (0, 1, 3))
     f["trailing_pipe"] = float(bool(h.get("trailing_pipe")))
     f["image"] = float(bool(h.get("image_marker")))
-    f["url"] = float(n <= 40 and bool(_URL.search(text)))
+    f["url"] = float(n <= 40 and ("." in text or ":" in text) and bool(_URL.search(text)))  # (each form of _URL has one)
     f["copyright"] = float("©" in text or "bản quyền" in low or "copyright" in low)
     f["byline_start"] = float(low.startswith(BYLINE_START))
-    f["caption_cue"] = float(bool(_CAPTION_RE.search(low)))
+    f["caption_cue"] = float(("ảnh" in low or "video:" in low or "clip:" in low) and bool(_CAPTION_RE.search(low)))  # (CAPTION_PARTS)
     f["initials"] = float(bool(_INITIALS.match(text.strip())))
     f["paren_source"] = float(bool(_PAREN_SOURCE.match(text)))
     f["quote_start"] = float(text[:1] in "\"“'‘«")
@@ -333,11 +361,14 @@ def _html_features(f: dict[str, Any], h: dict[str, Any]) -> None:
     if tokens:
         for name in _cue_features(tuple(tokens)):
             f[name] = 1.0
-    if "main_pos" in h:
-        f["main_pos"] = h["main_pos"]
-        f["box_long"] = _bucket(float(h.get("box_long", 0.0)), (0.0, 0.2, 0.5, 0.8))
-        f["box_link"] = _bucket(float(h.get("box_link", 0.0)), (0.0, 0.3, 0.7, 0.99))
-        f["box_n"] = _bucket(int(h.get("box_n", 1)), (1, 2, 4, 8, 16))
+
+
+def _box_features(f: dict[str, Any], h: dict[str, Any]) -> None:
+    """The HTML features of the block's place in the page (for a block with ``main_pos``)."""
+    f["main_pos"] = h["main_pos"]
+    f["box_long"] = _bucket(float(h.get("box_long", 0.0)), (0.0, 0.2, 0.5, 0.8))
+    f["box_link"] = _bucket(float(h.get("box_link", 0.0)), (0.0, 0.3, 0.7, 0.99))
+    f["box_n"] = _bucket(int(h.get("box_n", 1)), (1, 2, 4, 8, 16))
 
 
 #: Features copied to the neighbours' dicts (window +-2): the cheap, telling ones.
@@ -379,6 +410,21 @@ def _syllables(text: str) -> list[str]:
     return out
 
 
+_set_cache: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _syllable_sets(text: str, syls: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(the block's syllables as a set, the same less STOP_SYLLABLES), cached for short blocks like the syllables."""
+    if len(text) > TEXT_CACHE_MAX_CHARS:
+        s = frozenset(syls)
+        return s, s - STOP_SYLLABLES
+    out = _set_cache.get(text)
+    if out is None:
+        s = frozenset(syls)
+        out = _remember(_set_cache, text, (s, s - STOP_SYLLABLES))
+    return out
+
+
 def _window_sums(flags: list[bool]) -> list[int]:
     """Prefix sums: ``sum(flags[a:b]) == p[min(b, n)] - p[a]`` (a, b >= 0)."""
     p = [0]
@@ -387,67 +433,110 @@ def _window_sums(flags: list[bool]) -> list[int]:
     return p
 
 
-def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
-    """One feature dict per block of the page, with page context and neighbours."""
+#: The page-context features with float values, zero for many blocks (see ``page_features(sparse=True)``).
+_PAGE_FLOAT_KEYS = ("rel_pos", "long_before", "long_after", "dup_prev", "dup_next", "is_title_guess", "same_title", "marker_before",
+                    "marker_after")
+#: crfsuite's attribute names of the neighbours' string features, per key and value (see ``_neighbour_item``)
+_nb_names: dict[tuple[str, str], str] = {}
+
+
+def _neighbour_item(base: dict[str, Any]) -> list[str] | dict[str, Any]:
+    """A neighbour's features as python-crfsuite reads them (under its offset, "-1"): the list of attribute names
+    (``name:value`` for a string value, ``name`` for a value of 1.0), the same attributes in the same order as the
+    dict, without the per-value work in crfsuite's conversion; the dict itself when another value is in it."""
+    out = []
+    for k, v in base.items():
+        if v.__class__ is str:
+            key = (k, v)
+            name = _nb_names.get(key)
+            if name is None:
+                name = _remember(_nb_names, key, f"{k}:{v}")
+            out.append(name)
+        elif v == 1.0:
+            out.append(k)
+        else:
+            return base
+    return out
+
+
+def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dict[str, Any]]:
+    """One feature dict per block of the page, with page context and neighbours.
+
+    ``sparse``: the form the CRF tags (``CRFLabeler``), the same model input in less work: zero-valued features
+    are left out (crfsuite adds weight x 0.0 for them, which changes no score) and the neighbours' features are
+    lists of attribute names (see ``_neighbour_item``). The default form is the one training and the other
+    models read.
+    """
     blocks = page.blocks
     n = len(blocks)
     if n == 0:
         return []
     # A block's syllables are read up to MAX_FEATURE_CHARS characters (paragraphs are far shorter; a page that is
     # one 20 MB line would otherwise hold millions of syllable strings).
-    syls = [_syllables(b.text) for b in blocks]
+    texts = [b.text for b in blocks]
+    syls = [_syllables(t) for t in texts]
+    # per block: its set of syllables and that set less the function syllables (shared, read only)
+    sets = [_syllable_sets(t, s) for t, s in zip(texts, syls)]
     keys = [" ".join(s) for s in syls]
     counts = Counter(k for k in keys if k)
     lengths = [len(s) for s in syls]
     sorted_len = sorted(lengths)
     median = max(1, sorted_len[n // 2])
     # "Article-like" blocks: long sentences. Their distribution tells where the article sits.
-    long_w = [lengths[i] if lengths[i] >= 20 and blocks[i].text.rstrip().endswith((".", "!", "?", "…", '"', "”", ":")) else 0 for i in range(n)]
+    long_w = [lengths[i] if lengths[i] >= 20 and texts[i].rstrip().endswith((".", "!", "?", "…", '"', "”", ":")) else 0 for i in range(n)]
     any_long = sum(long_w) > 0
     total_long = sum(long_w) or 1
-    markers = [is_section_marker(b.text, k) for b, k in zip(blocks, keys)]
+    markers = [is_section_marker(t, k) for t, k in zip(texts, keys)]
     # Title guess: the HTML <h1> if any, else the first headline-like block near the top (5-40 syllables, not a
     # menu, breadcrumb, marker or timestamp line).
     title_i = next((i for i, b in enumerate(blocks) if b.hints.get("heading") == 1 and lengths[i] >= 3), None)
     if title_i is None:
         title_i = next((i for i in range(min(n, 20)) if 5 <= lengths[i] <= 40 and not markers[i]
-                        and not _CRUMB.search(blocks[i].text) and not blocks[i].hints.get("has_date")
-                        and len(NAV_VOCAB.intersection(syls[i])) / len(set(syls[i])) < 0.5), 0)
-    title_set = set(syls[title_i])
+                        and not _CRUMB.search(texts[i]) and not blocks[i].hints.get("has_date")
+                        and len(NAV_VOCAB.intersection(syls[i])) / len(sets[i][0]) < 0.5), 0)
+    title_set = sets[title_i][0]
     title_key = keys[title_i]
     title_ascii = _deaccent(title_key[:64])  # only its first 20 characters are compared: a prefix is exact and O(1)
+    title_prefix = title_ascii[: min(len(title_ascii), 20)] if title_ascii and len(title_ascii) > 8 else None
     meta_title = page.meta.get("og:title") or page.meta.get("html_title") or ""
     meta_set = set(_SYL.findall(meta_title.lower())) if meta_title else set()
     # Topic words of the article: the title's (and the first long paragraph's) syllables minus function words.
     first_long = next((i for i in range(n) if long_w[i] and i > title_i), None)
-    topic = title_set - STOP_SYLLABLES
-    lead_topic = (set(syls[first_long]) - STOP_SYLLABLES) if first_long is not None else set()
+    topic = sets[title_i][1]
+    lead_topic = sets[first_long][1] if first_long is not None else frozenset()
     # Words that recur across the page's paragraphs are the article's topic; a teaser of another article has its own.
-    content_sets = [set(s) - STOP_SYLLABLES if len(s) >= 5 else set() for s in syls]
+    content_sets = [s_[1] if lengths[i] >= 5 else frozenset() for i, s_ in enumerate(sets)]
     df: Counter = Counter()
     for s_ in content_sets:
         df.update(s_)
     frequent = {w for w, c in df.items() if c >= 3}
     span_lo, span_hi = main_span(lengths, long_w)
     is_ts = [bool(b.hints.get("has_time") or b.hints.get("has_date")) and lengths[i] <= 12 for i, b in enumerate(blocks)]
-    shortish = [0 < lengths[i] <= 25 and not blocks[i].text.rstrip().endswith((".", "!", "?")) for i in range(n)]
+    shortish = [0 < lengths[i] <= 25 and not texts[i].rstrip().endswith((".", "!", "?")) for i in range(n)]
 
     ts_sum, short_sum = _window_sums(is_ts), _window_sums(shortish)
     feats: list[dict[str, Any]] = []
     cum_long = 0
     last_marker = -1
+    n_title, n_meta, n_topic, n_lead = len(title_set), len(meta_set), len(topic), len(lead_topic)
+    # (the buckets of the page-context features are written out as comparisons: the same values as ``_bucket``,
+    # whose edges are given in the comments, for the finite numbers these are)
     for i, b in enumerate(blocks):
         f = _base_features(b, syls[i], markers[i])
         k = keys[i]
         f["pos"] = _T_POS[min(i, 21)]
         f["pos_end"] = _T_POS_END[min(n - 1 - i, 9)]
         f["rel_pos"] = i / (n - 1) if n > 1 else 0.0
-        f["len_rel"] = _bucket(lengths[i] / median, (0.25, 0.5, 1.0, 2.0, 4.0))
-        f["long_before"] = cum_long / total_long
+        x = lengths[i] / median  # (0.25, 0.5, 1.0, 2.0, 4.0)
+        f["len_rel"] = "0" if x <= 0.25 else "1" if x <= 0.5 else "2" if x <= 1.0 else "3" if x <= 2.0 else "4" if x <= 4.0 else "5"
+        long_before = cum_long / total_long
+        f["long_before"] = long_before
         cum_long += long_w[i]
-        f["long_after"] = (total_long - cum_long) / total_long if any_long else 0.0  # (sum once: O(n), not O(n^2))
-        f["long_before_b"] = _bucket(f["long_before"], (0.0, 0.3, 0.7, 0.99))
-        f["long_after_b"] = _bucket(f["long_after"], (0.0, 0.3, 0.7, 0.99))
+        long_after = (total_long - cum_long) / total_long if any_long else 0.0  # (sum once: O(n), not O(n^2))
+        f["long_after"] = long_after
+        # (0.0, 0.3, 0.7, 0.99)
+        f["long_before_b"] = "0" if long_before <= 0.0 else "1" if long_before <= 0.3 else "2" if long_before <= 0.7 else "3" if long_before <= 0.99 else "4"
+        f["long_after_b"] = "0" if long_after <= 0.0 else "1" if long_after <= 0.3 else "2" if long_after <= 0.7 else "3" if long_after <= 0.99 else "4"
         if k:
             dup = counts[k] - 1
             f["dup"] = _T_DUP[min(dup, 4)]
@@ -456,40 +545,42 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
             if i + 1 < n and keys[i + 1] and keys[i + 1] != k and lengths[i] >= 4 and keys[i + 1].startswith(k[: max(8, len(k) // 2)]):
                 f["prefix_next"] = 1.0
         f["is_title_guess"] = float(i == title_i)
-        f["after_title"] = _bucket(i - title_i, (-1, 0, 1, 2, 4))
-        sset = set(syls[i])
+        f["after_title"] = _T_AFTER_TITLE[max(-2, min(i - title_i, 5)) + 2]
+        sset, own = sets[i]
         if i != title_i and k:
             f["same_title"] = float(k == title_key)
-            if title_set:
+            if n_title:
                 common = len(title_set & sset)
-                sim = common / (len(title_set) + len(sset) - common)  # (= |a & b| / |a | b|, no union built)
-                f["sim_title"] = _bucket(sim, (0.1, 0.3, 0.6, 0.99))
-            if title_ascii and len(title_ascii) > 8 and k.startswith(title_ascii[: min(len(title_ascii), 20)]):
+                x = common / (n_title + len(sset) - common)  # (= |a & b| / |a | b|, no union built; 0.1, 0.3, 0.6, 0.99)
+                f["sim_title"] = "0" if x <= 0.1 else "1" if x <= 0.3 else "2" if x <= 0.6 else "3" if x <= 0.99 else "4"
+            if title_prefix and k.startswith(title_prefix):
                 f["slug_of_title"] = 1.0
-        if meta_set and syls[i]:
+        if n_meta and k:
             common = len(meta_set & sset)
-            f["sim_meta_title"] = _bucket(common / (len(meta_set) + len(sset) - common), (0.3, 0.7, 0.99))
-        if syls[i] and i != title_i:
-            own = sset - STOP_SYLLABLES
-            if topic:
-                f["title_cont"] = _bucket(len(topic & own) / len(topic), (0.0, 0.1, 0.2, 0.35, 0.6))
-            if lead_topic and i != first_long and own:
-                f["lead_cont"] = _bucket(len(lead_topic & own) / min(len(own), len(lead_topic)), (0.0, 0.1, 0.2, 0.35, 0.6))
+            x = common / (n_meta + len(sset) - common)  # (0.3, 0.7, 0.99)
+            f["sim_meta_title"] = "0" if x <= 0.3 else "1" if x <= 0.7 else "2" if x <= 0.99 else "3"
+        if k and i != title_i:
+            if n_topic:
+                x = len(topic & own) / n_topic  # (0.0, 0.1, 0.2, 0.35, 0.6)
+                f["title_cont"] = "0" if x <= 0.0 else "1" if x <= 0.1 else "2" if x <= 0.2 else "3" if x <= 0.35 else "4" if x <= 0.6 else "5"
+            if n_lead and i != first_long and own:
+                x = len(lead_topic & own) / min(len(own), n_lead)  # (0.0, 0.1, 0.2, 0.35, 0.6)
+                f["lead_cont"] = "0" if x <= 0.0 else "1" if x <= 0.1 else "2" if x <= 0.2 else "3" if x <= 0.35 else "4" if x <= 0.6 else "5"
         if content_sets[i]:
-            own = content_sets[i]
-            f["recur"] = _bucket(len(own & frequent) / len(own), (0.05, 0.15, 0.3, 0.5))
+            x = len(own & frequent) / len(own)  # (0.05, 0.15, 0.3, 0.5)
+            f["recur"] = "0" if x <= 0.05 else "1" if x <= 0.15 else "2" if x <= 0.3 else "3" if x <= 0.5 else "4"
         lo3, hi4 = max(0, i - 3), min(n, i + 4)
         f["ts_near"] = _T_TS_NEAR[min(ts_sum[hi4] - ts_sum[lo3] - is_ts[i], 3)]
         f["short_near"] = _T_SHORT_NEAR[min(short_sum[hi4] - short_sum[lo3] - shortish[i], 5)]
-        if f.get("slug_of_title") and _VIET_RE.search(blocks[i].text.lower()):
+        if "slug_of_title" in f and _VIET_RE.search(texts[i].lower()):
             f["slug_then_text"] = 1.0
         if first_long is not None:
-            f["zone"] = "before" if i < first_long else ("long" if long_w[i] else ("in" if f["long_after"] > 0 else "after"))
+            f["zone"] = "before" if i < first_long else ("long" if long_w[i] else ("in" if long_after > 0 else "after"))
         f["marker_before"] = float(last_marker >= 0)
-        if f.get("date_line") or f.get("short_ts"):
-            f["ts_where"] = "top" if f["long_before"] == 0.0 else ("end" if f["long_after"] == 0.0 else "mid")
+        if "date_line" in f or "short_ts" in f:
+            f["ts_where"] = ts_where = "top" if long_before == 0.0 else ("end" if long_after == 0.0 else "mid")
             # A timestamp inside a section opened by a marker dates another article, not this one.
-            f["ts_ctx"] = f["ts_where"] + ("_marker" if last_marker >= 0 else "")
+            f["ts_ctx"] = ts_where + ("_marker" if last_marker >= 0 else "")
         if last_marker >= 0:
             f["since_marker"] = _T_SINCE[min(i - last_marker, 17)]
         if markers[i]:
@@ -510,11 +601,19 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
         after_last[i] = seen
     for i in range(n):
         feats[i]["marker_after"] = float(after_last[i] and not markers[i])
+    if sparse:
+        for f in feats:
+            for k in _PAGE_FLOAT_KEYS:
+                if k in f and not f[k]:
+                    del f[k]
     if window:
-        # Neighbours as nested dicts: python-crfsuite prefixes their keys ("-1:end=p"), nothing is copied.
+        # Neighbours as nested dicts: python-crfsuite prefixes their keys ("-1:end:p"), nothing is copied.
         base = [{k: f[k] for k in NEIGHBOUR_KEYS if k in f} for f in feats]
         offsets = [(d, f"{d:+d}") for d in range(-window, window + 1) if d]
-        pad = {"pad": 1.0}
+        pad: Any = {"pad": 1.0}
+        if sparse:
+            base = [_neighbour_item(b) for b in base]
+            pad = ["pad"]
         for i, f in enumerate(feats):
             for d, name in offsets:
                 j = i + d

@@ -144,8 +144,13 @@ class _Walker:
         if not self.segments:
             return
         segments = self.segments
-        raw = _ws(" ".join(s for s, _ in segments))
-        link_chars = sum(len(_ws(s)) for s, link in segments if link)
+        if len(segments) == 1:
+            text, link = segments[0]
+            raw = _ws(text)
+            link_chars = len(raw) if link else 0
+        else:
+            raw = _ws(" ".join([s for s, _ in segments]))
+            link_chars = sum([len(_ws(s)) for s, link in segments if link])
         segments.clear()
         if not raw:
             return
@@ -154,7 +159,7 @@ class _Walker:
             return
         merged, caption_token, landmarks, in_list, in_table, caption_tag = self.merged[-1] if self.merged else _EMPTY_LEVEL
         if len(self.tokens) <= MAX_CLASS_ANCESTORS:
-            tokens = list(merged)
+            tokens = merged
         else:  # a deep stack: the innermost MAX_CLASS_ANCESTORS ancestors' tokens
             class_tokens: dict[str, None] = {}
             for toks in self.tokens[-MAX_CLASS_ANCESTORS:]:
@@ -172,11 +177,12 @@ class _Walker:
             is_caption=caption_tag or caption_token,
             link_density=round(min(1.0, link_chars / max(1, len(raw))), 3),
             landmarks=list(landmarks),
-            class_tokens=tokens[-24:],
+            class_tokens=list(tokens[-24:]),
             depth=len(self.stack),
         )
-        self.blocks.append(Block(index=len(self.blocks), text=raw, raw=raw, hints=hints))
-        self.paths.append(tuple(self.stack_ids[-MAX_PATH:]))
+        self.blocks.append(Block(len(self.blocks), raw, raw, hints))
+        ids = self.stack_ids
+        self.paths.append(tuple(ids) if len(ids) <= MAX_PATH else tuple(ids[-MAX_PATH:]))
 
     def _push(self, el, tag: str) -> None:
         self.stack.append(tag)
@@ -209,17 +215,23 @@ class _Walker:
             self.headings.pop()
 
     def walk(self, root) -> None:
-        """Collect the blocks under ``root`` in document order (text, children, then each element's tail)."""
+        """Collect the blocks under ``root`` in document order (text, children, then each element's tail).
+
+        A whitespace-only text that would open a block's segments is left out: flush strips it anyway (its
+        characters are all str.isspace, what strip removes), so the blocks are the same, in fewer steps.
+        """
         todo: list[tuple] = [(True, root, False, False)]  # (entering?, element, inside a link, is a block)
-        pop, push, segments = todo.pop, todo.append, self.segments  # (flush empties segments in place)
+        pop, push, extend, segments = todo.pop, todo.append, todo.extend, self.segments  # (flush empties segments in place)
+        flush = self.flush
         while todo and not self.truncated:
             entering, el, in_link, is_block = pop()
             if not entering:
                 if is_block:
-                    self.flush()
+                    if segments:
+                        flush()
                     self._pop()
                 text = el.tail
-                if text:
+                if text and (segments or not text.isspace()):
                     segments.append((text, in_link))
                 continue
             tag = el.tag
@@ -227,27 +239,29 @@ class _Walker:
                 tag = tag.lower()
                 if tag not in DROP_TAGS:
                     if tag == "br":
-                        self.flush()
+                        if segments:
+                            flush()
                     else:
                         is_block = tag in BLOCK_TAGS
                         if is_block:
-                            self.flush()
+                            if segments:
+                                flush()
                             self._push(el, tag)
                         link = in_link or tag == "a"
                         text = el.text
-                        if text:
+                        if text and (segments or not text.isspace()):
                             segments.append((text, link))
                         if len(el):
                             push((False, el, in_link, is_block))
-                            for child in reversed(el):
-                                push((True, child, link, False))
+                            extend([(True, child, link, False) for child in reversed(el)])
                             continue
                         if is_block:  # a leaf: its exit right away (nothing comes between)
-                            self.flush()
+                            if segments:
+                                flush()
                             self._pop()
             # a leaf element, a comment or processing instruction, a dropped element or <br>: its tail comes next
             text = el.tail
-            if text:
+            if text and (segments or not text.isspace()):
                 segments.append((text, in_link))
 
 

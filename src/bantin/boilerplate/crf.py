@@ -233,22 +233,17 @@ class CRFLabeler(BlockLabeler):
             labeled.blocks = [_copy_block(b) for b in page.blocks]
             if page.blocks:
                 tags = self._consistent(list(tagger.tag(self._items(page))), page)
-                # P(content) of each block, for the calibration (only computed when there is one)
-                content = [lab for lab in self.labels if lab in CONTENT_LABELS] if self.calibration is not None else []
-                where = {lab: k for k, lab in enumerate(content)}
                 marginal = tagger.marginal
-                p_content = []
-                for i, (b, y) in enumerate(zip(labeled.blocks, tags)):
+                for b, y in zip(labeled.blocks, tags):
                     b.label = y
-                    if content:
-                        # each marginal read once (the block's own label is usually among the content labels)
-                        m = [marginal(lab, i) for lab in content]
-                        k = where.get(y)
-                        b.score = float(m[k] if k is not None else marginal(y, i))
-                        p_content.append(min(1.0, sum(m)))
-                    else:
+                if self.calibration is not None:
+                    # P(content) of each block: the calibration gives every score from it (finish_page)
+                    content = [lab for lab in self.labels if lab in CONTENT_LABELS]
+                    p_content = [min(1.0, sum([marginal(lab, i) for lab in content])) for i in range(len(tags))]
+                    labeled = self.finish_page(labeled, p_content)
+                else:
+                    for i, (b, y) in enumerate(zip(labeled.blocks, tags)):
                         b.score = float(marginal(y, i))
-                labeled = self.finish_page(labeled, p_content)
             out.append(labeled)
         return out
 

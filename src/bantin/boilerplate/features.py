@@ -156,8 +156,7 @@ def _remember(cache: dict, key: Any, value: Any) -> Any:
 def clear_caches() -> None:
     """Empty the feature caches (benchmarks time cold runs with it)."""
     _text_cache.clear()
-    _syl_cache.clear()
-    _set_cache.clear()
+    _info_cache.clear()
     _html_cache.clear()
     _box_cache.clear()
     _class_cues.cache_clear()
@@ -268,7 +267,7 @@ def _text_features(text: str, syls: list[str], marker: bool, h: dict[str, Any]) 
     f["first_upper"] = float(text[:1].isupper())
     if 0 < n <= 30:
         words_ = text.split()
-        cap_words = sum(1 for w in words_ if w[:1].isupper())
+        cap_words = sum(map(str.isupper, [w[0] for w in words_]))  # (split() gives no empty word)
         f["cap_ratio"] = _bucket(cap_words / len(words_), (0.2, 0.5, 0.8, 0.99))
     digit = h["digit_ratio"] if "digit_ratio" in h else len(_DIGIT.findall(text)) / max(1, len(text))
     f["digit"] = _bucket(digit, (0.0, 0.1, 0.3))
@@ -396,32 +395,21 @@ def main_span(lengths: list[int], long_w: list[int]) -> tuple[int, int]:
     return best_lo, best_hi
 
 
-_syl_cache: dict[str, list[str]] = {}
+_info_cache: dict[str, tuple[list[str], str, frozenset[str], frozenset[str]]] = {}
 
 
-def _syllables(text: str) -> list[str]:
-    """The lower-cased syllables of a block's first MAX_FEATURE_CHARS characters (cached for short blocks; the
-    lists are shared: read them, never change them)."""
+def _text_info(text: str) -> tuple[list[str], str, frozenset[str], frozenset[str]]:
+    """A block's lower-cased syllables (of its first MAX_FEATURE_CHARS characters), those joined by spaces (its key),
+    their set, and that set less STOP_SYLLABLES: cached for short blocks (shared: read them, never change them)."""
     if len(text) > TEXT_CACHE_MAX_CHARS:
-        return _SYL.findall(text[:MAX_FEATURE_CHARS].lower())
-    out = _syl_cache.get(text)
-    if out is None:
-        out = _remember(_syl_cache, text, _SYL.findall(text.lower()))
-    return out
-
-
-_set_cache: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-
-
-def _syllable_sets(text: str, syls: list[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """(the block's syllables as a set, the same less STOP_SYLLABLES), cached for short blocks like the syllables."""
-    if len(text) > TEXT_CACHE_MAX_CHARS:
+        syls = _SYL.findall(text[:MAX_FEATURE_CHARS].lower())
         s = frozenset(syls)
-        return s, s - STOP_SYLLABLES
-    out = _set_cache.get(text)
+        return syls, " ".join(syls), s, s - STOP_SYLLABLES
+    out = _info_cache.get(text)
     if out is None:
+        syls = _SYL.findall(text.lower())
         s = frozenset(syls)
-        out = _remember(_set_cache, text, (s, s - STOP_SYLLABLES))
+        out = _remember(_info_cache, text, (syls, " ".join(syls), s, s - STOP_SYLLABLES))
     return out
 
 
@@ -433,29 +421,33 @@ def _window_sums(flags: list[bool]) -> list[int]:
     return p
 
 
-#: The page-context features with float values, zero for many blocks (see ``page_features(sparse=True)``).
-_PAGE_FLOAT_KEYS = ("rel_pos", "long_before", "long_after", "dup_prev", "dup_next", "is_title_guess", "same_title", "marker_before",
-                    "marker_after")
-#: crfsuite's attribute names of the neighbours' string features, per key and value (see ``_neighbour_item``)
+#: crfsuite's attribute names of the neighbours' string features, per (key, value)
 _nb_names: dict[tuple[str, str], str] = {}
 
 
-def _neighbour_item(base: dict[str, Any]) -> list[str] | dict[str, Any]:
-    """A neighbour's features as python-crfsuite reads them (under its offset, "-1"): the list of attribute names
-    (``name:value`` for a string value, ``name`` for a value of 1.0), the same attributes in the same order as the
-    dict, without the per-value work in crfsuite's conversion; the dict itself when another value is in it."""
-    out = []
-    for k, v in base.items():
-        if v.__class__ is str:
-            key = (k, v)
-            name = _nb_names.get(key)
-            if name is None:
-                name = _remember(_nb_names, key, f"{k}:{v}")
-            out.append(name)
-        elif v == 1.0:
-            out.append(k)
-        else:
-            return base
+def _neighbour_items(feats: list[dict[str, Any]]) -> list[list[str] | dict[str, Any]]:
+    """Each block's neighbour features as python-crfsuite reads them (under an offset, "-1"): the list of attribute
+    names (``name:value`` for a string value, ``name`` for a value of 1.0), the same attributes in the same order as
+    the dict of the dense form, without the per-value work of crfsuite's conversion; that dict itself for a block
+    with another value (zero-valued page features are already left out)."""
+    names = _nb_names
+    out: list[list[str] | dict[str, Any]] = []
+    for f in feats:
+        item: list[str] | dict[str, Any] = []
+        for k in NEIGHBOUR_KEYS:
+            v = f.get(k)
+            if v is not None:
+                if v.__class__ is str:
+                    name = names.get((k, v))
+                    if name is None:
+                        name = _remember(names, (k, v), f"{k}:{v}")
+                    item.append(name)
+                elif v == 1.0:
+                    item.append(k)
+                else:
+                    item = {k: f[k] for k in NEIGHBOUR_KEYS if k in f}
+                    break
+        out.append(item)
     return out
 
 
@@ -464,7 +456,7 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
 
     ``sparse``: the form the CRF tags (``CRFLabeler``), the same model input in less work: zero-valued features
     are left out (crfsuite adds weight x 0.0 for them, which changes no score) and the neighbours' features are
-    lists of attribute names (see ``_neighbour_item``). The default form is the one training and the other
+    lists of attribute names (see ``_neighbour_items``). The default form is the one training and the other
     models read.
     """
     blocks = page.blocks
@@ -474,10 +466,11 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
     # A block's syllables are read up to MAX_FEATURE_CHARS characters (paragraphs are far shorter; a page that is
     # one 20 MB line would otherwise hold millions of syllable strings).
     texts = [b.text for b in blocks]
-    syls = [_syllables(t) for t in texts]
+    info = [_text_info(t) for t in texts]
+    syls = [x[0] for x in info]
+    keys = [x[1] for x in info]
     # per block: its set of syllables and that set less the function syllables (shared, read only)
-    sets = [_syllable_sets(t, s) for t, s in zip(texts, syls)]
-    keys = [" ".join(s) for s in syls]
+    sets = [x[2:] for x in info]
     counts = Counter(k for k in keys if k)
     lengths = [len(s) for s in syls]
     sorted_len = sorted(lengths)
@@ -519,6 +512,7 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
     cum_long = 0
     last_marker = -1
     n_title, n_meta, n_topic, n_lead = len(title_set), len(meta_set), len(topic), len(lead_topic)
+    dense = not sparse  # (the sparse form leaves the zero-valued page features out)
     # (the buckets of the page-context features are written out as comparisons: the same values as ``_bucket``,
     # whose edges are given in the comments, for the finite numbers these are)
     for i, b in enumerate(blocks):
@@ -526,29 +520,39 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
         k = keys[i]
         f["pos"] = _T_POS[min(i, 21)]
         f["pos_end"] = _T_POS_END[min(n - 1 - i, 9)]
-        f["rel_pos"] = i / (n - 1) if n > 1 else 0.0
+        x = i / (n - 1) if n > 1 else 0.0
+        if x or dense:
+            f["rel_pos"] = x
         x = lengths[i] / median  # (0.25, 0.5, 1.0, 2.0, 4.0)
         f["len_rel"] = "0" if x <= 0.25 else "1" if x <= 0.5 else "2" if x <= 1.0 else "3" if x <= 2.0 else "4" if x <= 4.0 else "5"
         long_before = cum_long / total_long
-        f["long_before"] = long_before
+        if long_before or dense:
+            f["long_before"] = long_before
         cum_long += long_w[i]
         long_after = (total_long - cum_long) / total_long if any_long else 0.0  # (sum once: O(n), not O(n^2))
-        f["long_after"] = long_after
+        if long_after or dense:
+            f["long_after"] = long_after
         # (0.0, 0.3, 0.7, 0.99)
         f["long_before_b"] = "0" if long_before <= 0.0 else "1" if long_before <= 0.3 else "2" if long_before <= 0.7 else "3" if long_before <= 0.99 else "4"
         f["long_after_b"] = "0" if long_after <= 0.0 else "1" if long_after <= 0.3 else "2" if long_after <= 0.7 else "3" if long_after <= 0.99 else "4"
         if k:
             dup = counts[k] - 1
             f["dup"] = _T_DUP[min(dup, 4)]
-            f["dup_prev"] = float(i > 0 and keys[i - 1] == k)
-            f["dup_next"] = float(i + 1 < n and keys[i + 1] == k)
+            flag = i > 0 and keys[i - 1] == k
+            if flag or dense:
+                f["dup_prev"] = float(flag)
+            flag = i + 1 < n and keys[i + 1] == k
+            if flag or dense:
+                f["dup_next"] = float(flag)
             if i + 1 < n and keys[i + 1] and keys[i + 1] != k and lengths[i] >= 4 and keys[i + 1].startswith(k[: max(8, len(k) // 2)]):
                 f["prefix_next"] = 1.0
-        f["is_title_guess"] = float(i == title_i)
+        if i == title_i or dense:
+            f["is_title_guess"] = float(i == title_i)
         f["after_title"] = _T_AFTER_TITLE[max(-2, min(i - title_i, 5)) + 2]
         sset, own = sets[i]
         if i != title_i and k:
-            f["same_title"] = float(k == title_key)
+            if k == title_key or dense:
+                f["same_title"] = float(k == title_key)
             if n_title:
                 common = len(title_set & sset)
                 x = common / (n_title + len(sset) - common)  # (= |a & b| / |a | b|, no union built; 0.1, 0.3, 0.6, 0.99)
@@ -576,7 +580,8 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
             f["slug_then_text"] = 1.0
         if first_long is not None:
             f["zone"] = "before" if i < first_long else ("long" if long_w[i] else ("in" if long_after > 0 else "after"))
-        f["marker_before"] = float(last_marker >= 0)
+        if last_marker >= 0 or dense:
+            f["marker_before"] = float(last_marker >= 0)
         if "date_line" in f or "short_ts" in f:
             f["ts_where"] = ts_where = "top" if long_before == 0.0 else ("end" if long_after == 0.0 else "mid")
             # A timestamp inside a section opened by a marker dates another article, not this one.
@@ -600,20 +605,18 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
             seen = True
         after_last[i] = seen
     for i in range(n):
-        feats[i]["marker_after"] = float(after_last[i] and not markers[i])
-    if sparse:
-        for f in feats:
-            for k in _PAGE_FLOAT_KEYS:
-                if k in f and not f[k]:
-                    del f[k]
+        flag = after_last[i] and not markers[i]
+        if flag or dense:
+            feats[i]["marker_after"] = float(flag)
     if window:
         # Neighbours as nested dicts: python-crfsuite prefixes their keys ("-1:end:p"), nothing is copied.
-        base = [{k: f[k] for k in NEIGHBOUR_KEYS if k in f} for f in feats]
-        offsets = [(d, f"{d:+d}") for d in range(-window, window + 1) if d]
-        pad: Any = {"pad": 1.0}
+        base: list[Any]
+        pad: Any
         if sparse:
-            base = [_neighbour_item(b) for b in base]
-            pad = ["pad"]
+            base, pad = _neighbour_items(feats), ["pad"]
+        else:
+            base, pad = [{k: f[k] for k in NEIGHBOUR_KEYS if k in f} for f in feats], {"pad": 1.0}
+        offsets = [(d, f"{d:+d}") for d in range(-window, window + 1) if d]
         for i, f in enumerate(feats):
             for d, name in offsets:
                 j = i + d

@@ -60,12 +60,8 @@ CACHE_MAX_CHARS = 1_000
 
 @functools.lru_cache(maxsize=32768)
 def _cached_line_hints(raw: str) -> dict:
+    """``line_hints(raw, raw)`` of a short block (shared: flush copies it into the block's hints)."""
     return line_hints(raw, raw)
-
-
-def _text_hints(raw: str) -> dict:
-    """``line_hints(raw, raw)`` as a new dict (cached for short blocks)."""
-    return dict(_cached_line_hints(raw)) if len(raw) <= CACHE_MAX_CHARS else line_hints(raw, raw)
 
 
 @functools.lru_cache(maxsize=32768)
@@ -168,18 +164,18 @@ class _Walker:
                         class_tokens[tok] = None
             tokens = list(class_tokens)
             caption_token = any("caption" in t for t in tokens)
-        hints = _text_hints(raw)
-        hints.update(
-            tag=self.stack[-1] if self.stack else "body",
-            heading=self.headings[-1] if self.headings else 0,
-            in_list=in_list,
-            in_table=in_table,
-            is_caption=caption_tag or caption_token,
-            link_density=round(min(1.0, link_chars / max(1, len(raw))), 3),
-            landmarks=list(landmarks),
-            class_tokens=list(tokens[-24:]),
-            depth=len(self.stack),
-        )
+        hints = {
+            **(_cached_line_hints(raw) if len(raw) <= CACHE_MAX_CHARS else line_hints(raw, raw)),
+            "tag": self.stack[-1] if self.stack else "body",
+            "heading": self.headings[-1] if self.headings else 0,
+            "in_list": in_list,
+            "in_table": in_table,
+            "is_caption": caption_tag or caption_token,
+            "link_density": round(min(1.0, link_chars / max(1, len(raw))), 3),
+            "landmarks": list(landmarks),
+            "class_tokens": list(tokens[-24:]),
+            "depth": len(self.stack),
+        }
         self.blocks.append(Block(len(self.blocks), raw, raw, hints))
         ids = self.stack_ids
         self.paths.append(tuple(ids) if len(ids) <= MAX_PATH else tuple(ids[-MAX_PATH:]))
@@ -322,22 +318,24 @@ def _container_hints(blocks: list[Block], paths: list[tuple[int, ...]]) -> None:
         _container_hints_deep(blocks, paths)
         return
     long_s, chars_s, link_s, n_blocks, main = _container_sums(blocks, paths)
-    seen_main = False
+    pos = "none" if main is None else "before"
     for b, path in zip(blocks, paths):
         h = b.hints
         if main is None:
-            h["main_pos"] = "none"
+            h["main_pos"] = pos
         elif main in path:
             h["main_pos"] = "in"
-            seen_main = True
+            pos = "after"
         else:
-            h["main_pos"] = "after" if seen_main else "before"
-        box = path[-2] if len(path) >= 2 else (path[-1] if path else None)
-        if box is None:
-            h.update(box_long=0.0, box_link=0.0, box_n=1)
-        else:
+            h["main_pos"] = pos
+        if path:
+            box = path[-2] if len(path) >= 2 else path[-1]
             tot = chars_s[box] or 1.0
-            h.update(box_long=round(long_s[box] / tot, 3), box_link=round(min(1.0, link_s[box] / tot), 3), box_n=n_blocks[box])
+            h["box_long"] = round(long_s[box] / tot, 3)
+            h["box_link"] = round(min(1.0, link_s[box] / tot), 3)
+            h["box_n"] = n_blocks[box]
+        else:
+            h["box_long"], h["box_link"], h["box_n"] = 0.0, 0.0, 1
 
 
 def _container_hints_deep(blocks: list[Block], paths: list[tuple[int, ...]]) -> None:

@@ -161,7 +161,7 @@ def clear_caches() -> None:
     _box_cache.clear()
     _class_cues.cache_clear()
     _cue_features.cache_clear()
-    _nb_names.clear()
+    _nb_items.clear()
 
 
 def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any]:
@@ -421,32 +421,45 @@ def _window_sums(flags: list[bool]) -> list[int]:
     return p
 
 
-#: crfsuite's attribute names of the neighbours' string features, per (key, value)
-_nb_names: dict[tuple[str, str], str] = {}
+#: the neighbour items of ``_neighbour_items``, per tuple of the NEIGHBOUR_KEYS values (menus repeat them)
+_nb_items: dict[tuple, list[str]] = {}
+
+
+def _neighbour_item(values: tuple) -> list[str] | None:
+    """The attribute names of one block's neighbour features (its NEIGHBOUR_KEYS values, None where absent):
+    ``name:value`` for a string value, ``name`` for 1.0; None when another value is among them."""
+    out = []
+    for k, v in zip(NEIGHBOUR_KEYS, values):
+        if v is not None:
+            if v.__class__ is str:
+                out.append(f"{k}:{v}")
+            elif v == 1.0:
+                out.append(k)
+            else:
+                return None
+    return out
 
 
 def _neighbour_items(feats: list[dict[str, Any]]) -> list[list[str] | dict[str, Any]]:
     """Each block's neighbour features as python-crfsuite reads them (under an offset, "-1"): the list of attribute
-    names (``name:value`` for a string value, ``name`` for a value of 1.0), the same attributes in the same order as
-    the dict of the dense form, without the per-value work of crfsuite's conversion; that dict itself for a block
-    with another value (zero-valued page features are already left out)."""
-    names = _nb_names
+    names, the same attributes in the same order as the dict of the dense form, without the per-value work of
+    crfsuite's conversion (the lists are shared between blocks with the same values: read them only); that dict
+    itself for a block with a value other than a string or 1.0 (zero-valued page features are already left out)."""
+    cache = _nb_items
     out: list[list[str] | dict[str, Any]] = []
     for f in feats:
-        item: list[str] | dict[str, Any] = []
-        for k in NEIGHBOUR_KEYS:
-            v = f.get(k)
-            if v is not None:
-                if v.__class__ is str:
-                    name = names.get((k, v))
-                    if name is None:
-                        name = _remember(names, (k, v), f"{k}:{v}")
-                    item.append(name)
-                elif v == 1.0:
-                    item.append(k)
-                else:
-                    item = {k: f[k] for k in NEIGHBOUR_KEYS if k in f}
-                    break
+        values = tuple(map(f.get, NEIGHBOUR_KEYS))
+        try:
+            item = cache.get(values)
+        except TypeError:  # an unhashable value
+            item, values = None, None
+        if item is None:
+            item = _neighbour_item(values if values is not None else tuple(map(f.get, NEIGHBOUR_KEYS)))
+            if item is None:
+                out.append({k: f[k] for k in NEIGHBOUR_KEYS if k in f})
+                continue
+            if values is not None:
+                _remember(cache, values, item)
         out.append(item)
     return out
 

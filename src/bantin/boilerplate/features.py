@@ -20,6 +20,7 @@ from bisect import bisect_left
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from bantin.blocks import Block, Page
@@ -90,6 +91,11 @@ _VIET_RE = re.compile("[ăâđêôơưàảãáạằẳẵắặầẩẫấậ
 _UPPER = re.compile(r"[A-ZĐÀ-ỸĂÂÊÔƠƯ]")
 _DIGIT = re.compile(r"\d")
 _DIGIT_RUN = re.compile(r"\d+")
+
+
+def _fold_digits(word: str) -> str:
+    """The word with each run of digits as "0" (a word of letters only has none: returned as is)."""
+    return word if word.isalpha() else _DIGIT_RUN.sub("0", word)
 
 
 def _norm_key(text: str) -> str:
@@ -164,7 +170,7 @@ def clear_caches() -> None:
     _nb_items.clear()
 
 
-def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any]:
+def _base_features(block: Block, syls: Sequence[str], marker: bool) -> dict[str, Any]:
     """Features of one block on its own. ``syls``: the block's syllables as ``page_features`` reads them."""
     text = block.text
     h = block.hints
@@ -244,7 +250,7 @@ def _nonzero(f: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in f.items() if v != 0.0}
 
 
-def _text_features(text: str, syls: list[str], marker: bool, h: dict[str, Any]) -> dict[str, Any]:
+def _text_features(text: str, syls: Sequence[str], marker: bool, h: dict[str, Any]) -> dict[str, Any]:
     """The features of a block's text (a new dict; the values are strings and floats)."""
     low = text.lower()
     n = len(syls)
@@ -320,13 +326,13 @@ def _text_features(text: str, syls: list[str], marker: bool, h: dict[str, Any]) 
     if n and n <= 10:
         # Word identity matters for short lines (headings, menus, labels), not for paragraphs. Digits are
         # folded ("19:13" and "08:45" give the same features) so that numbers do not become vocabulary.
-        w0 = _DIGIT_RUN.sub("0", syls[0])
+        w0 = _fold_digits(syls[0])
         f["w0"] = w0
         if n > 1:
-            f["w01"] = w0 + "_" + _DIGIT_RUN.sub("0", syls[1])
-        f["wl"] = _DIGIT_RUN.sub("0", syls[-1])
+            f["w01"] = w0 + "_" + _fold_digits(syls[1])
+        f["wl"] = _fold_digits(syls[-1])
     elif n:
-        f["w0_long"] = _DIGIT_RUN.sub("0", syls[0])
+        f["w0_long"] = _fold_digits(syls[0])
     return f
 
 
@@ -395,21 +401,24 @@ def main_span(lengths: list[int], long_w: list[int]) -> tuple[int, int]:
     return best_lo, best_hi
 
 
-_info_cache: dict[str, tuple[list[str], str, frozenset[str], frozenset[str]]] = {}
+_info_cache: dict[str, tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]]] = {}
 
 
-def _text_info(text: str) -> tuple[list[str], str, frozenset[str], frozenset[str]]:
+def _new_text_info(syls: list[str]) -> tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]]:
+    uniq = tuple(dict.fromkeys(syls))
+    return tuple(syls), " ".join(syls), uniq, tuple(w for w in uniq if w not in STOP_SYLLABLES)
+
+
+def _text_info(text: str) -> tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]]:
     """A block's lower-cased syllables (of its first MAX_FEATURE_CHARS characters), those joined by spaces (its key),
-    their set, and that set less STOP_SYLLABLES: cached for short blocks (shared: read them, never change them)."""
+    its distinct syllables, and those less STOP_SYLLABLES: cached for short blocks. Tuples of strings, not lists
+    and sets: the cache holds thousands of them, and the garbage collector stops tracking such tuples (sets it
+    would go through at every full collection)."""
     if len(text) > TEXT_CACHE_MAX_CHARS:
-        syls = _SYL.findall(text[:MAX_FEATURE_CHARS].lower())
-        s = frozenset(syls)
-        return syls, " ".join(syls), s, s - STOP_SYLLABLES
+        return _new_text_info(_SYL.findall(text[:MAX_FEATURE_CHARS].lower()))
     out = _info_cache.get(text)
     if out is None:
-        syls = _SYL.findall(text.lower())
-        s = frozenset(syls)
-        out = _remember(_info_cache, text, (syls, " ".join(syls), s, s - STOP_SYLLABLES))
+        out = _remember(_info_cache, text, _new_text_info(_SYL.findall(text.lower())))
     return out
 
 
@@ -482,7 +491,7 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
     info = [_text_info(t) for t in texts]
     syls = [x[0] for x in info]
     keys = [x[1] for x in info]
-    # per block: its set of syllables and that set less the function syllables (shared, read only)
+    # per block: its distinct syllables and those less the function syllables (shared, read only)
     sets = [x[2:] for x in info]
     counts = Counter(k for k in keys if k)
     lengths = [len(s) for s in syls]
@@ -500,7 +509,7 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
         title_i = next((i for i in range(min(n, 20)) if 5 <= lengths[i] <= 40 and not markers[i]
                         and not _CRUMB.search(texts[i]) and not blocks[i].hints.get("has_date")
                         and len(NAV_VOCAB.intersection(syls[i])) / len(sets[i][0]) < 0.5), 0)
-    title_set = sets[title_i][0]
+    title_set = set(sets[title_i][0])
     title_key = keys[title_i]
     title_ascii = _deaccent(title_key[:64])  # only its first 20 characters are compared: a prefix is exact and O(1)
     title_prefix = title_ascii[: min(len(title_ascii), 20)] if title_ascii and len(title_ascii) > 8 else None
@@ -508,10 +517,10 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
     meta_set = set(_SYL.findall(meta_title.lower())) if meta_title else set()
     # Topic words of the article: the title's (and the first long paragraph's) syllables minus function words.
     first_long = next((i for i in range(n) if long_w[i] and i > title_i), None)
-    topic = sets[title_i][1]
-    lead_topic = sets[first_long][1] if first_long is not None else frozenset()
+    topic = set(sets[title_i][1])
+    lead_topic = set(sets[first_long][1]) if first_long is not None else set()
     # Words that recur across the page's paragraphs are the article's topic; a teaser of another article has its own.
-    content_sets = [s_[1] if lengths[i] >= 5 else frozenset() for i, s_ in enumerate(sets)]
+    content_sets = [s_[1] if lengths[i] >= 5 else () for i, s_ in enumerate(sets)]
     df: Counter = Counter()
     for s_ in content_sets:
         df.update(s_)
@@ -562,29 +571,31 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
         if i == title_i or dense:
             f["is_title_guess"] = float(i == title_i)
         f["after_title"] = _T_AFTER_TITLE[max(-2, min(i - title_i, 5)) + 2]
-        sset, own = sets[i]
+        sset, own = sets[i]  # (intersected below with sets: made sets when long, tuples are read faster when short)
+        if len(sset) > 16:
+            sset, own = set(sset), set(own)
         if i != title_i and k:
             if k == title_key or dense:
                 f["same_title"] = float(k == title_key)
             if n_title:
-                common = len(title_set & sset)
+                common = len(title_set.intersection(sset))
                 x = common / (n_title + len(sset) - common)  # (= |a & b| / |a | b|, no union built; 0.1, 0.3, 0.6, 0.99)
                 f["sim_title"] = "0" if x <= 0.1 else "1" if x <= 0.3 else "2" if x <= 0.6 else "3" if x <= 0.99 else "4"
             if title_prefix and k.startswith(title_prefix):
                 f["slug_of_title"] = 1.0
         if n_meta and k:
-            common = len(meta_set & sset)
+            common = len(meta_set.intersection(sset))
             x = common / (n_meta + len(sset) - common)  # (0.3, 0.7, 0.99)
             f["sim_meta_title"] = "0" if x <= 0.3 else "1" if x <= 0.7 else "2" if x <= 0.99 else "3"
         if k and i != title_i:
             if n_topic:
-                x = len(topic & own) / n_topic  # (0.0, 0.1, 0.2, 0.35, 0.6)
+                x = len(topic.intersection(own)) / n_topic  # (0.0, 0.1, 0.2, 0.35, 0.6)
                 f["title_cont"] = "0" if x <= 0.0 else "1" if x <= 0.1 else "2" if x <= 0.2 else "3" if x <= 0.35 else "4" if x <= 0.6 else "5"
             if n_lead and i != first_long and own:
-                x = len(lead_topic & own) / min(len(own), n_lead)  # (0.0, 0.1, 0.2, 0.35, 0.6)
+                x = len(lead_topic.intersection(own)) / min(len(own), n_lead)  # (0.0, 0.1, 0.2, 0.35, 0.6)
                 f["lead_cont"] = "0" if x <= 0.0 else "1" if x <= 0.1 else "2" if x <= 0.2 else "3" if x <= 0.35 else "4" if x <= 0.6 else "5"
         if content_sets[i]:
-            x = len(own & frequent) / len(own)  # (0.05, 0.15, 0.3, 0.5)
+            x = len(frequent.intersection(own)) / len(own)  # (0.05, 0.15, 0.3, 0.5)
             f["recur"] = "0" if x <= 0.05 else "1" if x <= 0.15 else "2" if x <= 0.3 else "3" if x <= 0.5 else "4"
         lo3, hi4 = max(0, i - 3), min(n, i + 4)
         f["ts_near"] = _T_TS_NEAR[min(ts_sum[hi4] - ts_sum[lo3] - is_ts[i], 3)]

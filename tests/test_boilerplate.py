@@ -403,3 +403,22 @@ def test_container_sums_match_the_running_sums():
         assert [x.hints for x in a] == [y.hints for y in b]
         assert {x.hints["main_pos"] for x in a} & {"in"}
         assert len(page.blocks) == len(a)
+
+
+def test_cached_hints_and_features_are_copies():
+    # the per-text caches (bantin.caching) hand out shared values: a page's hints and feature dicts must be its own
+    from bantin.blocks.html_parser import clear_caches as clear_parser
+    from bantin.boilerplate.features import clear_caches as clear_features
+
+    html = html_of("site_a_1.tsv")
+    clear_parser()
+    clear_features()
+    first = parse_html(html)
+    cold = [dict(b.hints) for b in first.blocks], page_features(first)
+    for b, f in zip(first.blocks, cold[1]):
+        b.hints["n_chars"] = -1
+        f["nsyl"] = "x"
+    second = parse_html(html)
+    assert [b.hints for b in second.blocks] == cold[0]
+    again = page_features(second)
+    assert again == page_features(parse_html(html)) and all(f["nsyl"] != "x" for f in again)

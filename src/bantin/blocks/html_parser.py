@@ -30,6 +30,7 @@ import numpy as np
 
 from bantin.blocks.model import MAX_BLOCKS, Block, Page
 from bantin.blocks.text_parser import line_hints
+from bantin.caching import remember
 from bantin.errors import BantinInputError
 from bantin.text.normalize import normalize_text, normalize_whitespace
 
@@ -58,36 +59,47 @@ _HEADINGS = {f"h{i}": i for i in range(1, 7)}
 CACHE_MAX_CHARS = 1_000
 
 
-@functools.lru_cache(maxsize=32768)
-def _cached_line_hints(raw: str) -> dict:
-    """``line_hints(raw, raw)`` of a short block (shared: flush copies it into the block's hints)."""
-    return line_hints(raw, raw)
+_line_hints_cache: dict[str, dict] = {}
+_block_text_cache: dict[str, str] = {}
+_ws_cache: dict[str, str] = {}
 
 
-@functools.lru_cache(maxsize=32768)
-def _cached_block_text(text: str) -> str:
-    return normalize_text(text).replace("\n", " ")
-
-
-_cached_ws = functools.lru_cache(maxsize=32768)(normalize_whitespace)
+def _line_hints(raw: str) -> dict:
+    """``line_hints(raw, raw)`` (cached for short blocks: shared, flush copies it into the block's hints)."""
+    if len(raw) > CACHE_MAX_CHARS:
+        return line_hints(raw, raw)
+    hints = _line_hints_cache.get(raw)
+    if hints is None:
+        hints = remember(_line_hints_cache, raw, line_hints(raw, raw))
+    return hints
 
 
 def _ws(text: str) -> str:
     """``normalize_whitespace`` (cached for short strings)."""
-    return _cached_ws(text) if len(text) <= CACHE_MAX_CHARS else normalize_whitespace(text)
-
-
-def clear_caches() -> None:
-    """Empty the parser's per-block caches (benchmarks time cold runs with it)."""
-    _cached_ws.cache_clear()
-    _tokens_of.cache_clear()
-    _cached_line_hints.cache_clear()
-    _cached_block_text.cache_clear()
+    if len(text) > CACHE_MAX_CHARS:
+        return normalize_whitespace(text)
+    out = _ws_cache.get(text)
+    if out is None:
+        out = remember(_ws_cache, text, normalize_whitespace(text))
+    return out
 
 
 def _block_text(text: str) -> str:
     """A block's final text: normalized, on one line (cached for short blocks)."""
-    return _cached_block_text(text) if len(text) <= CACHE_MAX_CHARS else normalize_text(text).replace("\n", " ")
+    if len(text) > CACHE_MAX_CHARS:
+        return normalize_text(text).replace("\n", " ")
+    out = _block_text_cache.get(text)
+    if out is None:
+        out = remember(_block_text_cache, text, normalize_text(text).replace("\n", " "))
+    return out
+
+
+def clear_caches() -> None:
+    """Empty the parser's per-block caches (benchmarks time cold runs with it)."""
+    _ws_cache.clear()
+    _tokens_of.cache_clear()
+    _line_hints_cache.clear()
+    _block_text_cache.clear()
 
 
 def _attr_tokens(el) -> tuple[str, ...]:
@@ -165,7 +177,7 @@ class _Walker:
             tokens = list(class_tokens)
             caption_token = any("caption" in t for t in tokens)
         hints = {
-            **(_cached_line_hints(raw) if len(raw) <= CACHE_MAX_CHARS else line_hints(raw, raw)),
+            **_line_hints(raw),
             "tag": self.stack[-1] if self.stack else "body",
             "heading": self.headings[-1] if self.headings else 0,
             "in_list": in_list,

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bantin.blocks import Block, Page
+from bantin.caching import remember
 
 _SYL = re.compile(r"\w+", re.UNICODE)
 MAX_FEATURE_CHARS = 50_000
@@ -153,10 +154,7 @@ _text_cache: dict[tuple, dict[str, Any]] = {}
 
 def _remember(cache: dict, key: Any, value: Any) -> Any:
     """Store ``value`` in one of the per-block caches, emptied first when it holds TEXT_CACHE_SIZE entries."""
-    if len(cache) >= TEXT_CACHE_SIZE:
-        cache.clear()
-    cache[key] = value
-    return value
+    return remember(cache, key, value, TEXT_CACHE_SIZE)
 
 
 def clear_caches() -> None:

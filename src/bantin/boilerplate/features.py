@@ -214,7 +214,9 @@ def _html_features_of(h: dict[str, Any]) -> dict[str, Any]:
     place in the page are ``_box_features_of``."""
     try:
         vals = _HTML_HINTS(h)
-        key = (vals, type(vals[1]), tuple(h["landmarks"]), tuple(h["class_tokens"]))
+        # (the heading's type by name: True and 1 give different features; a name, unlike the type, leaves the key
+        # untracked by the garbage collector)
+        key = (vals, type(vals[1]).__name__, tuple(h["landmarks"]), tuple(h["class_tokens"]))
         g = _html_cache.get(key)
     except (KeyError, TypeError):  # a hint missing or unhashable: computed, not cached
         key, g = None, None

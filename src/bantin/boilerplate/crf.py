@@ -33,11 +33,13 @@ CONSISTENCY_GAP = 6
 CONSISTENCY_MIN_SHARE = 0.15
 
 
-def _copy_block(b: Block) -> Block:
-    """``copy.copy(b)`` without the copy protocol's overhead (a shallow copy: the hints dict is shared)."""
+def _copy_block(b: Block, label: str) -> Block:
+    """``copy.copy(b)`` with ``label`` set, without the copy protocol's overhead (a shallow copy: the hints dict
+    is shared)."""
     cls = b.__class__
     c = cls.__new__(cls)
     c.__dict__.update(b.__dict__)
+    c.label = label
     return c
 
 
@@ -230,12 +232,11 @@ class CRFLabeler(BlockLabeler):
         out = []
         for page in pages:
             labeled = copy.copy(page)
-            labeled.blocks = [_copy_block(b) for b in page.blocks]
+            labeled.blocks = []
             if page.blocks:
                 tags = self._consistent(list(tagger.tag(self._items(page))), page)
                 marginal = tagger.marginal
-                for b, y in zip(labeled.blocks, tags):
-                    b.label = y
+                labeled.blocks = [_copy_block(b, y) for b, y in zip(page.blocks, tags)]
                 if self.calibration is not None:
                     # P(content) of each block: the calibration gives every score from it (finish_page)
                     content = [lab for lab in self.labels if lab in CONTENT_LABELS]

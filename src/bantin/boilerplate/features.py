@@ -640,11 +640,13 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
             base, pad = _neighbour_items(feats), ["pad"]
         else:
             base, pad = [{k: f[k] for k in NEIGHBOUR_KEYS if k in f} for f in feats], {"pad": 1.0}
-        offsets = [(d, f"{d:+d}") for d in range(-window, window + 1) if d]
-        for i, f in enumerate(feats):
-            for d, name in offsets:
-                j = i + d
-                f[name] = base[j] if 0 <= j < n else pad
+        # padded on both sides: block i's neighbour at offset d is padded[i + window + d]
+        padded = [pad] * window + base + [pad] * window
+        for d in range(-window, window + 1):
+            if d:
+                name = f"{d:+d}"
+                for f, item in zip(feats, padded[window + d:]):
+                    f[name] = item
     return feats
 
 

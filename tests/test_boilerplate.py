@@ -350,3 +350,75 @@ def test_training_with_extra_dataset_and_calibration(tmp_path):
     assert rec["kind"] == "train"
     with pytest.raises(BantinInputError, match="held-out split"):
         train_from_config(None, common + ["calibration.split=train"])
+
+
+def test_sparse_features_tag_exactly_like_the_dense_ones(pages):
+    # the CRF tags page_features(sparse=True): zero-valued features left out, neighbours as attribute-name lists;
+    # crfsuite must see the same non-zero attributes in the same order (labels and marginals bit for bit)
+    from bantin.blocks import load_page
+
+    model = _default_model()
+    tagger = model._tagger
+    samples = Path(__file__).resolve().parent.parent / "data" / "samples"
+    todo = [*pages, html_page("site_a_1.tsv"), *(load_page(p) for p in sorted(samples.glob("*")) if p.suffix in (".txt", ".html"))]
+    for page in todo:
+        dense, sparse = page_features(page), page_features(page, sparse=True)
+        assert all(v.__class__ is str or v for f in sparse for v in f.values() if not isinstance(v, (list, dict)))
+        assert isinstance(sparse[0]["-1"], list) and sparse[0]["-1"] == ["pad"]
+        runs = []
+        for items in (dense, sparse):
+            tags = tagger.tag(items)
+            runs.append((tags, [tagger.marginal(y, i) for i in range(len(items)) for y in model.labels]))
+        assert runs[0] == runs[1]
+        assert model.predict([page])[0] == CRFLabeler._consistent(model, list(runs[0][0]), page)
+
+
+def test_caption_cue_gate():
+    # _text_features skips the caption regex for a line without any of CAPTION_PARTS: each cue must hold one
+    from bantin.boilerplate.features import CAPTION_CUES, CAPTION_PARTS
+
+    assert all(any(part in cue for part in CAPTION_PARTS) for cue in CAPTION_CUES)
+
+
+def test_container_sums_match_the_running_sums():
+    # _container_hints (numpy.add.at over the paths) against the plain per-container running sums
+    import copy
+
+    from bantin.blocks.html_parser import _container_hints, _container_hints_deep, _parse_tree, _Walker
+
+    samples = Path(__file__).resolve().parent.parent / "data" / "samples"
+    html = [(samples / "article.html").read_text(encoding="utf-8")] if (samples / "article.html").exists() else []
+    html += [html_of(n) for n in NAMES]
+    html.append("<html><body><div><p>" + "Một câu dài có đủ mười hai âm tiết để làm văn bản chính. " * 3 + "</p><p><a href=x>liên kết</a> và chữ</p></div>"
+                "<div><p>" + "Một câu dài có đủ mười hai âm tiết để làm văn bản chính. " * 3 + "</p></div></body></html>")  # a tie
+    for h in html:
+        page = parse_html(h)
+        doc, _ = _parse_tree(h.encode("utf-8"))
+        walker = _Walker()
+        walker.walk(doc.find("body"))
+        walker.flush()
+        a, b = walker.blocks, copy.deepcopy(walker.blocks)
+        _container_hints(a, walker.paths)
+        _container_hints_deep(b, walker.paths)
+        assert [x.hints for x in a] == [y.hints for y in b]
+        assert {x.hints["main_pos"] for x in a} & {"in"}
+        assert len(page.blocks) == len(a)
+
+
+def test_cached_hints_and_features_are_copies():
+    # the per-text caches (bantin.caching) hand out shared values: a page's hints and feature dicts must be its own
+    from bantin.blocks.html_parser import clear_caches as clear_parser
+    from bantin.boilerplate.features import clear_caches as clear_features
+
+    html = html_of("site_a_1.tsv")
+    clear_parser()
+    clear_features()
+    first = parse_html(html)
+    cold = [dict(b.hints) for b in first.blocks], page_features(first)
+    for b, f in zip(first.blocks, cold[1]):
+        b.hints["n_chars"] = -1
+        f["nsyl"] = "x"
+    second = parse_html(html)
+    assert [b.hints for b in second.blocks] == cold[0]
+    again = page_features(second)
+    assert again == page_features(parse_html(html)) and all(f["nsyl"] != "x" for f in again)

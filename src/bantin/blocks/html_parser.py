@@ -22,12 +22,15 @@ and <br>; script/style/noscript/template/svg/iframe/head are dropped. Hints per 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 import lxml.etree
+import numpy as np
 
 from bantin.blocks.model import MAX_BLOCKS, Block, Page
 from bantin.blocks.text_parser import line_hints
+from bantin.caching import remember
 from bantin.errors import BantinInputError
 from bantin.text.normalize import normalize_text, normalize_whitespace
 
@@ -56,40 +59,47 @@ _HEADINGS = {f"h{i}": i for i in range(1, 7)}
 CACHE_MAX_CHARS = 1_000
 
 
-@functools.lru_cache(maxsize=32768)
-def _cached_line_hints(raw: str) -> dict:
-    return line_hints(raw, raw)
+_line_hints_cache: dict[str, dict] = {}
+_block_text_cache: dict[str, str] = {}
+_ws_cache: dict[str, str] = {}
 
 
-def _text_hints(raw: str) -> dict:
-    """``line_hints(raw, raw)`` as a new dict (cached for short blocks)."""
-    return dict(_cached_line_hints(raw)) if len(raw) <= CACHE_MAX_CHARS else line_hints(raw, raw)
-
-
-@functools.lru_cache(maxsize=32768)
-def _cached_block_text(text: str) -> str:
-    return normalize_text(text).replace("\n", " ")
-
-
-_cached_ws = functools.lru_cache(maxsize=32768)(normalize_whitespace)
+def _line_hints(raw: str) -> dict:
+    """``line_hints(raw, raw)`` (cached for short blocks: shared, flush copies it into the block's hints)."""
+    if len(raw) > CACHE_MAX_CHARS:
+        return line_hints(raw, raw)
+    hints = _line_hints_cache.get(raw)
+    if hints is None:
+        hints = remember(_line_hints_cache, raw, line_hints(raw, raw))
+    return hints
 
 
 def _ws(text: str) -> str:
     """``normalize_whitespace`` (cached for short strings)."""
-    return _cached_ws(text) if len(text) <= CACHE_MAX_CHARS else normalize_whitespace(text)
-
-
-def clear_caches() -> None:
-    """Empty the parser's per-block caches (benchmarks time cold runs with it)."""
-    _cached_ws.cache_clear()
-    _tokens_of.cache_clear()
-    _cached_line_hints.cache_clear()
-    _cached_block_text.cache_clear()
+    if len(text) > CACHE_MAX_CHARS:
+        return normalize_whitespace(text)
+    out = _ws_cache.get(text)
+    if out is None:
+        out = remember(_ws_cache, text, normalize_whitespace(text))
+    return out
 
 
 def _block_text(text: str) -> str:
     """A block's final text: normalized, on one line (cached for short blocks)."""
-    return _cached_block_text(text) if len(text) <= CACHE_MAX_CHARS else normalize_text(text).replace("\n", " ")
+    if len(text) > CACHE_MAX_CHARS:
+        return normalize_text(text).replace("\n", " ")
+    out = _block_text_cache.get(text)
+    if out is None:
+        out = remember(_block_text_cache, text, normalize_text(text).replace("\n", " "))
+    return out
+
+
+def clear_caches() -> None:
+    """Empty the parser's per-block caches (benchmarks time cold runs with it)."""
+    _ws_cache.clear()
+    _tokens_of.cache_clear()
+    _line_hints_cache.clear()
+    _block_text_cache.clear()
 
 
 def _attr_tokens(el) -> tuple[str, ...]:
@@ -142,8 +152,13 @@ class _Walker:
         if not self.segments:
             return
         segments = self.segments
-        raw = _ws(" ".join(s for s, _ in segments))
-        link_chars = sum(len(_ws(s)) for s, link in segments if link)
+        if len(segments) == 1:
+            text, link = segments[0]
+            raw = _ws(text)
+            link_chars = len(raw) if link else 0
+        else:
+            raw = _ws(" ".join([s for s, _ in segments]))
+            link_chars = sum([len(_ws(s)) for s, link in segments if link])
         segments.clear()
         if not raw:
             return
@@ -152,7 +167,7 @@ class _Walker:
             return
         merged, caption_token, landmarks, in_list, in_table, caption_tag = self.merged[-1] if self.merged else _EMPTY_LEVEL
         if len(self.tokens) <= MAX_CLASS_ANCESTORS:
-            tokens = list(merged)
+            tokens = merged
         else:  # a deep stack: the innermost MAX_CLASS_ANCESTORS ancestors' tokens
             class_tokens: dict[str, None] = {}
             for toks in self.tokens[-MAX_CLASS_ANCESTORS:]:
@@ -161,20 +176,21 @@ class _Walker:
                         class_tokens[tok] = None
             tokens = list(class_tokens)
             caption_token = any("caption" in t for t in tokens)
-        hints = _text_hints(raw)
-        hints.update(
-            tag=self.stack[-1] if self.stack else "body",
-            heading=self.headings[-1] if self.headings else 0,
-            in_list=in_list,
-            in_table=in_table,
-            is_caption=caption_tag or caption_token,
-            link_density=round(min(1.0, link_chars / max(1, len(raw))), 3),
-            landmarks=list(landmarks),
-            class_tokens=tokens[-24:],
-            depth=len(self.stack),
-        )
-        self.blocks.append(Block(index=len(self.blocks), text=raw, raw=raw, hints=hints))
-        self.paths.append(tuple(self.stack_ids[-MAX_PATH:]))
+        hints = {
+            **_line_hints(raw),
+            "tag": self.stack[-1] if self.stack else "body",
+            "heading": self.headings[-1] if self.headings else 0,
+            "in_list": in_list,
+            "in_table": in_table,
+            "is_caption": caption_tag or caption_token,
+            "link_density": round(min(1.0, link_chars / max(1, len(raw))), 3),
+            "landmarks": list(landmarks),
+            "class_tokens": list(tokens[-24:]),
+            "depth": len(self.stack),
+        }
+        self.blocks.append(Block(len(self.blocks), raw, raw, hints))
+        ids = self.stack_ids
+        self.paths.append(tuple(ids) if len(ids) <= MAX_PATH else tuple(ids[-MAX_PATH:]))
 
     def _push(self, el, tag: str) -> None:
         self.stack.append(tag)
@@ -207,17 +223,23 @@ class _Walker:
             self.headings.pop()
 
     def walk(self, root) -> None:
-        """Collect the blocks under ``root`` in document order (text, children, then each element's tail)."""
+        """Collect the blocks under ``root`` in document order (text, children, then each element's tail).
+
+        A whitespace-only text that would open a block's segments is left out: flush strips it anyway (its
+        characters are all str.isspace, what strip removes), so the blocks are the same, in fewer steps.
+        """
         todo: list[tuple] = [(True, root, False, False)]  # (entering?, element, inside a link, is a block)
-        pop, push, segments = todo.pop, todo.append, self.segments  # (flush empties segments in place)
+        pop, push, extend, segments = todo.pop, todo.append, todo.extend, self.segments  # (flush empties segments in place)
+        flush = self.flush
         while todo and not self.truncated:
             entering, el, in_link, is_block = pop()
             if not entering:
                 if is_block:
-                    self.flush()
+                    if segments:
+                        flush()
                     self._pop()
                 text = el.tail
-                if text:
+                if text and (segments or not text.isspace()):
                     segments.append((text, in_link))
                 continue
             tag = el.tag
@@ -225,27 +247,29 @@ class _Walker:
                 tag = tag.lower()
                 if tag not in DROP_TAGS:
                     if tag == "br":
-                        self.flush()
+                        if segments:
+                            flush()
                     else:
                         is_block = tag in BLOCK_TAGS
                         if is_block:
-                            self.flush()
+                            if segments:
+                                flush()
                             self._push(el, tag)
                         link = in_link or tag == "a"
                         text = el.text
-                        if text:
+                        if text and (segments or not text.isspace()):
                             segments.append((text, link))
                         if len(el):
                             push((False, el, in_link, is_block))
-                            for child in reversed(el):
-                                push((True, child, link, False))
+                            extend([(True, child, link, False) for child in reversed(el)])
                             continue
                         if is_block:  # a leaf: its exit right away (nothing comes between)
-                            self.flush()
+                            if segments:
+                                flush()
                             self._pop()
             # a leaf element, a comment or processing instruction, a dropped element or <br>: its tail comes next
             text = el.tail
-            if text:
+            if text and (segments or not text.isspace()):
                 segments.append((text, in_link))
 
 
@@ -257,9 +281,77 @@ OTHER_PENALTY = 0.3
 LINK_PENALTY = 1.0
 
 
+def _container_sums(blocks: list[Block], paths: list[tuple[int, ...]]) -> tuple[list[float], list[float], list[float], list[int], int | None]:
+    """Per container (by serial number): its long text chars, all chars, link chars and blocks, and the main text
+    container (None when no block is long text).
+
+    Each container's sums add its blocks' values one by one in document order (``numpy.add.at`` adds in index
+    order), so they are the same floats as a running sum per container; the container ids, given in opening order,
+    are the order in which the blocks meet them, so ties for the main container go to the same one.
+    """
+    lens = [len(p) for p in paths]
+    total = sum(lens)
+    if not total:
+        return [], [], [], [], None
+    long_c, chars, link_c = [], [], []
+    for b in blocks:
+        h = b.hints
+        n_chars = float(h.get("n_chars", len(b.text)))
+        ld = float(h.get("link_density", 0.0))
+        long_c.append(n_chars if h.get("n_syllables", 0) >= LONG_SYLLABLES and ld < LONG_MAX_LINK_DENSITY else 0.0)
+        chars.append(n_chars)
+        link_c.append(n_chars * ld)
+    ids = np.fromiter(itertools.chain.from_iterable(paths), dtype=np.intp, count=total)
+    n = int(ids.max()) + 1
+    counts = np.asarray(lens)
+    sums = []
+    for values in (long_c, chars, link_c):
+        acc = np.zeros(n)
+        np.add.at(acc, ids, np.repeat(np.asarray(values, dtype=float), counts))
+        sums.append(acc)
+    long_s, chars_s, link_s = sums
+    n_blocks = np.bincount(ids, minlength=n)
+    main = None
+    if long_s.any():
+        # depth of each container: its place in the paths (the same in every path, since none is cut at MAX_PATH)
+        depth = np.zeros(n, dtype=np.intp)
+        depth[ids] = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        present = np.flatnonzero(n_blocks)
+        score = (long_s - OTHER_PENALTY * (chars_s - long_s) - LINK_PENALTY * link_s)[present]
+        best = present[score == score.max()]
+        main = int(best[np.argmax(depth[best])])  # among ties the deepest, the first of those
+    return long_s.tolist(), chars_s.tolist(), link_s.tolist(), n_blocks.tolist(), main
+
+
 def _container_hints(blocks: list[Block], paths: list[tuple[int, ...]]) -> None:
     """Hints from the DOM containers: the main text container and each block's parent box. Linear in the
     total path length (blocks x depth)."""
+    if any(len(p) >= MAX_PATH for p in paths):  # paths cut at MAX_PATH: a container's depth differs between them
+        _container_hints_deep(blocks, paths)
+        return
+    long_s, chars_s, link_s, n_blocks, main = _container_sums(blocks, paths)
+    pos = "none" if main is None else "before"
+    for b, path in zip(blocks, paths):
+        h = b.hints
+        if main is None:
+            h["main_pos"] = pos
+        elif main in path:
+            h["main_pos"] = "in"
+            pos = "after"
+        else:
+            h["main_pos"] = pos
+        if path:
+            box = path[-2] if len(path) >= 2 else path[-1]
+            tot = chars_s[box] or 1.0
+            h["box_long"] = round(long_s[box] / tot, 3)
+            h["box_link"] = round(min(1.0, link_s[box] / tot), 3)
+            h["box_n"] = n_blocks[box]
+        else:
+            h["box_long"], h["box_link"], h["box_n"] = 0.0, 0.0, 1
+
+
+def _container_hints_deep(blocks: list[Block], paths: list[tuple[int, ...]]) -> None:
+    """``_container_hints`` for paths cut at MAX_PATH (a container's depth is where it first appears)."""
     # per container: [long text chars, all chars, link chars, blocks, depth] (one dict lookup per path step)
     acc: dict[int, list] = {}
     for b, path in zip(blocks, paths):

@@ -16,10 +16,11 @@ Hints per block (all JSON-serializable):
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bantin.blocks.model import MAX_BLOCKS, Block, Page
 from bantin.text.normalize import normalize_text, normalize_whitespace
-from bantin.text.tokenize import syllables
+from bantin.text.tokenize import _SYLLABLE, syllables
 
 IMAGE_MARKER = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 DATE = re.compile(r"\b\d{1,2}[/\-.]\d{1,2}([/\-.]\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b")
@@ -43,7 +44,8 @@ MAX_RATIO_CHARS = 20_000
 def _count_syllables(text: str, chunk: int = 100_000) -> int:
     """len(syllables(text)) without holding the list of a huge block: chunks cut at spaces (no syllable spans one)."""
     if len(text) <= chunk:
-        return len(syllables(text))
+        toks = _SYLLABLE.findall(unicodedata.normalize("NFC", text).lower())  # what ``syllables`` reads, uncopied
+        return len(toks) - toks.count("_")
     n, start = 0, 0
     while start < len(text):
         end = text.find(" ", start + chunk)
@@ -53,24 +55,39 @@ def _count_syllables(text: str, chunk: int = 100_000) -> int:
     return n
 
 
+#: Characters that ``str.isupper`` calls upper case but ``str.isalpha`` not a letter (Unicode's Other_Uppercase
+#: outside the letters: Roman numerals, circled and squared Latin capitals); see ``line_hints``.
+_UPPER_NOT_ALPHA = re.compile("[\u2160-\u216f\u24b6-\u24cf\U0001f130-\U0001f149\U0001f150-\U0001f169\U0001f170-\U0001f189]")
+
+
 def line_hints(raw: str, text: str) -> dict:
     n_chars = len(text)
     head = text[:MAX_RATIO_CHARS]
     # counted with map over C-level str methods: a per-character generator was a fifth of the HTML parse time
     n_letters = sum(map(str.isalpha, head))
-    n_upper = sum(map(str.isupper, filter(str.isalpha, head)))
+    # upper-case letters: every upper-case character, less the few that are not letters (rare: looked for only
+    # when the count is not zero)
+    n_upper = sum(map(str.isupper, head)) if n_letters else 0
+    if n_upper and _UPPER_NOT_ALPHA.search(head):
+        n_upper = sum(map(str.isupper, filter(str.isalpha, head)))
+    n_digits = sum(map(str.isdigit, head))
+    # dates and times need a digit (re's \d is str.isdecimal, a subset of str.isdigit): without one in the text,
+    # the searches are skipped
+    digits = n_digits or len(text) > MAX_RATIO_CHARS
+    pipes = raw.count("|")
     return {
         "n_chars": n_chars,
         "n_syllables": _count_syllables(text),
-        "trailing_pipe": bool(_TRAILING_PIPE.search(raw)),
-        "pipe_count": raw.count("|"),
-        "image_marker": bool(IMAGE_MARKER.search(raw)),
-        "has_date": bool(DATE.search(text)),
-        "has_time": bool(TIME.search(text)),
-        "starts_with_category_date": bool(CATEGORY_DATE.match(text)),
+        # (re's \s is str.isspace, what rstrip removes: the same as _TRAILING_PIPE.search(raw))
+        "trailing_pipe": bool(pipes) and raw.rstrip().endswith("|"),
+        "pipe_count": pipes,
+        "image_marker": "![" in raw and bool(IMAGE_MARKER.search(raw)),
+        "has_date": bool(digits and DATE.search(text)),
+        "has_time": bool(digits and TIME.search(text)),
+        "starts_with_category_date": bool(digits and CATEGORY_DATE.match(text)),
         "ends_with_punct": text.endswith((".", "!", "?", "…", '"', "”", ")", ":")),
         "upper_ratio": round(n_upper / n_letters, 3) if n_letters else 0.0,
-        "digit_ratio": round(sum(map(str.isdigit, head)) / len(head), 3) if n_chars else 0.0,
+        "digit_ratio": round(n_digits / len(head), 3) if n_chars else 0.0,
     }
 
 

@@ -80,9 +80,9 @@ class BlockLabeler(Estimator):
         """Apply the calibration to a labeled page (scores, out-of-distribution warning); no-op without one."""
         if self.calibration is None or not labeled.blocks:
             return labeled
-        calibrated = self.calibration(p_content)
+        calibrated = self.calibration(p_content).tolist()
         for b, pc in zip(labeled.blocks, calibrated):
-            b.score = float(pc) if b.label in CONTENT_LABELS else float(1.0 - pc)
+            b.score = pc if b.label in CONTENT_LABELS else 1.0 - pc
         warning = self.calibration.warning(p_content)
         if warning:
             labeled.meta = {**labeled.meta, "warnings": [*labeled.meta.get("warnings", []), warning]}

@@ -33,11 +33,13 @@ CONSISTENCY_GAP = 6
 CONSISTENCY_MIN_SHARE = 0.15
 
 
-def _copy_block(b: Block) -> Block:
-    """``copy.copy(b)`` without the copy protocol's overhead (a shallow copy: the hints dict is shared)."""
+def _copy_block(b: Block, label: str) -> Block:
+    """``copy.copy(b)`` with ``label`` set, without the copy protocol's overhead (a shallow copy: the hints dict
+    is shared)."""
     cls = b.__class__
     c = cls.__new__(cls)
     c.__dict__.update(b.__dict__)
+    c.label = label
     return c
 
 
@@ -123,6 +125,10 @@ class CRFLabeler(BlockLabeler):
     def features(self, page: Page) -> list[dict[str, float]]:
         return page_features(page, window=self.window)
 
+    def _items(self, page: Page) -> list[dict]:
+        """What the tagger reads: ``features(page)`` in its sparse form (the same scores, see ``page_features``)."""
+        return page_features(page, window=self.window, sparse=True)
+
     def fit(self, pages: Sequence[Page]) -> CRFLabeler:
         check_training_pages(pages)
         trainer = pycrfsuite.Trainer(verbose=False)
@@ -193,7 +199,7 @@ class CRFLabeler(BlockLabeler):
         tagger = self._tagger
         if tagger is None:
             raise BantinModelError("CRFLabeler is not fitted")
-        return [self._consistent(list(tagger.tag(self.features(p))), p) if p.blocks else [] for p in pages]
+        return [self._consistent(list(tagger.tag(self._items(p))), p) if p.blocks else [] for p in pages]
 
     def _consistent(self, tags: list[str], page: Page) -> list[str]:
         """The tags with outlying content blocks (``outlying_content``) relabeled as boilerplate."""
@@ -212,7 +218,7 @@ class CRFLabeler(BlockLabeler):
             if not p.blocks:
                 out.append([])
                 continue
-            tagger.set(self.features(p))
+            tagger.set(self._items(p))
             out.append([{lab: tagger.marginal(lab, i) for lab in self.labels} for i in range(len(p.blocks))])
         return out
 
@@ -226,25 +232,19 @@ class CRFLabeler(BlockLabeler):
         out = []
         for page in pages:
             labeled = copy.copy(page)
-            labeled.blocks = [_copy_block(b) for b in page.blocks]
+            labeled.blocks = []
             if page.blocks:
-                tags = self._consistent(list(tagger.tag(self.features(page))), page)
-                # P(content) of each block, for the calibration (only computed when there is one)
-                content = [lab for lab in self.labels if lab in CONTENT_LABELS] if self.calibration is not None else []
-                where = {lab: k for k, lab in enumerate(content)}
+                tags = self._consistent(list(tagger.tag(self._items(page))), page)
                 marginal = tagger.marginal
-                p_content = []
-                for i, (b, y) in enumerate(zip(labeled.blocks, tags)):
-                    b.label = y
-                    if content:
-                        # each marginal read once (the block's own label is usually among the content labels)
-                        m = [marginal(lab, i) for lab in content]
-                        k = where.get(y)
-                        b.score = float(m[k] if k is not None else marginal(y, i))
-                        p_content.append(min(1.0, sum(m)))
-                    else:
+                labeled.blocks = [_copy_block(b, y) for b, y in zip(page.blocks, tags)]
+                if self.calibration is not None:
+                    # P(content) of each block: the calibration gives every score from it (finish_page)
+                    content = [lab for lab in self.labels if lab in CONTENT_LABELS]
+                    p_content = [min(1.0, sum([marginal(lab, i) for lab in content])) for i in range(len(tags))]
+                    labeled = self.finish_page(labeled, p_content)
+                else:
+                    for i, (b, y) in enumerate(zip(labeled.blocks, tags)):
                         b.score = float(marginal(y, i))
-                labeled = self.finish_page(labeled, p_content)
             out.append(labeled)
         return out
 

@@ -20,9 +20,11 @@ from bisect import bisect_left
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from bantin.blocks import Block, Page
+from bantin.caching import remember
 
 _SYL = re.compile(r"\w+", re.UNICODE)
 MAX_FEATURE_CHARS = 50_000
@@ -55,6 +57,8 @@ AD_LINES = frozenset(("quảng cáo", "advertisement", "ads", "sponsored", "tài
 BYLINE_START = ("theo ", "nguồn:", "nguồn ", "tác giả", "bài và ảnh", "bài, ảnh", "bài:", "ảnh:", "pv ", "nhóm pv", "phóng viên", "người đăng", "tin, ảnh", "tin và ảnh", "thực hiện:")
 CAPTION_CUES = ("ảnh minh họa", "ảnh minh hoạ", "(ảnh", "ảnh:", "nguồn ảnh", "ảnh tư liệu", "ảnh chụp", "video:", "clip:", "ảnh: ", "(ảnh minh")
 _CAPTION_RE = re.compile("|".join(map(re.escape, CAPTION_CUES)))
+#: every caption cue holds one of these: a line with none of them is no caption (``_text_features`` skips the regex)
+CAPTION_PARTS = ("ảnh", "video:", "clip:")
 _INITIALS = re.compile(r"^(?:[A-ZĐ][a-zđ]?\.){1,4}[A-ZĐ]?[a-zđ]?\.?$")
 _PAREN_SOURCE = re.compile(r"^\([^()]{1,25}\)\s*[-–—:]?")
 _DATE = re.compile(r"\b\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
@@ -90,6 +94,11 @@ _DIGIT = re.compile(r"\d")
 _DIGIT_RUN = re.compile(r"\d+")
 
 
+def _fold_digits(word: str) -> str:
+    """The word with each run of digits as "0" (a word of letters only has none: returned as is)."""
+    return word if word.isalpha() else _DIGIT_RUN.sub("0", word)
+
+
 def _norm_key(text: str) -> str:
     return " ".join(_SYL.findall(text.lower()))
 
@@ -122,6 +131,8 @@ _T_TS_NEAR = _int_table((0, 1, 2))
 _T_SHORT_NEAR = _int_table((0, 1, 2, 4))
 _T_SINCE = _int_table((1, 2, 4, 8, 16))
 _T_SPAN = _int_table((1, 3, 8))
+#: ``_bucket(d, (-1, 0, 1, 2, 4))`` of d = -2 ... 5 (d < -2 as -2, d > 5 as 5)
+_T_AFTER_TITLE = [_bucket(d, (-1, 0, 1, 2, 4)) for d in range(-2, 6)]
 
 
 def is_section_marker(text: str, key: str | None = None) -> bool:
@@ -143,22 +154,21 @@ _text_cache: dict[tuple, dict[str, Any]] = {}
 
 def _remember(cache: dict, key: Any, value: Any) -> Any:
     """Store ``value`` in one of the per-block caches, emptied first when it holds TEXT_CACHE_SIZE entries."""
-    if len(cache) >= TEXT_CACHE_SIZE:
-        cache.clear()
-    cache[key] = value
-    return value
+    return remember(cache, key, value, TEXT_CACHE_SIZE)
 
 
 def clear_caches() -> None:
     """Empty the feature caches (benchmarks time cold runs with it)."""
     _text_cache.clear()
-    _syl_cache.clear()
+    _info_cache.clear()
     _html_cache.clear()
+    _box_cache.clear()
     _class_cues.cache_clear()
     _cue_features.cache_clear()
+    _nb_items.clear()
 
 
-def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any]:
+def _base_features(block: Block, syls: Sequence[str], marker: bool) -> dict[str, Any]:
     """Features of one block on its own. ``syls``: the block's syllables as ``page_features`` reads them."""
     text = block.text
     h = block.hints
@@ -183,23 +193,30 @@ def _base_features(block: Block, syls: list[str], marker: bool) -> dict[str, Any
     # if all were filtered at once)
     if h.get("tag"):
         f.update(_html_features_of(h))
+        if "main_pos" in h:
+            f.update(_box_features_of(h))
     if "blank_before" in h:
         g = {"blank_before": float(bool(h["blank_before"])), "blank_after": float(bool(h["blank_after"]))}
         f.update(_nonzero(g))
     return f
 
 
-#: The hints that ``_html_features`` reads besides the landmark and class-token lists.
-_HTML_HINTS = operator.itemgetter("tag", "heading", "in_list", "in_table", "is_caption", "link_density", "main_pos", "box_long", "box_link", "box_n")
+#: The hints that ``_html_features`` reads besides the landmark and class-token lists, and those of ``_box_features``.
+_HTML_HINTS = operator.itemgetter("tag", "heading", "in_list", "in_table", "is_caption", "link_density")
+_BOX_HINTS = operator.itemgetter("main_pos", "box_long", "box_link", "box_n")
 _html_cache: dict[tuple, dict[str, Any]] = {}
+_box_cache: dict[tuple, dict[str, Any]] = {}
 
 
 def _html_features_of(h: dict[str, Any]) -> dict[str, Any]:
     """The block's non-zero HTML features (cached on the hints they read, for blocks with every one of them: the
-    dict is shared, read it only)."""
+    dict is shared, read it only): the element's own, which repeat from page to page of a site; those of its
+    place in the page are ``_box_features_of``."""
     try:
         vals = _HTML_HINTS(h)
-        key = (vals, type(vals[1]), tuple(h["landmarks"]), tuple(h["class_tokens"]))
+        # (the heading's type by name: True and 1 give different features; a name, unlike the type, leaves the key
+        # untracked by the garbage collector)
+        key = (vals, type(vals[1]).__name__, tuple(h["landmarks"]), tuple(h["class_tokens"]))
         g = _html_cache.get(key)
     except (KeyError, TypeError):  # a hint missing or unhashable: computed, not cached
         key, g = None, None
@@ -212,12 +229,28 @@ def _html_features_of(h: dict[str, Any]) -> dict[str, Any]:
     return g
 
 
+def _box_features_of(h: dict[str, Any]) -> dict[str, Any]:
+    """The block's non-zero ``_box_features`` (cached like ``_html_features_of``: read the dict only)."""
+    try:
+        box_key = _BOX_HINTS(h)
+        box = _box_cache.get(box_key)
+    except (KeyError, TypeError):
+        box_key, box = None, None
+    if box is None:
+        box = {}
+        _box_features(box, h)
+        box = _nonzero(box)
+        if box_key is not None:
+            _remember(_box_cache, box_key, box)
+    return box
+
+
 def _nonzero(f: dict[str, Any]) -> dict[str, Any]:
     """Zero-valued features carry nothing: leaving them out makes tagging faster."""
     return {k: v for k, v in f.items() if v != 0.0}
 
 
-def _text_features(text: str, syls: list[str], marker: bool, h: dict[str, Any]) -> dict[str, Any]:
+def _text_features(text: str, syls: Sequence[str], marker: bool, h: dict[str, Any]) -> dict[str, Any]:
     """The features of a block's text (a new dict; the values are strings and floats)."""
     low = text.lower()
     n = len(syls)
@@ -240,7 +273,7 @@ def _text_features(text: str, syls: list[str], marker: bool, h: dict[str, Any]) 
     f["first_upper"] = float(text[:1].isupper())
     if 0 < n <= 30:
         words_ = text.split()
-        cap_words = sum(1 for w in words_ if w[:1].isupper())
+        cap_words = sum(map(str.isupper, [w[0] for w in words_]))  # (split() gives no empty word)
         f["cap_ratio"] = _bucket(cap_words / len(words_), (0.2, 0.5, 0.8, 0.99))
     digit = h["digit_ratio"] if "digit_ratio" in h else len(_DIGIT.findall(text)) / max(1, len(text))
     f["digit"] = _bucket(digit, (0.0, 0.1, 0.3))
@@ -259,10 +292,10 @@ def _text_features(text: str, syls: list[str], marker: bool, h: dict[str, Any]) 
     f["pipes"] = _bucket(text.count("|") + h.get("pipe_count", 0), (0, 1, 3))
     f["trailing_pipe"] = float(bool(h.get("trailing_pipe")))
     f["image"] = float(bool(h.get("image_marker")))
-    f["url"] = float(n <= 40 and bool(_URL.search(text)))
+    f["url"] = float(n <= 40 and ("." in text or ":" in text) and bool(_URL.search(text)))  # (each form of _URL has one)
     f["copyright"] = float("©" in text or "bản quyền" in low or "copyright" in low)
     f["byline_start"] = float(low.startswith(BYLINE_START))
-    f["caption_cue"] = float(bool(_CAPTION_RE.search(low)))
+    f["caption_cue"] = float(("ảnh" in low or "video:" in low or "clip:" in low) and bool(_CAPTION_RE.search(low)))  # (CAPTION_PARTS)
     f["initials"] = float(bool(_INITIALS.match(text.strip())))
     f["paren_source"] = float(bool(_PAREN_SOURCE.match(text)))
     f["quote_start"] = float(text[:1] in "\"“'‘«")
@@ -293,13 +326,13 @@ def _text_features(text: str, syls: list[str], marker: bool, h: dict[str, Any]) 
     if n and n <= 10:
         # Word identity matters for short lines (headings, menus, labels), not for paragraphs. Digits are
         # folded ("19:13" and "08:45" give the same features) so that numbers do not become vocabulary.
-        w0 = _DIGIT_RUN.sub("0", syls[0])
+        w0 = _fold_digits(syls[0])
         f["w0"] = w0
         if n > 1:
-            f["w01"] = w0 + "_" + _DIGIT_RUN.sub("0", syls[1])
-        f["wl"] = _DIGIT_RUN.sub("0", syls[-1])
+            f["w01"] = w0 + "_" + _fold_digits(syls[1])
+        f["wl"] = _fold_digits(syls[-1])
     elif n:
-        f["w0_long"] = _DIGIT_RUN.sub("0", syls[0])
+        f["w0_long"] = _fold_digits(syls[0])
     return f
 
 
@@ -333,11 +366,14 @@ def _html_features(f: dict[str, Any], h: dict[str, Any]) -> None:
     if tokens:
         for name in _cue_features(tuple(tokens)):
             f[name] = 1.0
-    if "main_pos" in h:
-        f["main_pos"] = h["main_pos"]
-        f["box_long"] = _bucket(float(h.get("box_long", 0.0)), (0.0, 0.2, 0.5, 0.8))
-        f["box_link"] = _bucket(float(h.get("box_link", 0.0)), (0.0, 0.3, 0.7, 0.99))
-        f["box_n"] = _bucket(int(h.get("box_n", 1)), (1, 2, 4, 8, 16))
+
+
+def _box_features(f: dict[str, Any], h: dict[str, Any]) -> None:
+    """The HTML features of the block's place in the page (for a block with ``main_pos``)."""
+    f["main_pos"] = h["main_pos"]
+    f["box_long"] = _bucket(float(h.get("box_long", 0.0)), (0.0, 0.2, 0.5, 0.8))
+    f["box_link"] = _bucket(float(h.get("box_link", 0.0)), (0.0, 0.3, 0.7, 0.99))
+    f["box_n"] = _bucket(int(h.get("box_n", 1)), (1, 2, 4, 8, 16))
 
 
 #: Features copied to the neighbours' dicts (window +-2): the cheap, telling ones.
@@ -365,17 +401,24 @@ def main_span(lengths: list[int], long_w: list[int]) -> tuple[int, int]:
     return best_lo, best_hi
 
 
-_syl_cache: dict[str, list[str]] = {}
+_info_cache: dict[str, tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]]] = {}
 
 
-def _syllables(text: str) -> list[str]:
-    """The lower-cased syllables of a block's first MAX_FEATURE_CHARS characters (cached for short blocks; the
-    lists are shared: read them, never change them)."""
+def _new_text_info(syls: list[str]) -> tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]]:
+    uniq = tuple(dict.fromkeys(syls))
+    return tuple(syls), " ".join(syls), uniq, tuple(w for w in uniq if w not in STOP_SYLLABLES)
+
+
+def _text_info(text: str) -> tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]]:
+    """A block's lower-cased syllables (of its first MAX_FEATURE_CHARS characters), those joined by spaces (its key),
+    its distinct syllables, and those less STOP_SYLLABLES: cached for short blocks. Tuples of strings, not lists
+    and sets: the cache holds thousands of them, and the garbage collector stops tracking such tuples (sets it
+    would go through at every full collection)."""
     if len(text) > TEXT_CACHE_MAX_CHARS:
-        return _SYL.findall(text[:MAX_FEATURE_CHARS].lower())
-    out = _syl_cache.get(text)
+        return _new_text_info(_SYL.findall(text[:MAX_FEATURE_CHARS].lower()))
+    out = _info_cache.get(text)
     if out is None:
-        out = _remember(_syl_cache, text, _SYL.findall(text.lower()))
+        out = _remember(_info_cache, text, _new_text_info(_SYL.findall(text.lower())))
     return out
 
 
@@ -408,111 +451,187 @@ def _is_slug_of(key: str, slugs: dict[int, set[str]]) -> bool:
     return any(key[:n] in s for n, s in slugs.items())
 
 
-def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
-    """One feature dict per block of the page, with page context and neighbours."""
+#: the neighbour items of ``_neighbour_items``, per tuple of the NEIGHBOUR_KEYS values (menus repeat them)
+_nb_items: dict[tuple, list[str]] = {}
+
+
+def _neighbour_item(values: tuple) -> list[str] | None:
+    """The attribute names of one block's neighbour features (its NEIGHBOUR_KEYS values, None where absent):
+    ``name:value`` for a string value, ``name`` for 1.0; None when another value is among them."""
+    out = []
+    for k, v in zip(NEIGHBOUR_KEYS, values):
+        if v is not None:
+            if v.__class__ is str:
+                out.append(f"{k}:{v}")
+            elif v == 1.0:
+                out.append(k)
+            else:
+                return None
+    return out
+
+
+def _neighbour_items(feats: list[dict[str, Any]]) -> list[list[str] | dict[str, Any]]:
+    """Each block's neighbour features as python-crfsuite reads them (under an offset, "-1"): the list of attribute
+    names, the same attributes in the same order as the dict of the dense form, without the per-value work of
+    crfsuite's conversion (the lists are shared between blocks with the same values: read them only); that dict
+    itself for a block with a value other than a string or 1.0 (zero-valued page features are already left out)."""
+    cache = _nb_items
+    out: list[list[str] | dict[str, Any]] = []
+    for f in feats:
+        values = tuple(map(f.get, NEIGHBOUR_KEYS))
+        try:
+            item = cache.get(values)
+        except TypeError:  # an unhashable value
+            item, values = None, None
+        if item is None:
+            item = _neighbour_item(values if values is not None else tuple(map(f.get, NEIGHBOUR_KEYS)))
+            if item is None:
+                out.append({k: f[k] for k in NEIGHBOUR_KEYS if k in f})
+                continue
+            if values is not None:
+                _remember(cache, values, item)
+        out.append(item)
+    return out
+
+
+def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dict[str, Any]]:
+    """One feature dict per block of the page, with page context and neighbours.
+
+    ``sparse``: the form the CRF tags (``CRFLabeler``), the same model input in less work: zero-valued features
+    are left out (crfsuite adds weight x 0.0 for them, which changes no score) and the neighbours' features are
+    lists of attribute names (see ``_neighbour_items``). The default form is the one training and the other
+    models read.
+    """
     blocks = page.blocks
     n = len(blocks)
     if n == 0:
         return []
     # A block's syllables are read up to MAX_FEATURE_CHARS characters (paragraphs are far shorter; a page that is
     # one 20 MB line would otherwise hold millions of syllable strings).
-    syls = [_syllables(b.text) for b in blocks]
-    keys = [" ".join(s) for s in syls]
+    texts = [b.text for b in blocks]
+    info = [_text_info(t) for t in texts]
+    syls = [x[0] for x in info]
+    keys = [x[1] for x in info]
+    # per block: its distinct syllables and those less the function syllables (shared, read only)
+    sets = [x[2:] for x in info]
     counts = Counter(k for k in keys if k)
     lengths = [len(s) for s in syls]
     sorted_len = sorted(lengths)
     median = max(1, sorted_len[n // 2])
     # "Article-like" blocks: long sentences. Their distribution tells where the article sits.
-    long_w = [lengths[i] if lengths[i] >= 20 and blocks[i].text.rstrip().endswith((".", "!", "?", "…", '"', "”", ":")) else 0 for i in range(n)]
+    long_w = [lengths[i] if lengths[i] >= 20 and texts[i].rstrip().endswith((".", "!", "?", "…", '"', "”", ":")) else 0 for i in range(n)]
     any_long = sum(long_w) > 0
     total_long = sum(long_w) or 1
-    markers = [is_section_marker(b.text, k) for b, k in zip(blocks, keys)]
+    markers = [is_section_marker(t, k) for t, k in zip(texts, keys)]
     # Title guess: the HTML <h1> if any, else the first headline-like block near the top (5-40 syllables, not a
     # menu, breadcrumb, marker or timestamp line).
     title_i = next((i for i, b in enumerate(blocks) if b.hints.get("heading") == 1 and lengths[i] >= 3), None)
     if title_i is None:
         title_i = next((i for i in range(min(n, 20)) if 5 <= lengths[i] <= 40 and not markers[i]
-                        and not _CRUMB.search(blocks[i].text) and not blocks[i].hints.get("has_date")
-                        and len(NAV_VOCAB.intersection(syls[i])) / len(set(syls[i])) < 0.5), 0)
-    title_set = set(syls[title_i])
+                        and not _CRUMB.search(texts[i]) and not blocks[i].hints.get("has_date")
+                        and len(NAV_VOCAB.intersection(syls[i])) / len(sets[i][0]) < 0.5), 0)
+    title_set = set(sets[title_i][0])
     title_key = keys[title_i]
     title_ascii = _deaccent(title_key[:64])  # only its first 20 characters are compared: a prefix is exact and O(1)
     slugs = _headline_slugs(keys, lengths)
+    title_prefix = title_ascii[: min(len(title_ascii), 20)] if title_ascii and len(title_ascii) > 8 else None
     meta_title = page.meta.get("og:title") or page.meta.get("html_title") or ""
     meta_set = set(_SYL.findall(meta_title.lower())) if meta_title else set()
     # Topic words of the article: the title's (and the first long paragraph's) syllables minus function words.
     first_long = next((i for i in range(n) if long_w[i] and i > title_i), None)
-    topic = title_set - STOP_SYLLABLES
-    lead_topic = (set(syls[first_long]) - STOP_SYLLABLES) if first_long is not None else set()
+    topic = set(sets[title_i][1])
+    lead_topic = set(sets[first_long][1]) if first_long is not None else set()
     # Words that recur across the page's paragraphs are the article's topic; a teaser of another article has its own.
-    content_sets = [set(s) - STOP_SYLLABLES if len(s) >= 5 else set() for s in syls]
+    content_sets = [s_[1] if lengths[i] >= 5 else () for i, s_ in enumerate(sets)]
     df: Counter = Counter()
     for s_ in content_sets:
         df.update(s_)
     frequent = {w for w, c in df.items() if c >= 3}
     span_lo, span_hi = main_span(lengths, long_w)
     is_ts = [bool(b.hints.get("has_time") or b.hints.get("has_date")) and lengths[i] <= 12 for i, b in enumerate(blocks)]
-    shortish = [0 < lengths[i] <= 25 and not blocks[i].text.rstrip().endswith((".", "!", "?")) for i in range(n)]
+    shortish = [0 < lengths[i] <= 25 and not texts[i].rstrip().endswith((".", "!", "?")) for i in range(n)]
 
     ts_sum, short_sum = _window_sums(is_ts), _window_sums(shortish)
     feats: list[dict[str, Any]] = []
     cum_long = 0
     last_marker = -1
+    n_title, n_meta, n_topic, n_lead = len(title_set), len(meta_set), len(topic), len(lead_topic)
+    dense = not sparse  # (the sparse form leaves the zero-valued page features out)
+    # (the buckets of the page-context features are written out as comparisons: the same values as ``_bucket``,
+    # whose edges are given in the comments, for the finite numbers these are)
     for i, b in enumerate(blocks):
         f = _base_features(b, syls[i], markers[i])
         k = keys[i]
         f["pos"] = _T_POS[min(i, 21)]
         f["pos_end"] = _T_POS_END[min(n - 1 - i, 9)]
-        f["rel_pos"] = i / (n - 1) if n > 1 else 0.0
-        f["len_rel"] = _bucket(lengths[i] / median, (0.25, 0.5, 1.0, 2.0, 4.0))
-        f["long_before"] = cum_long / total_long
+        x = i / (n - 1) if n > 1 else 0.0
+        if x or dense:
+            f["rel_pos"] = x
+        x = lengths[i] / median  # (0.25, 0.5, 1.0, 2.0, 4.0)
+        f["len_rel"] = "0" if x <= 0.25 else "1" if x <= 0.5 else "2" if x <= 1.0 else "3" if x <= 2.0 else "4" if x <= 4.0 else "5"
+        long_before = cum_long / total_long
+        if long_before or dense:
+            f["long_before"] = long_before
         cum_long += long_w[i]
-        f["long_after"] = (total_long - cum_long) / total_long if any_long else 0.0  # (sum once: O(n), not O(n^2))
-        f["long_before_b"] = _bucket(f["long_before"], (0.0, 0.3, 0.7, 0.99))
-        f["long_after_b"] = _bucket(f["long_after"], (0.0, 0.3, 0.7, 0.99))
+        long_after = (total_long - cum_long) / total_long if any_long else 0.0  # (sum once: O(n), not O(n^2))
+        if long_after or dense:
+            f["long_after"] = long_after
+        # (0.0, 0.3, 0.7, 0.99)
+        f["long_before_b"] = "0" if long_before <= 0.0 else "1" if long_before <= 0.3 else "2" if long_before <= 0.7 else "3" if long_before <= 0.99 else "4"
+        f["long_after_b"] = "0" if long_after <= 0.0 else "1" if long_after <= 0.3 else "2" if long_after <= 0.7 else "3" if long_after <= 0.99 else "4"
         if k:
             dup = counts[k] - 1
             f["dup"] = _T_DUP[min(dup, 4)]
-            f["dup_prev"] = float(i > 0 and keys[i - 1] == k)
-            f["dup_next"] = float(i + 1 < n and keys[i + 1] == k)
+            flag = i > 0 and keys[i - 1] == k
+            if flag or dense:
+                f["dup_prev"] = float(flag)
+            flag = i + 1 < n and keys[i + 1] == k
+            if flag or dense:
+                f["dup_next"] = float(flag)
             if i + 1 < n and keys[i + 1] and keys[i + 1] != k and lengths[i] >= 4 and keys[i + 1].startswith(k[: max(8, len(k) // 2)]):
                 f["prefix_next"] = 1.0
-        f["is_title_guess"] = float(i == title_i)
-        f["after_title"] = _bucket(i - title_i, (-1, 0, 1, 2, 4))
-        sset = set(syls[i])
+        if i == title_i or dense:
+            f["is_title_guess"] = float(i == title_i)
+        f["after_title"] = _T_AFTER_TITLE[max(-2, min(i - title_i, 5)) + 2]
+        sset, own = sets[i]  # (intersected below with sets: made sets when long, tuples are read faster when short)
+        if len(sset) > 16:
+            sset, own = set(sset), set(own)
         if i != title_i and k:
-            f["same_title"] = float(k == title_key)
-            if title_set:
-                common = len(title_set & sset)
-                sim = common / (len(title_set) + len(sset) - common)  # (= |a & b| / |a | b|, no union built)
-                f["sim_title"] = _bucket(sim, (0.1, 0.3, 0.6, 0.99))
-            if (title_ascii and len(title_ascii) > 8 and k.startswith(title_ascii[: min(len(title_ascii), 20)])) or (
-                    slugs and _is_slug_of(k, slugs)):
+            if k == title_key or dense:
+                f["same_title"] = float(k == title_key)
+            if n_title:
+                common = len(title_set.intersection(sset))
+                x = common / (n_title + len(sset) - common)  # (= |a & b| / |a | b|, no union built; 0.1, 0.3, 0.6, 0.99)
+                f["sim_title"] = "0" if x <= 0.1 else "1" if x <= 0.3 else "2" if x <= 0.6 else "3" if x <= 0.99 else "4"
+            if (title_prefix and k.startswith(title_prefix)) or (slugs and _is_slug_of(k, slugs)):
                 f["slug_of_title"] = 1.0
-        if meta_set and syls[i]:
-            common = len(meta_set & sset)
-            f["sim_meta_title"] = _bucket(common / (len(meta_set) + len(sset) - common), (0.3, 0.7, 0.99))
-        if syls[i] and i != title_i:
-            own = sset - STOP_SYLLABLES
-            if topic:
-                f["title_cont"] = _bucket(len(topic & own) / len(topic), (0.0, 0.1, 0.2, 0.35, 0.6))
-            if lead_topic and i != first_long and own:
-                f["lead_cont"] = _bucket(len(lead_topic & own) / min(len(own), len(lead_topic)), (0.0, 0.1, 0.2, 0.35, 0.6))
+        if n_meta and k:
+            common = len(meta_set.intersection(sset))
+            x = common / (n_meta + len(sset) - common)  # (0.3, 0.7, 0.99)
+            f["sim_meta_title"] = "0" if x <= 0.3 else "1" if x <= 0.7 else "2" if x <= 0.99 else "3"
+        if k and i != title_i:
+            if n_topic:
+                x = len(topic.intersection(own)) / n_topic  # (0.0, 0.1, 0.2, 0.35, 0.6)
+                f["title_cont"] = "0" if x <= 0.0 else "1" if x <= 0.1 else "2" if x <= 0.2 else "3" if x <= 0.35 else "4" if x <= 0.6 else "5"
+            if n_lead and i != first_long and own:
+                x = len(lead_topic.intersection(own)) / min(len(own), n_lead)  # (0.0, 0.1, 0.2, 0.35, 0.6)
+                f["lead_cont"] = "0" if x <= 0.0 else "1" if x <= 0.1 else "2" if x <= 0.2 else "3" if x <= 0.35 else "4" if x <= 0.6 else "5"
         if content_sets[i]:
-            own = content_sets[i]
-            f["recur"] = _bucket(len(own & frequent) / len(own), (0.05, 0.15, 0.3, 0.5))
+            x = len(frequent.intersection(own)) / len(own)  # (0.05, 0.15, 0.3, 0.5)
+            f["recur"] = "0" if x <= 0.05 else "1" if x <= 0.15 else "2" if x <= 0.3 else "3" if x <= 0.5 else "4"
         lo3, hi4 = max(0, i - 3), min(n, i + 4)
         f["ts_near"] = _T_TS_NEAR[min(ts_sum[hi4] - ts_sum[lo3] - is_ts[i], 3)]
         f["short_near"] = _T_SHORT_NEAR[min(short_sum[hi4] - short_sum[lo3] - shortish[i], 5)]
-        if f.get("slug_of_title") and _VIET_RE.search(blocks[i].text.lower()):
+        if "slug_of_title" in f and _VIET_RE.search(texts[i].lower()):
             f["slug_then_text"] = 1.0
         if first_long is not None:
-            f["zone"] = "before" if i < first_long else ("long" if long_w[i] else ("in" if f["long_after"] > 0 else "after"))
-        f["marker_before"] = float(last_marker >= 0)
-        if f.get("date_line") or f.get("short_ts"):
-            f["ts_where"] = "top" if f["long_before"] == 0.0 else ("end" if f["long_after"] == 0.0 else "mid")
+            f["zone"] = "before" if i < first_long else ("long" if long_w[i] else ("in" if long_after > 0 else "after"))
+        if last_marker >= 0 or dense:
+            f["marker_before"] = float(last_marker >= 0)
+        if "date_line" in f or "short_ts" in f:
+            f["ts_where"] = ts_where = "top" if long_before == 0.0 else ("end" if long_after == 0.0 else "mid")
             # A timestamp inside a section opened by a marker dates another article, not this one.
-            f["ts_ctx"] = f["ts_where"] + ("_marker" if last_marker >= 0 else "")
+            f["ts_ctx"] = ts_where + ("_marker" if last_marker >= 0 else "")
         if last_marker >= 0:
             f["since_marker"] = _T_SINCE[min(i - last_marker, 17)]
         if markers[i]:
@@ -532,16 +651,24 @@ def page_features(page: Page, window: int = 2) -> list[dict[str, Any]]:
             seen = True
         after_last[i] = seen
     for i in range(n):
-        feats[i]["marker_after"] = float(after_last[i] and not markers[i])
+        flag = after_last[i] and not markers[i]
+        if flag or dense:
+            feats[i]["marker_after"] = float(flag)
     if window:
-        # Neighbours as nested dicts: python-crfsuite prefixes their keys ("-1:end=p"), nothing is copied.
-        base = [{k: f[k] for k in NEIGHBOUR_KEYS if k in f} for f in feats]
-        offsets = [(d, f"{d:+d}") for d in range(-window, window + 1) if d]
-        pad = {"pad": 1.0}
-        for i, f in enumerate(feats):
-            for d, name in offsets:
-                j = i + d
-                f[name] = base[j] if 0 <= j < n else pad
+        # Neighbours as nested dicts: python-crfsuite prefixes their keys ("-1:end:p"), nothing is copied.
+        base: list[Any]
+        pad: Any
+        if sparse:
+            base, pad = _neighbour_items(feats), ["pad"]
+        else:
+            base, pad = [{k: f[k] for k in NEIGHBOUR_KEYS if k in f} for f in feats], {"pad": 1.0}
+        # padded on both sides: block i's neighbour at offset d is padded[i + window + d]
+        padded = [pad] * window + base + [pad] * window
+        for d in range(-window, window + 1):
+            if d:
+                name = f"{d:+d}"
+                for f, item in zip(feats, padded[window + d:]):
+                    f[name] = item
     return feats
 
 

@@ -1,0 +1,24 @@
+"""The bounded per-text caches of the page parsers and the block features.
+
+Plain dicts rather than ``functools.lru_cache``: an lru entry is a linked-list node that the garbage collector
+tracks, while a dict entry of strings, numbers and tuples of them costs it nothing; with tens of thousands of
+entries that is most of a full collection. A cache that reaches its size is emptied (menus and footers repeat
+within a site, so it refills with what is current).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+#: entries per cache before it is emptied
+CACHE_SIZE = 32_768
+
+V = TypeVar("V")
+
+
+def remember(cache: dict, key: Any, value: V, size: int = CACHE_SIZE) -> V:
+    """Store ``value`` under ``key`` in ``cache`` (emptied first when it holds ``size`` entries) and return it."""
+    if len(cache) >= size:
+        cache.clear()
+    cache[key] = value
+    return value

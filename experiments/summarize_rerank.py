@@ -63,16 +63,19 @@ def build_cache(path: str, n_vn: int, n_bm: int, n_val: int, vn_from: int = 0, i
         pickle.dump({"sets": sets, "docs": docs, "idf": idf, "data": data}, f)
 
 
-def candidates(docs, scores, idf, top_k, max_size, refs=None):
-    """Per document: (features, sentence-index sets[, labels (R1 F, R2 F)])."""
+def candidates(docs, scores, idf, top_k, max_size, refs=None, feature_set="c1", capped=False):
+    """Per document: (features of ``feature_set``, sentence-index sets[, labels (R1 F, R2 F)]); ``capped``: each
+    document's ``capped()`` form, as the summarizer reads it."""
     from bantin.summarize.features import candidate_features, ngrams, rouge_f_pair, sentence_features_context, single_threaded_blas
     from bantin.text.tokenize import syllables
 
     out = []
     with single_threaded_blas():
         for i, (doc, s) in enumerate(zip(docs, scores)):
+            if capped:
+                doc = doc.capped()
             _, ctx = sentence_features_context(doc, idf, "v2")
-            x, sets = candidate_features(doc, s, ctx, top_k, max_size)
+            x, sets = candidate_features(doc, s, ctx, top_k, max_size, feature_set)
             if refs is None:
                 out.append((x, sets, None))
                 continue

@@ -73,23 +73,9 @@ def load_caches(paths, n_vn, n_bm):
 
 def make_candidates(docs, scores, idf, top_k, refs=None):
     """Per document: (c2 features of every summary of 1..3 of the top_k, CandidateSets, labels (R-1 F, R-2 F) or None)."""
-    from bantin.summarize.features import candidate_features, ngrams, rouge_f_pair, sentence_features_context, single_threaded_blas
+    from summarize_rerank import candidates
 
-    from bantin.text.tokenize import syllables
-
-    out = []
-    with single_threaded_blas():
-        for i, (doc, s) in enumerate(zip(docs, scores)):
-            doc = doc.capped()
-            _, ctx = sentence_features_context(doc, idf, "v2")
-            x, sets = candidate_features(doc, s, ctx, top_k, 3, "c2")
-            y = None
-            if refs is not None:
-                rt = syllables(refs[i])
-                r1, r2 = ngrams(rt, 1), ngrams(rt, 2)
-                y = np.array([rouge_f_pair([t for j in sorted(sets.sentences(r)) for t in doc.tokens[j]], r1, r2) for r in range(len(sets))])
-            out.append((x, sets, y))
-    return out
+    return candidates(docs, scores, idf, top_k, 3, refs, feature_set="c2", capped=True)
 
 
 def score_models(args, command):

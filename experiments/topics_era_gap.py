@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from topics_era import BASE, VARIANTS, load_all, restrict  # noqa: E402
-from topics_era_weights import Cached, hashed_rows  # noqa: E402
+from topics_era import BASE, VARIANTS, restrict  # noqa: E402
+from topics_era_weights import Cached, load_tagged  # noqa: E402
 
 from bantin.topics.taxonomy import load_taxonomy  # noqa: E402
 from bantin.tracking import record_run  # noqa: E402
@@ -188,14 +188,7 @@ def main() -> None:
     shared = tax.shared_labels("vntc10", "baomoi_topics_2018")
     allowed_by_corpus = {c: reachable(tax, c) for c in ("vntc10", "baomoi_topics_2018")}
     print("labels each corpus can produce:", {c: sorted(v) for c, v in allowed_by_corpus.items()}, flush=True)
-    vfit, vval, bfit, bval, _, _ = load_all(tax, args.n_vntc, args.n_baomoi)
-    for corpus, docs in (("vntc10", vfit + vval), ("baomoi_topics_2018", bfit + bval)):
-        for d in docs:
-            d.id = f"{corpus}:{d.id}"
-    corpus_of = {d.id: d.id.split(":", 1)[0] for d in vfit + vval + bfit + bval}
-    texts = list(dict.fromkeys(d.text for d in vfit + vval + bfit + bval))
-    Cached.rows = hashed_rows(args.prep, texts)
-    Cached.index = {t: i for i, t in enumerate(texts)}
+    vfit, vval, bfit, bval, corpus_of = load_tagged(tax, args.n_vntc, args.n_baomoi, args.prep)
     Cached.both_df_mask = None
     singles: dict[str, tuple] = {}
     vrows = Cached.rows[[Cached.index[d.text] for d in vfit]]

@@ -129,6 +129,21 @@ def self_train(setting, src_fit, tgt_pool, tgt_val, corpus_of, prep, share: floa
     return before, acc(model, tgt_val)
 
 
+def load_tagged(tax, n_vntc: int, n_baomoi: int, prep: str):
+    """The validation samples of both corpora (``load_all``) with ids tagged by corpus, the corpus of each id, and
+    every text's hashed row cached on ``Cached``: (vntc fit, vntc val, baomoi fit, baomoi val, corpus_of)."""
+    vfit, vval, bfit, bval, _, _ = load_all(tax, n_vntc, n_baomoi)
+    # ids are per corpus: tag them so that a doc's corpus is known
+    for corpus, docs in (("vntc10", vfit + vval), ("baomoi_topics_2018", bfit + bval)):
+        for d in docs:
+            d.id = f"{corpus}:{d.id}"
+    corpus_of = {d.id: d.id.split(":", 1)[0] for d in vfit + vval + bfit + bval}
+    texts = list(dict.fromkeys(d.text for d in vfit + vval + bfit + bval))
+    Cached.rows = hashed_rows(prep, texts)
+    Cached.index = {t: i for i, t in enumerate(texts)}
+    return vfit, vval, bfit, bval, corpus_of
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--prep", default="strip-trunc120-title2")
@@ -141,15 +156,7 @@ def main() -> None:
     args = ap.parse_args()
     tax = load_taxonomy("configs/taxonomy.yaml")
     shared = tax.shared_labels("vntc10", "baomoi_topics_2018")
-    vfit, vval, bfit, bval, _, _ = load_all(tax, args.n_vntc, args.n_baomoi)
-    # ids are per corpus: tag them so that a doc's corpus is known
-    for corpus, docs in (("vntc10", vfit + vval), ("baomoi_topics_2018", bfit + bval)):
-        for d in docs:
-            d.id = f"{corpus}:{d.id}"
-    corpus_of = {d.id: d.id.split(":", 1)[0] for d in vfit + vval + bfit + bval}
-    texts = list(dict.fromkeys(d.text for d in vfit + vval + bfit + bval))
-    Cached.rows = hashed_rows(args.prep, texts)
-    Cached.index = {t: i for i, t in enumerate(texts)}
+    vfit, vval, bfit, bval, corpus_of = load_tagged(tax, args.n_vntc, args.n_baomoi, args.prep)
     vrows = Cached.rows[[Cached.index[d.text] for d in vfit]]
     brows = Cached.rows[[Cached.index[d.text] for d in bfit]]
     print(f"vntc fit {len(vfit)} val {len(vval)}; baomoi fit {len(bfit)} val {len(bval)}", flush=True)

@@ -20,7 +20,7 @@ from bisect import bisect_left
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bantin.blocks import Block, Page
@@ -208,41 +208,40 @@ _html_cache: dict[tuple, dict[str, Any]] = {}
 _box_cache: dict[tuple, dict[str, Any]] = {}
 
 
-def _html_features_of(h: dict[str, Any]) -> dict[str, Any]:
-    """The block's non-zero HTML features (cached on the hints they read, for blocks with every one of them: the
-    dict is shared, read it only): the element's own, which repeat from page to page of a site; those of its
-    place in the page are ``_box_features_of``."""
+def _html_key(h: dict[str, Any]) -> tuple:
+    """The cache key of ``_html_features_of``: the hints that ``_html_features`` reads."""
+    vals = _HTML_HINTS(h)
+    # (the heading's type by name: True and 1 give different features; a name, unlike the type, leaves the key
+    # untracked by the garbage collector)
+    return (vals, type(vals[1]).__name__, tuple(h["landmarks"]), tuple(h["class_tokens"]))
+
+
+def _cached_nonzero(h: dict[str, Any], cache: dict, key_of: Callable, compute: Callable) -> dict[str, Any]:
+    """The non-zero features that ``compute(g, h)`` writes, cached on ``key_of(h)`` (for hints with every key it reads
+    and hashable values; otherwise computed, not cached): the dict is shared, read it only."""
     try:
-        vals = _HTML_HINTS(h)
-        # (the heading's type by name: True and 1 give different features; a name, unlike the type, leaves the key
-        # untracked by the garbage collector)
-        key = (vals, type(vals[1]).__name__, tuple(h["landmarks"]), tuple(h["class_tokens"]))
-        g = _html_cache.get(key)
+        key = key_of(h)
+        g = cache.get(key)
     except (KeyError, TypeError):  # a hint missing or unhashable: computed, not cached
         key, g = None, None
     if g is None:
         g = {}
-        _html_features(g, h)
+        compute(g, h)
         g = _nonzero(g)
         if key is not None:
-            _remember(_html_cache, key, g)
+            _remember(cache, key, g)
     return g
 
 
+def _html_features_of(h: dict[str, Any]) -> dict[str, Any]:
+    """The block's non-zero HTML features (cached): the element's own, which repeat from page to page of a site;
+    those of its place in the page are ``_box_features_of``."""
+    return _cached_nonzero(h, _html_cache, _html_key, _html_features)
+
+
 def _box_features_of(h: dict[str, Any]) -> dict[str, Any]:
-    """The block's non-zero ``_box_features`` (cached like ``_html_features_of``: read the dict only)."""
-    try:
-        box_key = _BOX_HINTS(h)
-        box = _box_cache.get(box_key)
-    except (KeyError, TypeError):
-        box_key, box = None, None
-    if box is None:
-        box = {}
-        _box_features(box, h)
-        box = _nonzero(box)
-        if box_key is not None:
-            _remember(_box_cache, box_key, box)
-    return box
+    """The block's non-zero ``_box_features`` (cached like ``_html_features_of``)."""
+    return _cached_nonzero(h, _box_cache, _BOX_HINTS, _box_features)
 
 
 def _nonzero(f: dict[str, Any]) -> dict[str, Any]:

@@ -109,3 +109,14 @@ def test_diacritic_joins_are_cut_only_on_glued_pages():
     assert unglue("Italy: Paolo Rossi, Dino ZoffĐức: Franz Beckenbauer") == "Italy: Paolo Rossi, Dino ZoffĐức: Franz Beckenbauer"
     glued = "Trang chủThời sự\nVietNamNetThời sự Giáo dục\nngười bạnNếu là\nxem lại.Rất có thể\nHà NộiTheo tin\nquậnXINH - Nhiều"
     assert unglue(glued).split("\n")[:4] == ["Trang chủ", "Thời sự", "VietNamNet", "Thời sự Giáo dục"]
+
+
+def test_unglue_cuts_only_the_analyzed_head_of_a_huge_page():
+    from bantin.blocks.reflow import unglue
+
+    glued = "người bạnNếu là"
+    text = "\n".join([glued, "", glued, glued])
+    # the first two non-empty lines are cut, the rest passes through as it is (a parser capped at 2 reads no more)
+    assert unglue(text, max_lines=2).split("\n") == ["người bạn", "Nếu là", "", "người bạn", "Nếu là", glued]
+    assert unglue(text, max_lines=2).split("\n")[:5] == unglue(text).split("\n")[:5]
+    assert unglue(text, max_lines=10) == unglue(text)

@@ -52,7 +52,7 @@ def _parse_plain(source: str, page_id: str | None) -> Page:
         text = reflow(source, layout.width)
     elif layout.kind == "blob":
         text = split_blob(source)
-    text = unglue(text)  # blocks glued without a space (minified HTML through text_content())
+    text = unglue(text, MAX_BLOCKS)  # blocks glued without a space (minified HTML through text_content())
     page = parse_text(text, page_id=page_id)
     page.meta["layout"] = layout.kind
     page.meta["reflowed"] = layout.kind == "wrapped"

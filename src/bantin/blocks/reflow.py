@@ -220,13 +220,27 @@ def split_glued(line: str, marked: bool = True) -> list[str]:
 GLUED_PAGE_CUTS = 4
 
 
-def unglue(text: str) -> str:
+def unglue(text: str, max_lines: int | None = None) -> str:
     """:func:`split_glued` on every line of ``text``; on a page glued throughout (``GLUED_PAGE_CUTS`` cuts by the
-    plain rules) also the joins that diacritics tell, which elsewhere are more often names in a list than blocks."""
+    plain rules) also the joins that diacritics tell, which elsewhere are more often names in a list than blocks.
+
+    ``max_lines``: only the first this many non-empty lines are cut (each gives at least one piece, so they hold
+    every line a parser capped at that many reads); the rest pass through as they are, so a hostile page of a
+    million lines costs no more than its analyzed head."""
     lines = text.split("\n")
+    tail: list[str] = []
+    if max_lines is not None and len(lines) > max_lines:
+        n = 0
+        for i, line in enumerate(lines):
+            if line.strip():
+                n += 1
+                if n == max_lines:
+                    lines, tail = lines[: i + 1], lines[i + 1:]
+                    break
     cuts = [_glue_cuts(line) for line in lines]
     glued = sum(len(plain) for plain, _ in cuts) >= GLUED_PAGE_CUTS
-    return "\n".join(piece for line, (plain, every) in zip(lines, cuts) for piece in _pieces(line, every if glued else plain))
+    head = (piece for line, (plain, every) in zip(lines, cuts) for piece in _pieces(line, every if glued else plain))
+    return "\n".join([*head, *tail])
 
 
 def split_blob(text: str) -> str:

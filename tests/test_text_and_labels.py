@@ -53,3 +53,12 @@ def test_sentences_split_on_punctuation_and_lines():
     text = "Câu thứ nhất. Câu thứ hai!\nDòng mới"
     assert sentences(text) == ["Câu thứ nhất.", "Câu thứ hai!", "Dòng mới"]
     assert sentences(text, backend="regex") == ["Câu thứ nhất.", "Câu thứ hai!", "Dòng mới"]
+
+
+def test_count_syllables_is_the_length_of_syllables():
+    import unicodedata
+
+    from bantin.text.tokenize import count_syllables, syllables
+
+    for text in ["", "Công đoàn _ cơ sở", "a_b _ _c __", unicodedata.normalize("NFD", "Hà Nội, 20/07/2019!"), "  …  "]:
+        assert count_syllables(text) == len(syllables(text))

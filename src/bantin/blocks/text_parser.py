@@ -16,11 +16,10 @@ Hints per block (all JSON-serializable):
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from bantin.blocks.model import MAX_BLOCKS, Block, Page
 from bantin.text.normalize import normalize_text, normalize_whitespace
-from bantin.text.tokenize import _SYLLABLE, syllables
+from bantin.text.tokenize import count_syllables
 
 IMAGE_MARKER = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 DATE = re.compile(r"\b\d{1,2}[/\-.]\d{1,2}([/\-.]\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b")
@@ -44,13 +43,12 @@ MAX_RATIO_CHARS = 20_000
 def _count_syllables(text: str, chunk: int = 100_000) -> int:
     """len(syllables(text)) without holding the list of a huge block: chunks cut at spaces (no syllable spans one)."""
     if len(text) <= chunk:
-        toks = _SYLLABLE.findall(unicodedata.normalize("NFC", text).lower())  # what ``syllables`` reads, uncopied
-        return len(toks) - toks.count("_")
+        return count_syllables(text)
     n, start = 0, 0
     while start < len(text):
         end = text.find(" ", start + chunk)
         end = len(text) if end < 0 else end
-        n += len(syllables(text[start:end]))
+        n += count_syllables(text[start:end])
         start = end
     return n
 

@@ -228,6 +228,10 @@ def test_answers_restricted_to_a_label_subset():
         model.predict(text, labels=["Du lịch"])
     with pytest.raises(BantinInputError, match="not labels of this topic model"):
         model.top_k(text, labels=[])
+    # several label sets from one pass: each the same as its own predict
+    texts = text + ["bóng đá cầu thủ", "cổ phiếu lãi suất"]
+    sets = [None, ["Thể thao", "Kinh doanh"], ["Kinh doanh"]]
+    assert model.predict_within(texts, sets, batch_size=2) == [model.predict(texts, labels=s) for s in sets]
 
 
 def test_evaluation_reports_restricted_scores_next_to_the_unrestricted_ones():

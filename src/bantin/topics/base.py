@@ -108,20 +108,27 @@ class TopicModel(Estimator):
     def predict(self, texts: Sequence[str] | str, batch_size: int = 2048, labels: Sequence[str] | None = None) -> list[str] | list[list[str]]:
         """One label per text; multi-label models: the labels over their thresholds (at least the best one).
         ``labels``: answer only within these labels (see :meth:`restrict_proba`)."""
+        return self.predict_within(texts, [labels], batch_size)[0]
+
+    def predict_within(self, texts: Sequence[str] | str, label_sets: Sequence[Sequence[str] | None],
+                       batch_size: int = 2048) -> list[list[str] | list[list[str]]]:
+        """``predict`` once per label set (None: every label), from one pass of ``predict_proba``."""
         self._check_fitted()
         texts = check_texts(texts)
-        allowed = self.label_mask(labels)
-        out: list = []
+        masks = [self.label_mask(labels) for labels in label_sets]
+        outs: list[list] = [[] for _ in masks]
+        thr = self.thresholds if self.thresholds is not None else np.full(len(self.labels), 0.5)
         for start in range(0, len(texts), batch_size):
-            proba = self.restrict_proba(self.predict_proba(texts[start : start + batch_size]), allowed)
-            if not self.multi_label:
-                out.extend(self.labels[i] for i in proba.argmax(axis=1))
-                continue
-            thr = self.thresholds if self.thresholds is not None else np.full(len(self.labels), 0.5)
-            for row in proba:
-                picked = [self.labels[j] for j in np.argsort(-row) if allowed[j] and row[j] >= thr[j]]
-                out.append(picked or [self.labels[int(row.argmax())]])
-        return out
+            raw = self.predict_proba(texts[start : start + batch_size])
+            for allowed, out in zip(masks, outs):
+                proba = self.restrict_proba(raw, allowed)
+                if not self.multi_label:
+                    out.extend(self.labels[i] for i in proba.argmax(axis=1))
+                    continue
+                for row in proba:
+                    picked = [self.labels[j] for j in np.argsort(-row) if allowed[j] and row[j] >= thr[j]]
+                    out.append(picked or [self.labels[int(row.argmax())]])
+        return outs
 
     def top_k(self, texts: Sequence[str] | str, k: int = 3, labels: Sequence[str] | None = None) -> list[list[tuple[str, float]]]:
         """The k most probable topics of each text with their probabilities, best first; ``labels``: only these

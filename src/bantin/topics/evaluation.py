@@ -130,12 +130,13 @@ def evaluate_model(model, docs: Sequence[TopicDoc], train_docs: Sequence[TopicDo
     ``macro_f1_within_corpus_labels``, details ``predictions_within_corpus_labels`` / ``per_label_within_corpus_labels``),
     next to the unrestricted ones, which stay the headline figures."""
     texts = [d.text for d in docs]
+    restrict = corpus_labels is not None and not model.multi_label and not model.label_mask(corpus_labels).all()
     t0 = time.perf_counter()
-    pred = model.predict(texts, batch_size=batch_size)
+    if restrict:  # both answers from one pass of the model
+        pred, restricted = model.predict_within(texts, [None, corpus_labels], batch_size)
+    else:
+        pred, restricted = model.predict(texts, batch_size=batch_size), None
     seconds = time.perf_counter() - t0
-    restricted = None
-    if corpus_labels is not None and not model.multi_label and not model.label_mask(corpus_labels).all():
-        restricted = model.predict(texts, batch_size=batch_size, labels=corpus_labels)
     dup = duplicates_of(docs, train_docs) if train_docs else [False] * len(docs)
     keep = [i for i, x in enumerate(dup) if not x]
     labels = list(model.labels)

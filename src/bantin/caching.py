@@ -8,6 +8,7 @@ within a site, so it refills with what is current).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 #: entries per cache before it is emptied
@@ -22,3 +23,14 @@ def remember(cache: dict, key: Any, value: V, size: int = CACHE_SIZE) -> V:
         cache.clear()
     cache[key] = value
     return value
+
+
+def cached(cache: dict, fn: Callable[[str], V], text: str, max_chars: int) -> V:
+    """``fn(text)``, remembered in ``cache`` for texts of at most ``max_chars`` characters (the value is shared:
+    read it only); longer texts are computed each time."""
+    if len(text) > max_chars:
+        return fn(text)
+    out = cache.get(text)
+    if out is None:
+        out = remember(cache, text, fn(text))
+    return out

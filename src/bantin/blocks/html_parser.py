@@ -30,7 +30,7 @@ import numpy as np
 
 from bantin.blocks.model import MAX_BLOCKS, Block, Page
 from bantin.blocks.text_parser import line_hints
-from bantin.caching import remember
+from bantin.caching import cached
 from bantin.errors import BantinInputError
 from bantin.text.normalize import normalize_text, normalize_whitespace
 
@@ -64,34 +64,27 @@ _block_text_cache: dict[str, str] = {}
 _ws_cache: dict[str, str] = {}
 
 
+def _own_line_hints(raw: str) -> dict:
+    return line_hints(raw, raw)
+
+
+def _one_line_text(text: str) -> str:
+    return normalize_text(text).replace("\n", " ")
+
+
 def _line_hints(raw: str) -> dict:
     """``line_hints(raw, raw)`` (cached for short blocks: shared, flush copies it into the block's hints)."""
-    if len(raw) > CACHE_MAX_CHARS:
-        return line_hints(raw, raw)
-    hints = _line_hints_cache.get(raw)
-    if hints is None:
-        hints = remember(_line_hints_cache, raw, line_hints(raw, raw))
-    return hints
+    return cached(_line_hints_cache, _own_line_hints, raw, CACHE_MAX_CHARS)
 
 
 def _ws(text: str) -> str:
     """``normalize_whitespace`` (cached for short strings)."""
-    if len(text) > CACHE_MAX_CHARS:
-        return normalize_whitespace(text)
-    out = _ws_cache.get(text)
-    if out is None:
-        out = remember(_ws_cache, text, normalize_whitespace(text))
-    return out
+    return cached(_ws_cache, normalize_whitespace, text, CACHE_MAX_CHARS)
 
 
 def _block_text(text: str) -> str:
     """A block's final text: normalized, on one line (cached for short blocks)."""
-    if len(text) > CACHE_MAX_CHARS:
-        return normalize_text(text).replace("\n", " ")
-    out = _block_text_cache.get(text)
-    if out is None:
-        out = remember(_block_text_cache, text, normalize_text(text).replace("\n", " "))
-    return out
+    return cached(_block_text_cache, _one_line_text, text, CACHE_MAX_CHARS)
 
 
 def clear_caches() -> None:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bantin.blocks import Block, Page
-from bantin.caching import remember
+from bantin.caching import cached, remember
 
 _SYL = re.compile(r"\w+", re.UNICODE)
 MAX_FEATURE_CHARS = 50_000
@@ -144,17 +144,12 @@ def is_section_marker(text: str, key: str | None = None) -> bool:
 #: The block hints that the text features read (with the text and the marker flag they make the cache key).
 _TEXT_HINTS = ("upper_ratio", "digit_ratio", "has_date", "has_time", "starts_with_category_date", "pipe_count", "trailing_pipe", "image_marker")
 #: Blocks up to this many characters have their text features cached across pages (menus, footers and teaser
-#: titles repeat from page to page of a site); the cache is emptied when it reaches TEXT_CACHE_SIZE entries.
+#: titles repeat from page to page of a site); like every per-block cache (``bantin.caching.remember``) it is emptied
+#: when it reaches ``bantin.caching.CACHE_SIZE`` entries.
 TEXT_CACHE_MAX_CHARS = 1_000
-TEXT_CACHE_SIZE = 32_768
 _MISSING = object()
 _TEXT_HINT_VALUES = operator.itemgetter(*_TEXT_HINTS)
 _text_cache: dict[tuple, dict[str, Any]] = {}
-
-
-def _remember(cache: dict, key: Any, value: Any) -> Any:
-    """Store ``value`` in one of the per-block caches, emptied first when it holds TEXT_CACHE_SIZE entries."""
-    return remember(cache, key, value, TEXT_CACHE_SIZE)
 
 
 def clear_caches() -> None:
@@ -185,7 +180,7 @@ def _base_features(block: Block, syls: Sequence[str], marker: bool) -> dict[str,
         if f is None:
             f = _nonzero(_text_features(text, syls, marker, h))
             if key is not None:
-                _remember(_text_cache, key, f)
+                remember(_text_cache, key, f)
         f = dict(f)
     else:
         f = _nonzero(_text_features(text, syls, marker, h))
@@ -229,7 +224,7 @@ def _cached_nonzero(h: dict[str, Any], cache: dict, key_of: Callable, compute: C
         compute(g, h)
         g = _nonzero(g)
         if key is not None:
-            _remember(cache, key, g)
+            remember(cache, key, g)
     return g
 
 
@@ -294,7 +289,7 @@ def _text_features(text: str, syls: Sequence[str], marker: bool, h: dict[str, An
     f["url"] = float(n <= 40 and ("." in text or ":" in text) and bool(_URL.search(text)))  # (each form of _URL has one)
     f["copyright"] = float("©" in text or "bản quyền" in low or "copyright" in low)
     f["byline_start"] = float(low.startswith(BYLINE_START))
-    f["caption_cue"] = float(("ảnh" in low or "video:" in low or "clip:" in low) and bool(_CAPTION_RE.search(low)))  # (CAPTION_PARTS)
+    f["caption_cue"] = float(any(map(low.__contains__, CAPTION_PARTS)) and bool(_CAPTION_RE.search(low)))
     f["initials"] = float(bool(_INITIALS.match(text.strip())))
     f["paren_source"] = float(bool(_PAREN_SOURCE.match(text)))
     f["quote_start"] = float(text[:1] in "\"“'‘«")
@@ -403,7 +398,8 @@ def main_span(lengths: list[int], long_w: list[int]) -> tuple[int, int]:
 _info_cache: dict[str, tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]]] = {}
 
 
-def _new_text_info(syls: list[str]) -> tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]]:
+def _new_text_info(text: str) -> tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]]:
+    syls = _SYL.findall(text[:MAX_FEATURE_CHARS].lower())
     uniq = tuple(dict.fromkeys(syls))
     return tuple(syls), " ".join(syls), uniq, tuple(w for w in uniq if w not in STOP_SYLLABLES)
 
@@ -413,12 +409,7 @@ def _text_info(text: str) -> tuple[tuple[str, ...], str, tuple[str, ...], tuple[
     its distinct syllables, and those less STOP_SYLLABLES: cached for short blocks. Tuples of strings, not lists
     and sets: the cache holds thousands of them, and the garbage collector stops tracking such tuples (sets it
     would go through at every full collection)."""
-    if len(text) > TEXT_CACHE_MAX_CHARS:
-        return _new_text_info(_SYL.findall(text[:MAX_FEATURE_CHARS].lower()))
-    out = _info_cache.get(text)
-    if out is None:
-        out = _remember(_info_cache, text, _new_text_info(_SYL.findall(text.lower())))
-    return out
+    return cached(_info_cache, _new_text_info, text, TEXT_CACHE_MAX_CHARS)
 
 
 def _window_sums(flags: list[bool]) -> list[int]:
@@ -479,16 +470,16 @@ def _neighbour_items(feats: list[dict[str, Any]]) -> list[list[str] | dict[str, 
     for f in feats:
         values = tuple(map(f.get, NEIGHBOUR_KEYS))
         try:
-            item = cache.get(values)
+            item, hashable = cache.get(values), True
         except TypeError:  # an unhashable value
-            item, values = None, None
+            item, hashable = None, False
         if item is None:
-            item = _neighbour_item(values if values is not None else tuple(map(f.get, NEIGHBOUR_KEYS)))
+            item = _neighbour_item(values)
             if item is None:
                 out.append({k: f[k] for k in NEIGHBOUR_KEYS if k in f})
                 continue
-            if values is not None:
-                _remember(cache, values, item)
+            if hashable:
+                remember(cache, values, item)
         out.append(item)
     return out
 

@@ -244,6 +244,14 @@ class GenStyle:
         c = f' class="{cls}"' if cls else ""
         return f'<a href="{href}"{c}>{esc(text)}</a>'
 
+    def table_step(self) -> str:
+        cls = self.extras.get("table_class", "")
+        return f"table.{cls}" if cls else "table"
+
+    def cell(self, region: str, i: int, cols: int) -> str:
+        """Cell ``i`` of a layout table under ``region``, ``cols`` cells to a row."""
+        return f"{region}/{self.table_step()}/tr.r{i // cols}/td.c{i % cols}"
+
     def attr(self, role: str) -> str:
         cls = self.c(role)
         return f' class="{cls}"' if cls else ""
@@ -278,6 +286,23 @@ def _menu(rng, mobile: bool) -> list[tuple[str, list[str]]]:
         out.append((top, subs[: rng.randint(0 if rng.random() < 0.15 else 2, len(subs))]))
     extra = rng.sample(V.EXTRA_TOP, k=rng.randint(0, 4))
     return [(e, []) for e in extra] + out
+
+
+_LEAF_WORDS = ["Tin mới", "Tin nóng", "Phân tích", "Bình luận", "Hỏi đáp", "Tư vấn", "Góc nhìn", "Chuyên đề", "Ảnh", "Video",
+               "Infographic", "Podcast", "Sự kiện", "Nhân vật", "Thị trường", "Chính sách", "Lịch thi đấu", "Kết quả",
+               "Bảng xếp hạng", "Chuyển nhượng", "Xu hướng", "Đánh giá", "Mẹo hay", "Kinh nghiệm", "Tuyển sinh", "Du học"]
+
+
+def _menu_children(st: GenStyle, sec: str, sub: str, levels: int) -> list:
+    """The deeper levels under one sub-section of a style's mega-menu (the same on every page of the style)."""
+    if levels <= 0:
+        return []
+    rng = random.Random(f"bantin-gen-menu:{st.name}:{sec}:{sub}")
+    if rng.random() < 0.7:  # most items are leaves: the menu stays at real-page scale (a few hundred links)
+        return []
+    pool = _LEAF_WORDS + [f"Tin {p}" for p in V.PROVINCES] + list(V.LEAGUES) + [x for subs in V.SECTION_TREE.values() for x in subs]
+    names = rng.sample(pool, k=min(len(pool), rng.randint(2, 5)))
+    return [(n, _menu_children(st, sub, n, levels - 1) if rng.random() < 0.4 else []) for n in names]
 
 
 def sample_style(name: str) -> GenStyle:
@@ -327,7 +352,34 @@ def sample_style(name: str) -> GenStyle:
         url_suffix=rng.choice(URL_SUFFIXES),
         head_case=rng.choices(["as", "upper", "lower"], weights=[6, 3, 1])[0],
         seed=rng.randrange(2**31),
+        extras=_layout_extras(rng, mobile),
     )
+
+
+def _layout_extras(rng, mobile: bool) -> dict:
+    """How a style uses deep nested lists and layout tables (drawn last, so older style fields keep their values).
+
+    * ``menu_depth``: levels of the nested mega-menu (2: section > sub-section; 3-4: ul > li > ul > li nested
+      further, as real mega-menus are, which html2text and markdownify indent by 2/4 spaces per level);
+    * ``p_table_box``: per box (related, most read, video, section boxes...), the chance that its items are laid
+      out as cells of a table, ``table_cols`` to a row (markdownify renders such rows as ``| a | b |``, inscriptis
+      as columns of text);
+    * ``table_menu``: the header menu is a table row of links (older CMSs);
+    * ``table_footer``: the footer's blocks (address, licence, links...) sit in the cells of a layout table;
+    * ``p_table_article``: per page, the chance that the article's content sits in a layout table (one cell, or
+      one row per paragraph).
+    """
+    table_heavy = not mobile and rng.random() < 0.45
+    return {
+        "menu_depth": 2 if mobile else rng.choices([2, 3, 4], weights=[3, 4, 3])[0],
+        "p_table_box": rng.uniform(0.4, 0.95) if table_heavy else (rng.uniform(0.0, 0.3) if rng.random() < 0.4 else 0.0),
+        "table_cols": rng.choice([1, 2, 2, 3, 4]),
+        "table_menu": table_heavy and rng.random() < 0.5,
+        "table_footer": table_heavy and rng.random() < 0.6 or rng.random() < 0.1,
+        "footer_cols": rng.choice([1, 2, 2, 3]),
+        "p_table_article": rng.uniform(0.3, 0.9) if table_heavy and rng.random() < 0.6 else (0.1 if rng.random() < 0.3 else 0.0),
+        "table_class": rng.choice(["", "", "tbl", "layout", "main-table", "box-table", "w-100"]),
+    }
 
 
 _STYLES: dict[str, GenStyle] = {}
@@ -356,6 +408,8 @@ class Page:
         self.c, self.st, self.rng, self.s = c, st, c.rng, c.story
         self.items: list[Item] = []
         self.gap = self.rng.random() < c.var.p_blank_lines * 0.3
+        self.grid = 0  # > 0: list items are table cells, that many to a row (see box)
+        self.cell = 0
 
     def add(self, label: str, text: str, region: str, markup: str) -> None:
         text = " ".join(text.split())
@@ -368,11 +422,26 @@ class Page:
 
     # -------------------------------------------------------------- lists and boxes
     def list_region(self, base: str, role: str) -> str:
+        if self.grid:
+            self.cell = 0
+            return base + "/" + self.st.step(role, "table")
         m = self.st.list_markup
         tag = {"ul": "ul", "table": "table"}.get(m, "div")
         return base + "/" + self.st.step(role, tag)
 
+    def _grid_li(self, inner: str, first: bool, last: bool) -> str:
+        """An item as a table cell, ``self.grid`` cells to a row (the row is closed by its last cell)."""
+        col = self.cell % self.grid
+        out = ("<tr>" if col == 0 else "") + "<td>" if first else ""
+        out += inner
+        if last:
+            self.cell += 1
+            out += "</td>" + ("</tr>" if col == self.grid - 1 else "")
+        return out
+
     def li(self, inner: str, first: bool = True, last: bool = True) -> str:
+        if self.grid:
+            return self._grid_li(inner, first, last)
         m = self.st.list_markup
         open_, close = {"ul": ("<li>", "</li>"), "div": (f'<div{self.st.attr("item")}>', "</div>"), "p": ("<p>", "</p>"),
                         "table": ("<tr><td>", "</td></tr>"), "br": ("", "<br>")}[m]
@@ -452,7 +521,13 @@ class Page:
             base += ("." if "." in base.rsplit("/", 1)[-1] else ".") + st.c("box")
         if head:
             self.heading(head, base)
-        fill(base)
+        ex = st.extras
+        if ex.get("p_table_box") and self.rng.random() < ex["p_table_box"]:
+            self.grid = max(1, ex["table_cols"] + self.rng.choice([-1, 0, 0, 1]))
+        try:
+            fill(base)
+        finally:
+            self.grid = 0
 
     # -------------------------------------------------------------- menus
     def menu(self, region: str, full: bool, markup: str | None = None) -> None:
@@ -462,6 +537,15 @@ class Page:
         if rng.random() < 0.3:  # a page may show a shorter menu (collapsed groups)
             sections = sections[: rng.randint(max(4, len(sections) // 2), len(sections))]
         pre = st.sub_prefix
+        if st.extras.get("table_menu") and (markup == "flat" or not full) and rng.random() < 0.8:
+            names = [s for s, _ in sections] + ([pre + x for _, subs in sections for x in subs] if full else [])
+            reg = region + "/" + st.step("menu", "table")
+            per_row = rng.choice([len(names), 8, 12])
+            for i, n in enumerate(names):
+                col = i % per_row
+                close = "</td></tr>" if col == per_row - 1 or i == len(names) - 1 else "</td>"
+                self.add("nav", n, reg, ("<tr>" if col == 0 else "") + f"<td>{st.a(n)}{close}")
+            return
         if markup == "flat" or not full:
             reg = region + "/" + st.step("menu", "ul" if st.list_markup != "br" else "div")
             names = [s for s, _ in sections] + ([pre + x for _, subs in sections for x in subs] if full else [])
@@ -488,6 +572,7 @@ class Page:
         """Sections with their sub-items in a nested list: ``head(section)`` opens a section, ``end`` closes it (after
         its ``<ul>`` of sub-items when it has some)."""
         st, pre = self.st, self.st.sub_prefix
+        depth = st.extras.get("menu_depth", 2)
         for sec, subs in sections:
             if not subs:
                 self.add("nav", sec, region, head(sec) + end)
@@ -495,7 +580,24 @@ class Page:
             self.add("nav", sec, region, f'{head(sec)}<ul{st.attr("submenu")}>')
             for j, sub in enumerate(subs):
                 close = "</ul>" + end if j == len(subs) - 1 else ""
-                self.add("nav", pre + sub, region, f"<li>{st.a(pre + sub)}</li>{close}")
+                kids = _menu_children(st, sec, sub, depth - 2)
+                if not kids:
+                    self.add("nav", pre + sub, region, f"<li>{st.a(pre + sub)}</li>{close}")
+                    continue
+                self.add("nav", pre + sub, region, f"<li>{st.a(pre + sub)}<ul>")
+                self._subtree(kids, region, "</ul></li>" + close)
+
+    def _subtree(self, nodes: list, region: str, close: str) -> None:
+        """Deeper menu levels: ``nodes`` are (name, children) pairs, each an ``<li>`` with a nested ``<ul>`` when it has
+        children; ``close`` ends the last one (the enclosing lists' closing tags)."""
+        st = self.st
+        for k, (name, kids) in enumerate(nodes):
+            end = close if k == len(nodes) - 1 else ""
+            if kids:
+                self.add("nav", name, region, f"<li>{st.a(name)}<ul>")
+                self._subtree(kids, region, "</ul></li>" + end)
+            else:
+                self.add("nav", name, region, f"<li>{st.a(name)}</li>{end}")
 
     def inline_links(self, words: list[str], region: str, role: str, label: str = "nav", joiner: str | None = None,
                      lead: str | None = None) -> None:
@@ -846,7 +948,12 @@ def _article(p: Page, region: str) -> None:
     if s.lead and rng.random() < st.p_inline * 0.5:
         inline_at.add(0)
     ad_at = rng.randrange(n) if rng.random() < st.p_block.get("ads_in_body", 0.3) * 0.5 else -1
+    p_table = st.extras.get("p_table_article", 0.0)
+    table_mode = rng.choice(["cell", "rows"]) if p_table and rng.random() < p_table else ""
+    content = body
     for i, (kind, text) in enumerate(s.body):
+        if table_mode:  # the content in a layout table: one cell, or a row per paragraph
+            body = content + "/" + st.table_step() + ("/tbody/tr/td" if table_mode == "cell" else f"/tbody/tr.r{i}/td")
         if i in inline_at:
             _inline_related(p, body)
         if i == ad_at:
@@ -864,6 +971,7 @@ def _article(p: Page, region: str) -> None:
             _caption(p, body, s.captions[i])
     if rng.random() < 0.1 and n > 1:
         _inline_related(p, body)
+    body = content
     if st.author_pos == "bottom" and rng.random() < 0.9:
         add_author(False)
     if rng.random() < 0.12:
@@ -981,8 +1089,9 @@ def _composer(name: str):
             for b in after:
                 chrome_block(p, b, page + "/" + st.step("related"))
         foot = page + "/" + st.step("footer")
-        for b in st.foot:
-            chrome_block(p, b, foot)
+        cols = st.extras.get("footer_cols", 1) if st.extras.get("table_footer") else 0
+        for i, b in enumerate(st.foot):
+            chrome_block(p, b, st.cell(foot, i, cols) if cols else foot)
         return p.items
 
     compose.__name__ = name

@@ -367,7 +367,8 @@ def _layout_extras(rng, mobile: bool) -> dict:
     * ``table_menu``: the header menu is a table row of links (older CMSs);
     * ``table_footer``: the footer's blocks (address, licence, links...) sit in the cells of a layout table;
     * ``p_table_article``: per page, the chance that the article's content sits in a layout table (one cell, or
-      one row per paragraph).
+      one row per paragraph);
+    * ``p_photo_story``: per page, the chance of a photo story (pictures with short captions after most paragraphs).
     """
     table_heavy = not mobile and rng.random() < 0.45
     return {
@@ -379,6 +380,7 @@ def _layout_extras(rng, mobile: bool) -> dict:
         "footer_cols": rng.choice([1, 2, 2, 3]),
         "p_table_article": rng.uniform(0.3, 0.9) if table_heavy and rng.random() < 0.6 else (0.1 if rng.random() < 0.3 else 0.0),
         "table_class": rng.choice(["", "", "tbl", "layout", "main-table", "box-table", "w-100"]),
+        "p_photo_story": rng.choice([0.0, 0.0, 0.1, 0.25, 0.5]),
     }
 
 
@@ -951,6 +953,7 @@ def _article(p: Page, region: str) -> None:
     p_table = st.extras.get("p_table_article", 0.0)
     table_mode = rng.choice(["cell", "rows"]) if p_table and rng.random() < p_table else ""
     content = body
+    photos = _photo_story(s, rng) if rng.random() < st.extras.get("p_photo_story", 0.0) else {}
     for i, (kind, text) in enumerate(s.body):
         if table_mode:  # the content in a layout table: one cell, or a row per paragraph
             body = content + "/" + st.table_step() + ("/tbody/tr/td" if table_mode == "cell" else f"/tbody/tr.r{i}/td")
@@ -969,6 +972,8 @@ def _article(p: Page, region: str) -> None:
         p.add("body", text, body, markup)
         if i in s.captions:
             _caption(p, body, s.captions[i])
+        for cap in photos.get(i, ()):
+            _caption(p, body, cap)
     if rng.random() < 0.1 and n > 1:
         _inline_related(p, body)
     body = content
@@ -979,6 +984,31 @@ def _article(p: Page, region: str) -> None:
         p.add("byline", src, art, f"<p><em>{esc(src)}</em></p>")
     if st.date_pos == "bottom":
         add_date()
+
+
+_CLAUSE = re.compile(r"[,;:]\s+")
+
+
+def _photo_story(s, rng) -> dict[int, list[str]]:
+    """A photo story (galleries, entertainment and "ảnh" articles): after most paragraphs one to three pictures,
+    each with a short caption (a clause of the article, 3-14 words, often no final full stop). The captions are
+    article content: what a model must keep even though they look like teaser titles."""
+    clauses = []
+    for kind, text in s.body:
+        if kind != "p":
+            continue
+        for sent in split_sentences(text):
+            for cl in _CLAUSE.split(sent):
+                words = cl.split()
+                if 3 <= len(words) <= 14 and cl[:1].isupper():
+                    clauses.append(cl.rstrip(".") if rng.random() < 0.7 else cl)
+    rng.shuffle(clauses)
+    out: dict[int, list[str]] = {}
+    for i in range(len(s.body)):
+        if not clauses or rng.random() > 0.75:
+            continue
+        out[i] = [clauses.pop() for _ in range(min(len(clauses), rng.choice([1, 1, 2, 3])))]
+    return out
 
 
 def _caption(p: Page, region: str, cap: str) -> None:

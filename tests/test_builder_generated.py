@@ -163,3 +163,34 @@ def test_generated_share_of_the_slots():
     assert {slot_template(["gen000", "gen001"], i, 0.2) for i in range(4)} == {"gen000", "gen001"}  # one group: all slots
     with pytest.raises(Exception, match="generated.share"):
         load_config(BuilderConfig, None, ["generated.share=1.5"]).template_lists()
+
+
+def test_deep_menus_layout_tables_and_photo_stories(gen_pages):
+    """Real-page structure the converters render in their own ways: mega-menus nested 3-4 levels (indented lists),
+    boxes, footers and article content laid out in tables (markdownify pipe rows), photo stories (short captions)."""
+    import lxml.html
+
+    from bantin.blocks import parse_page
+
+    styles = [sample_style(generated_name(i)) for i in range(60)]
+    assert {s.extras["menu_depth"] for s in styles} == {2, 3, 4}
+    assert any(s.extras["p_table_box"] > 0.5 for s in styles) and any(s.extras["table_footer"] for s in styles)
+    assert any(s.extras["p_table_article"] > 0.3 for s in styles) and any(s.extras["p_photo_story"] for s in styles)
+    pages, card = gen_pages
+    assert card["dropped"]["total"] == 0
+    depth = grid = table_body = 0
+    form_table_labels: Counter = Counter()
+    for r in pages["train"] + pages["val"] + pages["test"]:
+        doc = lxml.html.document_fromstring(r["html"])
+        depth = max(depth, max((len(li.xpath("ancestor::li")) + 1 for li in doc.iter("li")), default=0))
+        grid += sum(1 for tr in doc.iter("tr") if len(tr.findall("td")) >= 2)
+        blocks = parse_html(r["html"]).blocks
+        table_body += sum(1 for b, lab in zip(blocks, r["html_labels"]) if lab == "body" and b.hints.get("in_table"))
+        form = r["forms"].get("markdownify")
+        if form:
+            for b, lab in zip(parse_page(form["text"], kind=form["kind"]).blocks, form["labels"]):
+                if b.hints.get("in_table"):
+                    form_table_labels[lab] += 1
+    assert depth >= 3 and grid > 0 and table_body > 0
+    # markdownify's pipe rows become blocks with the table hint, boilerplate and article alike
+    assert form_table_labels["related"] > 0 and form_table_labels["nav"] > 0 and form_table_labels["body"] > 0

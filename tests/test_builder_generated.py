@@ -165,7 +165,14 @@ def test_generated_share_of_the_slots():
         load_config(BuilderConfig, None, ["generated.share=1.5"]).template_lists()
 
 
-def test_deep_menus_layout_tables_and_photo_stories(gen_pages):
+@pytest.fixture(scope="module")
+def structured_pages():
+    config = load_config(BuilderConfig, None, GEN_ONLY[:-3] + ["pages.train=36", "pages.val=3", "pages.test=3",
+                                                              "variation.layout_structures=true", "out_dir=unused"])
+    return build_pages(config)
+
+
+def test_deep_menus_layout_tables_and_photo_stories(structured_pages):
     """Real-page structure the converters render in their own ways: mega-menus nested 3-4 levels (indented lists),
     boxes, footers and article content laid out in tables (markdownify pipe rows), photo stories (short captions)."""
     import lxml.html
@@ -176,7 +183,7 @@ def test_deep_menus_layout_tables_and_photo_stories(gen_pages):
     assert {s.extras["menu_depth"] for s in styles} == {2, 3, 4}
     assert any(s.extras["p_table_box"] > 0.5 for s in styles) and any(s.extras["table_footer"] for s in styles)
     assert any(s.extras["p_table_article"] > 0.3 for s in styles) and any(s.extras["p_photo_story"] for s in styles)
-    pages, card = gen_pages
+    pages, card = structured_pages
     assert card["dropped"]["total"] == 0
     depth = grid = table_body = 0
     form_table_labels: Counter = Counter()

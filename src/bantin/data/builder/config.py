@@ -44,6 +44,10 @@ class VariationConfig:
     p_short_body: float = 0.1  # cut the body to 1-3 paragraphs
     p_html_plain_tags: float = 0.35  # HTML landmarks (header, nav, aside, footer, article) written as <div>
     p_html_generic_classes: float = 0.35  # HTML class names replaced by generic/hashed ones ("col-md-8", "x7f3a2")
+    #: generated styles use their deep nested menus (3-4 levels), layout tables (boxes, menus, footers and article
+    #: content in table cells) and photo stories (builder/generated.py ``_layout_extras``); off, the pages are those of
+    #: the builds without them (the embedded default's training data)
+    layout_structures: bool = False
     min_related: int = 3
     max_related: int = 10
     max_body_paragraphs: int = 24

@@ -410,6 +410,9 @@ class Page:
         self.c, self.st, self.rng, self.s = c, st, c.rng, c.story
         self.items: list[Item] = []
         self.gap = self.rng.random() < c.var.p_blank_lines * 0.3
+        # the style's deep menus, layout tables and photo stories, when the build asks for them (off: the pages are
+        # those of the builds before they existed, draw for draw)
+        self.ex = st.extras if c.var.layout_structures else {}
         self.grid = 0  # > 0: list items are table cells, that many to a row (see box)
         self.cell = 0
 
@@ -523,7 +526,7 @@ class Page:
             base += ("." if "." in base.rsplit("/", 1)[-1] else ".") + st.c("box")
         if head:
             self.heading(head, base)
-        ex = st.extras
+        ex = self.ex
         if ex.get("p_table_box") and self.rng.random() < ex["p_table_box"]:
             self.grid = max(1, ex["table_cols"] + self.rng.choice([-1, 0, 0, 1]))
         try:
@@ -539,7 +542,7 @@ class Page:
         if rng.random() < 0.3:  # a page may show a shorter menu (collapsed groups)
             sections = sections[: rng.randint(max(4, len(sections) // 2), len(sections))]
         pre = st.sub_prefix
-        if st.extras.get("table_menu") and (markup == "flat" or not full) and rng.random() < 0.8:
+        if self.ex.get("table_menu") and (markup == "flat" or not full) and rng.random() < 0.8:
             names = [s for s, _ in sections] + ([pre + x for _, subs in sections for x in subs] if full else [])
             reg = region + "/" + st.step("menu", "table")
             per_row = rng.choice([len(names), 8, 12])
@@ -574,7 +577,7 @@ class Page:
         """Sections with their sub-items in a nested list: ``head(section)`` opens a section, ``end`` closes it (after
         its ``<ul>`` of sub-items when it has some)."""
         st, pre = self.st, self.st.sub_prefix
-        depth = st.extras.get("menu_depth", 2)
+        depth = self.ex.get("menu_depth", 2)
         for sec, subs in sections:
             if not subs:
                 self.add("nav", sec, region, head(sec) + end)
@@ -950,10 +953,11 @@ def _article(p: Page, region: str) -> None:
     if s.lead and rng.random() < st.p_inline * 0.5:
         inline_at.add(0)
     ad_at = rng.randrange(n) if rng.random() < st.p_block.get("ads_in_body", 0.3) * 0.5 else -1
-    p_table = st.extras.get("p_table_article", 0.0)
+    p_table = p.ex.get("p_table_article", 0.0)
     table_mode = rng.choice(["cell", "rows"]) if p_table and rng.random() < p_table else ""
     content = body
-    photos = _photo_story(s, rng) if rng.random() < st.extras.get("p_photo_story", 0.0) else {}
+    p_photo = p.ex.get("p_photo_story", 0.0)
+    photos = _photo_story(s, rng) if p_photo and rng.random() < p_photo else {}
     for i, (kind, text) in enumerate(s.body):
         if table_mode:  # the content in a layout table: one cell, or a row per paragraph
             body = content + "/" + st.table_step() + ("/tbody/tr/td" if table_mode == "cell" else f"/tbody/tr.r{i}/td")
@@ -1119,7 +1123,7 @@ def _composer(name: str):
             for b in after:
                 chrome_block(p, b, page + "/" + st.step("related"))
         foot = page + "/" + st.step("footer")
-        cols = st.extras.get("footer_cols", 1) if st.extras.get("table_footer") else 0
+        cols = p.ex.get("footer_cols", 1) if p.ex.get("table_footer") else 0
         for i, b in enumerate(st.foot):
             chrome_block(p, b, st.cell(foot, i, cols) if cols else foot)
         return p.items

@@ -956,8 +956,7 @@ def _article(p: Page, region: str) -> None:
     p_table = p.ex.get("p_table_article", 0.0)
     table_mode = rng.choice(["cell", "rows"]) if p_table and rng.random() < p_table else ""
     content = body
-    p_photo = p.ex.get("p_photo_story", 0.0)
-    photos = _photo_story(s, rng) if p_photo and rng.random() < p_photo else {}
+    photos = _photo_story(s, rng) if p.ex and rng.random() < p.ex.get("p_photo_story", 0.0) else {}
     for i, (kind, text) in enumerate(s.body):
         if table_mode:  # the content in a layout table: one cell, or a row per paragraph
             body = content + "/" + st.table_step() + ("/tbody/tr/td" if table_mode == "cell" else f"/tbody/tr.r{i}/td")

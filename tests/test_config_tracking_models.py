@@ -90,6 +90,14 @@ def test_held_out_scores_of_training_runs_and_readme_summary(tmp_path):
     assert new.startswith("intro\n") and new.endswith("rest\n") and "old" not in new
     assert "| topics | vntc10 | test | linear (scored at training) | accuracy 93.00 |" in new
     assert "published: Vu et al., RIVF 2007" in new
+    # the README shows a model's latest run, not its best: a retrained default keeps its name
+    for acc in (0.95, 0.91):
+        record_run(task="topics", kind="evaluate", model="linear (embedded default)", dataset="vntc10", split="test", metrics={"accuracy": acc}, out_dir=out)
+    readme.write_text("<!-- bantin-report:start -->\n<!-- bantin-report:end -->\n", encoding="utf-8")
+    update_readme(readme, out)
+    new = readme.read_text(encoding="utf-8")
+    assert "| linear (embedded default) | accuracy 91.00 |" in new and "accuracy 95.00" not in new
+    assert "(latest run, %)" in new
     readme.write_text("no markers", encoding="utf-8")
     with pytest.raises(BantinError, match="markers"):
         update_readme(readme, out)

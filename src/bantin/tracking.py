@@ -206,18 +206,19 @@ SUMMARY_METRICS = {
 
 
 def render_summary(records: list[dict[str, Any]]) -> list[str]:
-    """One compact table: for each task, data set and model, the best run by the primary metric
-    (scores as %, benchmarks left out) and the published anchors beside them."""
-    lines = ["| task | dataset | split | model | " + " | ".join(["metrics (best run, %)", "run"]) + " |", "|---|---|---|---|---|---|"]
+    """One compact table: for each task, data set and model, the latest run (scores as %, benchmarks left out) and
+    the published anchors beside them. The latest, not the best: a model name such as the embedded default keeps its
+    name across retrains, and its best run may be a version that was not shipped (RESULTS.md lists both)."""
+    lines = ["| task | dataset | split | model | " + " | ".join(["metrics (latest run, %)", "run"]) + " |", "|---|---|---|---|---|---|"]
     for task, metrics in SUMMARY_METRICS.items():
         primary = metrics[0]
         groups: dict[tuple, list[dict[str, Any]]] = {}
         for r in records:
             if r.get("task") == task and r.get("kind") != "benchmark" and r["metrics"].get(primary) is not None:
                 groups.setdefault((r["dataset"], r["split"], r["model"]), []).append(r)
-        best = [max(g, key=lambda r: r["metrics"][primary]) for g in groups.values()]
+        latest = [sorted(g, key=lambda r: str(r.get("date", "")))[-1] for g in groups.values()]  # ties: the later line
         anchors = [{**a, "split": "test", "git_commit": "published", "date": a["source"]} for a in ANCHORS if a["task"] == task]
-        rows = sorted(best, key=lambda r: (r["dataset"], r["split"], -r["metrics"][primary])) + anchors
+        rows = sorted(latest, key=lambda r: (r["dataset"], r["split"], -r["metrics"][primary])) + anchors
         for r in rows:
             m = r["metrics"]
             shown = ", ".join(f"{k} {100 * m[k]:.2f}" for k in metrics if m.get(k) is not None)
@@ -255,7 +256,7 @@ def render_report(out_dir: str | Path | None = None, write: bool = True) -> str:
         "ROUGE: `*_f` columns use the Unicode syllable tokenizer (correct for Vietnamese); `*_ascii` columns use",
         "rouge-score's default ASCII tokenizer, which drops Vietnamese letters (how published vietnews figures were most likely computed).",
         "",
-        "## Summary: best held-out score per task, data and model, with the published anchors",
+        "## Summary: latest held-out score per task, data and model, with the published anchors",
         "",
         *render_summary(records),
         "",

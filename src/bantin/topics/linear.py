@@ -17,11 +17,21 @@ Why this design:
   regression / SGD (neither beat LinearSVC on vntc10, nor did their ensembles). Probabilities: softmax(a * scores)
   with the temperature a fitted on a held-out share of the training data (multi-label: Platt scaling per
   label, threshold 0.5); the classifier is then refit on all the data.
+* Era adaptation (``era_adaptation: augment``, for training data from several corpora/eras, ``fit(domains=...)``):
+  "frustratingly easy domain adaptation" (Daume III 2007). Each feature has a shared copy and one copy per era (plus
+  a per-era bias); one-vs-rest LinearSVC on the augmented rows, where era e's copy takes part in label k's problem
+  only if e's training documents use k (a label an era never uses comes from the shared part, so "VNTC never says
+  Giáo dục" is not learned as evidence against Giáo dục). The corpus of a new text is unknown: an era gate (logistic
+  regression over the same features) gives p(era | x), and the scores are shared + sum_e p(e | x) * era_e
+  (``era_routing: soft``) or shared + the most likely era's part (``hard``). One featurization, a few more products.
+  On validation data (experiments/topics_era_adapt.py) it closed the gap between the two-era model and each
+  single-era model on that era's own data (within that corpus's labels) from 2.1 / 0.6 points to 0.0 / -0.05.
 Weights are saved as safetensors + the manifest's config: no pickles.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,6 +47,9 @@ WEIGHTS = "linear.safetensors"
 TOKENIZERS = ("syllable", "pyvi", "underthesea")
 WORD_FEATURES = (None, "lexicon", "pyvi", "underthesea")
 CLASSIFIERS = ("linearsvc", "logreg", "sgd")
+ERA_ADAPTATIONS = ("none", "augment")
+ERA_ROUTINGS = ("soft", "hard")
+ERAS_FILE = "eras.json"
 
 
 class LinearTopicModel(TopicModel):
@@ -61,6 +74,9 @@ class LinearTopicModel(TopicModel):
         title_weight: int = 1,
         calibrate_bias: bool = False,
         mask_digits: bool = False,
+        era_adaptation: Literal["none", "augment"] = "none",
+        era_routing: Literal["soft", "hard"] = "soft",
+        era_gate_C: float = 10.0,
         multi_label: bool = False,
         seed: int = 0,
     ) -> None:
@@ -94,6 +110,17 @@ class LinearTopicModel(TopicModel):
         self.mask_digits = bool(mask_digits)
         if self.calibrate_bias and multi_label:
             raise BantinInputError("calibrate_bias is for single-label models (multi-label models calibrate each label with Platt scaling)")
+        if era_adaptation not in ERA_ADAPTATIONS:
+            raise BantinInputError(f"unknown era_adaptation {era_adaptation!r}: expected one of {', '.join(ERA_ADAPTATIONS)}")
+        if era_routing not in ERA_ROUTINGS:
+            raise BantinInputError(f"unknown era_routing {era_routing!r}: expected one of {', '.join(ERA_ROUTINGS)}")
+        if era_adaptation != "none" and (multi_label or classifier != "linearsvc" or calibrate_bias):
+            raise BantinInputError("era_adaptation is for single-label linearsvc models without calibrate_bias")
+        if isinstance(era_gate_C, bool) or not isinstance(era_gate_C, (int, float)) or not era_gate_C > 0:
+            raise BantinInputError(f"era_gate_C must be a positive number, not {era_gate_C!r}")
+        self.era_adaptation = era_adaptation
+        self.era_routing = era_routing
+        self.era_gate_C = float(era_gate_C)
         self.seed = seed
         # fitted state
         self.feature_index: np.ndarray | None = None  # hashed columns kept (sorted)
@@ -103,6 +130,12 @@ class LinearTopicModel(TopicModel):
         self.calib_a: np.ndarray | None = None  # temperature (single-label, 1 value) or Platt slopes
         self.calib_b: np.ndarray | None = None
         self._column_map: np.ndarray | None = None
+        # era adaptation (fitted): the eras (training corpora), each era's part of the scores and the era gate
+        self.eras: list[str] = []
+        self.era_coef: np.ndarray | None = None  # [n_eras, n_labels, n_kept], zero rows for labels an era never uses
+        self.era_bias: np.ndarray | None = None  # [n_eras, n_labels]
+        self.gate_coef: np.ndarray | None = None  # [n_eras, n_kept]
+        self.gate_intercept: np.ndarray | None = None  # [n_eras]
 
     # -- features ------------------------------------------------------------------------------------
     def _analyzer(self):
@@ -214,10 +247,13 @@ class LinearTopicModel(TopicModel):
             intercept = np.array([-intercept[0], intercept[0]]) / 2
         return coef.astype(np.float32), intercept.astype(np.float32)
 
-    def fit(self, texts: Sequence[str], labels, sample_weight: Sequence[float] | None = None) -> LinearTopicModel:
+    def fit(self, texts: Sequence[str], labels, sample_weight: Sequence[float] | None = None,
+            domains: Sequence[str] | None = None) -> LinearTopicModel:
         """Fit on ``texts``; ``sample_weight`` (one non-negative weight per text, e.g. to balance corpora) scales
-        each document in the classifier's loss (feature selection and idf count documents unweighted)."""
+        each document in the classifier's loss (feature selection and idf count documents unweighted). ``domains``:
+        the corpus (era) of each text, needed by ``era_adaptation: augment`` (at least two), ignored otherwise."""
         texts = check_texts(texts)
+        era = self._encode_domains(domains, len(texts))
         if len(texts) != len(labels):
             raise BantinInputError(f"{len(texts)} texts but {len(labels)} labels")
         w = None
@@ -235,14 +271,96 @@ class LinearTopicModel(TopicModel):
         df = np.bincount(Xs.indices, minlength=Xs.shape[1])
         self.idf = (np.log((1 + len(texts)) / (1 + df)) + 1).astype(np.float32)
         Xt = self._tfidf(Xs)
-        offsets = self._calibrate(Xt, y, w)
-        clf = self._fit_classifier(Xt, y, w)
-        self.coef, self.intercept = self._weights(clf)
+        if era is not None:
+            self._fit_gate(Xt, era)
+        offsets = self._calibrate(Xt, y, w, era)
+        self.coef, self.intercept, self.era_coef, self.era_bias = self._fit_linear(Xt, y, w, era)
+        if era is not None:
+            self.training_info["eras"] = {name: int(n) for name, n in zip(self.eras, np.bincount(era, minlength=len(self.eras)))}
         if offsets is not None:  # class priors fitted on held-out data (calibrate_bias), in raw-score units
             self.intercept = (self.intercept + offsets).astype(np.float32)
         self.training_info.update({"n_docs": len(texts), "n_features_kept": int(len(self.feature_index)),
                                    "fit_seconds": round(time.perf_counter() - t0, 1)})
         return self
+
+    def _encode_domains(self, domains: Sequence[str] | None, n: int) -> np.ndarray | None:
+        """Era indices of the training texts (``self.eras`` sorted), or None without era adaptation."""
+        self.eras, self.era_coef, self.era_bias, self.gate_coef, self.gate_intercept = [], None, None, None, None
+        if self.era_adaptation == "none":
+            return None
+        if domains is None or isinstance(domains, str) or len(domains) != n or not all(isinstance(d, str) and d for d in domains):
+            raise BantinInputError(f"era_adaptation {self.era_adaptation!r} needs domains: the corpus (era) of each of the {n} texts, as strings")
+        self.eras = sorted(set(domains))
+        if len(self.eras) < 2:
+            raise BantinInputError(f"era_adaptation {self.era_adaptation!r} needs texts from at least two corpora (eras), got {self.eras}")
+        index = {d: i for i, d in enumerate(self.eras)}
+        return np.array([index[d] for d in domains])
+
+    def _fit_linear(self, X: sp.csr_matrix, y: np.ndarray, w: np.ndarray | None, era: np.ndarray | None):
+        """(coef, intercept, era_coef, era_bias): the plain classifier's weights (era parts None), or the era-augmented one's."""
+        if era is None:
+            return (*self._weights(self._fit_classifier(X, y, w)), None, None)
+        from sklearn.svm import LinearSVC
+
+        E, K, F = len(self.eras), len(self.labels), X.shape[1]
+        uses = np.zeros((E, K), dtype=bool)  # uses[e, k]: era e's documents include label k
+        uses[era, y] = True
+        blocks = [X]
+        for e in range(E):  # era e's copy of the features and its bias column, non-zero on its rows only
+            on = (era == e).astype(np.float32)
+            blocks += [sp.diags(on) @ X, sp.csr_matrix(on[:, None])]
+        A = sp.hstack(blocks, format="csr")
+        counts = np.bincount(y, minlength=K)
+        cw = len(y) / (K * np.maximum(counts, 1)) if self.class_weight == "balanced" else np.ones(K)
+        coef, intercept = np.zeros((K, A.shape[1]), np.float32), np.zeros(K, np.float32)
+        for k in range(K):  # one-vs-rest as liblinear runs it (positives weighted by their class weight)
+            cols = np.concatenate([np.arange(F)] + [F + e * (F + 1) + np.arange(F + 1) for e in range(E) if uses[e, k]])
+            yk = (y == k).astype(np.int64)
+            if not yk.any():
+                intercept[k] = -1.0
+                continue
+            sw = np.where(yk == 1, cw[k], 1.0) * (1.0 if w is None else w)
+            clf = LinearSVC(C=self.C, random_state=self.seed).fit(A[:, cols], yk, sample_weight=sw)
+            coef[k, cols], intercept[k] = clf.coef_[0], clf.intercept_[0]
+        parts = [coef[:, F + e * (F + 1) : F + (e + 1) * (F + 1)] for e in range(E)]
+        era_coef = np.ascontiguousarray(np.stack([p[:, :F] for p in parts]))
+        era_bias = np.ascontiguousarray(np.stack([p[:, F] for p in parts]))
+        return coef[:, :F].copy(), intercept, era_coef, era_bias
+
+    def _fit_gate(self, X: sp.csr_matrix, era: np.ndarray) -> None:
+        """The era gate: logistic regression over the model's features, p(era | x) (softmax over the eras)."""
+        from sklearn.linear_model import LogisticRegression
+
+        lr = LogisticRegression(C=self.era_gate_C, max_iter=2000).fit(X, era)
+        coef, intercept = lr.coef_.astype(np.float32), np.ravel(lr.intercept_).astype(np.float32)
+        if coef.shape[0] == 1:  # two eras: sklearn keeps one row (era 1 against era 0); softmax([-z/2, z/2]) = sigmoid
+            coef, intercept = np.vstack([-coef, coef]) / 2, np.array([-intercept[0], intercept[0]]) / 2
+        self.gate_coef, self.gate_intercept = coef, intercept
+
+    def _era_weights(self, X: sp.csr_matrix) -> np.ndarray:
+        """[n, n_eras]: p(era | x) (soft routing) or its one-hot argmax (hard routing)."""
+        p = softmax(np.asarray(X @ self.gate_coef.T) + self.gate_intercept)
+        if self.era_routing == "hard":
+            p = np.eye(len(self.eras), dtype=p.dtype)[p.argmax(axis=1)]
+        return p
+
+    def era_proba(self, texts: Sequence[str] | str) -> np.ndarray:
+        """[n_texts, n_eras] p(era | text) from the era gate, columns = ``self.eras`` (rows sum to 1)."""
+        self._check_fitted()
+        if self.gate_coef is None:
+            raise BantinModelError("this topic model has no era gate (trained with era_adaptation: none)")
+        X = self.features(check_texts(texts))
+        return softmax(np.asarray(X @ self.gate_coef.T) + self.gate_intercept)
+
+    def _scores(self, X: sp.csr_matrix, coef: np.ndarray, intercept: np.ndarray, era_coef: np.ndarray | None = None,
+                era_bias: np.ndarray | None = None) -> np.ndarray:
+        """Raw label scores: X @ coef + intercept, plus each era's part weighted by the gate (era adaptation)."""
+        s = np.asarray(X @ coef.T) + intercept
+        if era_coef is not None:
+            g = self._era_weights(X)
+            for e in range(len(era_coef)):
+                s += g[:, e : e + 1] * (np.asarray(X @ era_coef[e].T) + era_bias[e])
+        return s
 
     def _choose_features(self, X: sp.csr_matrix, y: np.ndarray) -> None:
         df = np.bincount(X.indices, minlength=X.shape[1])
@@ -259,7 +377,7 @@ class LinearTopicModel(TopicModel):
         self.feature_index = candidates.astype(np.int64)
         self._column_map = None
 
-    def _calibrate(self, X: sp.csr_matrix, y: np.ndarray, w: np.ndarray | None = None) -> np.ndarray | None:
+    def _calibrate(self, X: sp.csr_matrix, y: np.ndarray, w: np.ndarray | None = None, era: np.ndarray | None = None) -> np.ndarray | None:
         """Fit the probability calibration on a held-out share of the training data; with ``calibrate_bias``, also
         per-class offsets to the intercepts (returned, in raw-score units) that the final fit adds."""
         from bantin.topics.data import stratified_holdout
@@ -278,9 +396,8 @@ class LinearTopicModel(TopicModel):
         cal_idx = np.array([int(d.id) for d in held])
         if len(cal_idx) == 0 or len(np.unique(y[fit_idx] if y.ndim == 1 else y[fit_idx].argmax(1))) < 2:
             return None
-        clf = self._fit_classifier(X[fit_idx], y[fit_idx], None if w is None else w[fit_idx])
-        coef, intercept = self._weights(clf)
-        scores = X[cal_idx] @ coef.T + intercept
+        parts = self._fit_linear(X[fit_idx], y[fit_idx], None if w is None else w[fit_idx], None if era is None else era[fit_idx])
+        scores = self._scores(X[cal_idx], *parts)  # era adaptation: routed by the gate fitted on all the data
         if self.multi_label:
             self.calib_a, self.calib_b = fit_platt(scores, y[cal_idx])
         elif self.calibrate_bias:
@@ -294,7 +411,7 @@ class LinearTopicModel(TopicModel):
     # -- inference -----------------------------------------------------------------------------------
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         X = self.features(check_texts(texts))
-        return np.asarray(X @ self.coef.T.astype(np.float32)) + self.intercept
+        return self._scores(X, self.coef, self.intercept, self.era_coef, self.era_bias)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         scores = self.decision_function(texts)
@@ -309,7 +426,8 @@ class LinearTopicModel(TopicModel):
                 "classifier": self.classifier, "C": self.C, "class_weight": self.class_weight,
                 "calibration_fraction": self.calibration_fraction,
                 "max_chars": self.max_chars, "strip_sources": self.strip_sources, "max_syllables": self.max_syllables,
-                "title_weight": self.title_weight, "calibrate_bias": self.calibrate_bias, "mask_digits": self.mask_digits, "multi_label": self.multi_label, "seed": self.seed}
+                "title_weight": self.title_weight, "calibrate_bias": self.calibrate_bias, "mask_digits": self.mask_digits,
+                "era_adaptation": self.era_adaptation, "era_routing": self.era_routing, "era_gate_C": self.era_gate_C, "multi_label": self.multi_label, "seed": self.seed}
 
     def _save_weights(self, path: Path) -> None:
         from safetensors.numpy import save_file
@@ -326,6 +444,10 @@ class LinearTopicModel(TopicModel):
         }
         if self.thresholds is not None:
             tensors["thresholds"] = np.asarray(self.thresholds, np.float32)
+        if self.era_coef is not None:
+            tensors.update({"era_coef": self.era_coef.astype(np.float16), "era_bias": self.era_bias.astype(np.float32),
+                            "gate_coef": self.gate_coef.astype(np.float32), "gate_intercept": self.gate_intercept.astype(np.float32)})
+            (path / ERAS_FILE).write_text(json.dumps({"eras": self.eras}, ensure_ascii=False) + "\n", encoding="utf-8")
         # safetensors writes the raw buffer: sklearn's coef_ is Fortran-ordered, so make every array C-contiguous
         save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(path / WEIGHTS))
 
@@ -366,6 +488,29 @@ class LinearTopicModel(TopicModel):
         self.calib_a, self.calib_b = t["calib_a"], t["calib_b"]
         self.thresholds = t.get("thresholds")
         self._column_map = None
+        self._load_era_parts(path, t, n_labels, len(index))
+
+    def _load_era_parts(self, path: Path, t: dict[str, np.ndarray], n_labels: int, n_kept: int) -> None:
+        """The era parts and gate of an era-adapted model (``eras.json`` + four tensors), checked against each other."""
+        self.eras, self.era_coef, self.era_bias, self.gate_coef, self.gate_intercept = [], None, None, None, None
+        if self.era_adaptation == "none":
+            return
+        from bantin.models.base import read_json_file
+
+        eras = read_json_file(path, ERAS_FILE).get("eras")
+        if not isinstance(eras, list) or len(eras) < 2 or not all(isinstance(e, str) and e for e in eras) or len(set(eras)) != len(eras):
+            raise BantinModelError(f"{path / ERAS_FILE}: 'eras' must list at least two distinct era names")
+        E = len(eras)
+        expected = {"era_coef": (E, n_labels, n_kept), "era_bias": (E, n_labels), "gate_coef": (E, n_kept), "gate_intercept": (E,)}
+        for name, shape in expected.items():
+            if name not in t:
+                raise BantinModelError(f"{path / WEIGHTS}: missing tensor {name!r} (era_adaptation {self.era_adaptation!r})")
+            if t[name].shape != shape or t[name].dtype.kind != "f" or not np.all(np.isfinite(t[name])):
+                raise BantinModelError(f"{path / WEIGHTS}: {name} must be finite floats of shape {shape} ({E} eras, {n_labels} labels, "
+                                       f"{n_kept} features), found {t[name].dtype} {t[name].shape}")
+        self.eras = eras
+        self.era_coef, self.era_bias = t["era_coef"].astype(np.float32), t["era_bias"].astype(np.float32)
+        self.gate_coef, self.gate_intercept = t["gate_coef"].astype(np.float32), t["gate_intercept"].astype(np.float32)
 
     def card_details(self) -> str:
         seg = {"syllable": "Unicode syllables (no word segmentation)", "pyvi": "pyvi word segmentation",
@@ -386,6 +531,9 @@ class LinearTopicModel(TopicModel):
             + ("one-vs-rest, Platt-scaled probabilities, threshold 0.5 per label (multi-label)." if self.multi_label
                else "softmax probabilities with a temperature" + (" and class offsets (priors)" if self.calibrate_bias else "")
                + " fitted on held-out training data.")
+            + (f" Era adaptation ({self.era_adaptation}, Daume III 2007): shared weights plus one part per training era "
+               f"({', '.join(self.eras) or 'set at training'}), mixed by an era gate (logistic regression, C={self.era_gate_C:g}; "
+               f"{self.era_routing} routing)." if self.era_adaptation != "none" else "")
             + "\n\n## Limits\n\nTrained on news; topics outside the label set are forced into the closest label. "
             "Texts are cut to max_chars characters."
         )

@@ -15,6 +15,9 @@ tell the two corpora apart) gives p(era | x).
   specific_e (``soft``) or the argmax era's block only (``hard``); ``oracle`` uses the true corpus (upper bound).
 * ``model``: the shipped code path, ``LinearTopicModel(era_adaptation="augment")`` fitted with ``domains`` (its own gate
   and temperature; the ``oracle`` rows are its hard routing too, since the model cannot be told the corpus).
+  ``--gate-extra N``: N full modern articles of baomoi_articles_2017 (unlabeled) also teach the gate the modern era;
+  ``routed_modern_*``: the share of modern full articles it never saw (baomoi 2017 held out, vietnews val) that the
+  gate sends to the modern era (p > 0.5).
 * ``moe``: a gated mixture of experts over the joint model and the two single-era models (on the same columns):
   each era's expert answers within the labels its corpus can produce, scaled by the joint model's mass on those
   labels; the other labels take the joint model's probabilities; p = sum_e p(e|x) * expert_e (``soft``/``hard``).
@@ -40,6 +43,7 @@ from topics_era_gap import reachable  # noqa: E402
 from topics_era_weights import Cached, load_tagged  # noqa: E402
 
 from bantin.topics.base import fit_temperature, softmax  # noqa: E402
+from bantin.topics.data import load_unlabeled  # noqa: E402
 from bantin.topics.taxonomy import load_taxonomy  # noqa: E402
 from bantin.tracking import record_run  # noqa: E402
 
@@ -126,6 +130,18 @@ def fit_gate(X, era, C):
     return LogisticRegression(C=C, max_iter=2000).fit(X, era)
 
 
+def cache_texts(texts, params):
+    """Hash texts that are not in the shared cache yet (extra, unlabeled texts) and add them to it."""
+    new = [t for t in dict.fromkeys(texts) if t not in Cached.index]
+    if new:
+        from bantin.topics.linear import LinearTopicModel
+
+        start = Cached.rows.shape[0]
+        Cached.rows = sp.vstack([Cached.rows, LinearTopicModel(**params)._hashed(new)], format="csr")
+        Cached.index.update({t: start + i for i, t in enumerate(new)})
+    return list(texts)
+
+
 def acc(s, docs, labels, allowed=None):
     if allowed is not None:
         s = np.where(np.array([lab in allowed for lab in labels]), s, -np.inf)
@@ -141,6 +157,8 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=1.0, help="augment: scale of the era-specific copies")
     ap.add_argument("--n-vntc", type=int, default=10000)
     ap.add_argument("--n-baomoi", type=int, default=28000)
+    ap.add_argument("--gate-extra", type=int, default=0, help="model: this many baomoi_articles_2017 full articles (unlabeled) "
+                    "teach the era gate the modern era (gate_texts)")
     args = ap.parse_args()
     tax = load_taxonomy("configs/taxonomy.yaml")
     allowed_by_corpus = {c: reachable(tax, c) for c in ERAS}
@@ -164,7 +182,21 @@ def main() -> None:
         m = Cached(**P).fit([d.text for d in fd], [d.labels for d in fd])
         ref[c] = acc(m.decision_function([d.text for d in vd]), vd, m.labels)
     print("single-era references", ref, flush=True)
-    gate = fit_gate(Xf, era, args.gate_C)
+    if args.gate_extra:  # the experiment's own gate also learns from the modern full articles
+        Xe = joint.features(cache_texts(load_unlabeled("baomoi_articles_2017", args.gate_extra), P))
+        gate = fit_gate(sp.vstack([Xf, Xe], format="csr"), np.concatenate([era, np.full(Xe.shape[0], ERAS.index("baomoi_topics_2018"))]), args.gate_C)
+    else:
+        gate = fit_gate(Xf, era, args.gate_C)
+    # modern full articles never seen (unlabeled): where the gate sends them and which labels come out
+    modern_texts = cache_texts(load_unlabeled("baomoi_articles_2017", 2000, offset=30000), P)
+    Xm = joint.features(modern_texts)
+    gm = gate.predict_proba(Xm)
+    only = {"vntc_only": [labels.index(x) for x in ("Thế giới", "Pháp luật", "Văn hóa")],
+            "modern_only": [labels.index(x) for x in ("Giáo dục", "Du lịch", "Việc làm")]}
+
+    def label_shares(s, prefix):
+        pred = s.argmax(1)
+        return {f"{prefix}_share_{k}_labels": float(np.isin(pred, v).mean()) for k, v in only.items()}
     g = {"vntc10": gate.predict_proba(Xv), "baomoi_topics_2018": gate.predict_proba(Xb)}
     base = {}
     for c, X, docs in (("vntc10", Xv, vval), ("baomoi_topics_2018", Xb, bval)):
@@ -172,12 +204,15 @@ def main() -> None:
         s = joint.decision_function([d.text for d in docs])
         base[f"joint_{c}_all"], base[f"joint_{c}_restricted"] = acc(s, docs, labels), acc(s, docs, labels, allowed_by_corpus[c])
         base[f"single_{c}"] = ref[c]
+    base["modern2017_routed_modern"] = float(np.mean(gm.argmax(1) == ERAS.index("baomoi_topics_2018")))
+    base.update(label_shares(np.asarray(Xm @ joint.coef.T) + joint.intercept, "modern2017_joint"))
     print("base", json.dumps({k: round(v * 100, 2) for k, v in base.items()}), flush=True)
     for method in args.methods.split(","):
         t1 = time.perf_counter()
         m = dict(base)
-        if method == "augment":
-            aug = Augmented(K, F, allowed, joint.C, args.scale).fit(Xf, y, era)
+        if method in ("augment", "augment-shared"):  # -shared: era parts for the labels both eras use only
+            parts = allowed if method == "augment" else np.tile(allowed.all(0), (len(ERAS), 1))
+            aug = Augmented(K, F, parts, joint.C, args.scale).fit(Xf, y, era)
             score_fn = lambda X, gw: aug.scores(X, gw)  # noqa: E731
         elif method == "moe":
             experts = [fit_expert(Xf[era == e], y[era == e], K, joint.C) for e in range(len(ERAS))]
@@ -194,7 +229,16 @@ def main() -> None:
         elif method == "model":  # the shipped code path: LinearTopicModel(era_adaptation="augment"), its own gate and temperature
             shipped = {r: Cached(**{**P, "calibration_fraction": 0.1, "era_adaptation": "augment", "era_gate_C": args.gate_C, "era_routing": r})
                        for r in ("soft", "hard")}
-            shipped["soft"].fit([d.text for d in fitdocs], [d.labels for d in fitdocs], domains=[corpus_of[d.id] for d in fitdocs])
+            gate_texts = cache_texts(load_unlabeled("baomoi_articles_2017", args.gate_extra), P) if args.gate_extra else []
+            shipped["soft"].fit([d.text for d in fitdocs], [d.labels for d in fitdocs], domains=[corpus_of[d.id] for d in fitdocs],
+                                gate_texts=gate_texts, gate_domains=["baomoi_topics_2018"] * len(gate_texts))
+            # where the gate sends modern full articles it never saw: baomoi 2017 (held-out slice) and vietnews val
+            modern = {"baomoi_articles_2017_heldout": cache_texts(load_unlabeled("baomoi_articles_2017", 2000, offset=30000), P),
+                      "vietnews_val": cache_texts(load_unlabeled("vietnews", 2000, split="val"), P)}
+            for name, texts in modern.items():
+                p = shipped["soft"].era_proba(texts)[:, shipped["soft"].eras.index("baomoi_topics_2018")]
+                m[f"routed_modern_{name}"] = float(np.mean(p > 0.5))
+                m[f"mean_p_modern_{name}"] = float(p.mean())
             for name in ("coef", "intercept", "era_coef", "era_bias", "gate_coef", "gate_intercept", "feature_index", "idf", "calib_a", "calib_b", "eras", "labels"):
                 setattr(shipped["hard"], name, getattr(shipped["soft"], name))
 
@@ -203,6 +247,8 @@ def main() -> None:
                 return shipped[r]._scores(X, shipped[r].coef, shipped[r].intercept, shipped[r].era_coef, shipped[r].era_bias)
         else:
             raise SystemExit(f"unknown method {method}")
+        if method != "model":
+            m.update(label_shares(score_fn(Xm, gm), "modern2017_soft"))
         for c, X, docs in (("vntc10", Xv, vval), ("baomoi_topics_2018", Xb, bval)):
             gates = {"soft": g[c], "hard": np.eye(len(ERAS))[g[c].argmax(1)], "oracle": np.tile(np.eye(len(ERAS))[ERAS.index(c)], (X.shape[0], 1))}
             for gname, gw in gates.items():
@@ -214,9 +260,11 @@ def main() -> None:
         secs = time.perf_counter() - t1
         print(method, json.dumps({k: round(v * 100, 2) for k, v in m.items() if k not in base}), f"{secs:.0f}s", flush=True)
         record_run(task="topics", kind="evaluate", model=f"linear era-aware {method} (gate logreg C={args.gate_C}"
+                   + (f", gate + {args.gate_extra} baomoi_articles_2017 texts" if method == "model" and args.gate_extra else "")
                    + (f", scale {args.scale}" if method == "augment" else "") + f", prep {args.prep})",
                    dataset="vntc10+baomoi_topics_2018", split=f"val (vntc train 15% holdout[:{len(vval)}], baomoi val[:{len(bval)}])",
                    metrics={k: round(v, 6) for k, v in m.items()}, config={**P, "method": method, "gate_C": args.gate_C, "scale": args.scale,
+                                                                        "gate_extra": args.gate_extra if method == "model" else 0,
                                                                         "n_vntc_fit": len(vfit), "n_baomoi_fit": len(bfit)},
                    duration_s=secs, command=COMMAND,
                    extra={"purpose": "era-aware default (domain-adaptation augmentation / gated experts) vs single-era models (validation)"})

@@ -55,12 +55,22 @@ def test_adapted_model_predicts_and_keeps_labels_an_era_never_uses(adapted):
     assert adapted.predict(HELD_OUT) == ["the_thao", "kinh_te", "suc_khoe", "cong_nghe"]
     proba = adapted.predict_proba(HELD_OUT)
     assert proba.shape == (4, 4) and np.allclose(proba.sum(axis=1), 1, atol=1e-5)
-    # "old" never uses cong_nghe: its part is silent there (cong_nghe comes from the shared weights)
-    old, k = adapted.eras.index("old"), adapted.labels.index("cong_nghe")
-    assert not adapted.era_coef[old, k].any() and adapted.era_bias[old, k] == 0
-    assert adapted.era_coef[adapted.eras.index("new"), k].any()
+    # "old" never uses cong_nghe: by default (era_part_labels "shared") no era part scores it, only the shared weights
+    old, new, k = adapted.eras.index("old"), adapted.eras.index("new"), adapted.labels.index("cong_nghe")
+    assert not adapted.era_coef[:, k].any() and not adapted.era_bias[:, k].any()
+    assert adapted.era_coef[old, adapted.labels.index("the_thao")].any() and adapted.era_coef[new, adapted.labels.index("the_thao")].any()
     # an old-era tech text still gets cong_nghe
     assert adapted.predict(["Phần mềm mới trên điện thoại bị tin tặc tấn công thưa quý vị"]) == ["cong_nghe"]
+
+
+def test_era_parts_for_the_labels_each_era_uses(era_data):
+    texts, labels, domains = era_data
+    used = LinearTopicModel(era_adaptation="augment", era_part_labels="used", **SMALL).fit(texts, labels, domains=domains)
+    old, new, k = used.eras.index("old"), used.eras.index("new"), used.labels.index("cong_nghe")
+    assert not used.era_coef[old, k].any() and used.era_bias[old, k] == 0
+    assert used.era_coef[new, k].any()
+    with pytest.raises(BantinInputError, match="era_part_labels"):
+        LinearTopicModel(era_adaptation="augment", era_part_labels="all")
 
 
 def test_scores_are_shared_plus_gated_era_parts(adapted):
@@ -133,3 +143,22 @@ def test_training_config_needs_joined_corpora(tmp_path):
     with pytest.raises(BantinInputError, match="joined corpora"):
         train_from_config(None, [f"out_dir={tmp_path / 'm'}", "data.corpus=file", f"data.train_file={FIX / 'news.jsonl'}",
                                  "linear.era_adaptation=augment", "linear.min_df=1", "linear.n_features=65536", "linear.max_features=2000"])
+
+
+def test_gate_texts_teach_only_the_gate(era_data):
+    texts, labels, domains = era_data
+    # unlabeled "new"-era texts written in the old era's style: the gate learns that style is not the era
+    extra = [t.replace(" các bạn nhé", " thưa quý vị") for t, d in zip(texts, domains) if d == "new"]
+    base = LinearTopicModel(era_adaptation="augment", **SMALL).fit(texts, labels, domains=domains)
+    taught = LinearTopicModel(era_adaptation="augment", **SMALL).fit(texts, labels, domains=domains, gate_texts=extra,
+                                                                     gate_domains=["new"] * len(extra))
+    assert taught.training_info["era_gate_extra_texts"] == {"new": len(extra)}
+    new = taught.eras.index("new")
+    assert taught.era_proba(extra)[:, new].mean() > base.era_proba(extra)[:, new].mean()
+    assert np.array_equal(taught.feature_index, base.feature_index)  # features and idf come from the labeled texts only
+    with pytest.raises(BantinInputError, match="gate_domains"):
+        LinearTopicModel(era_adaptation="augment", **SMALL).fit(texts, labels, domains=domains, gate_texts=extra)
+    with pytest.raises(BantinInputError, match="not eras"):
+        LinearTopicModel(era_adaptation="augment", **SMALL).fit(texts, labels, domains=domains, gate_texts=extra[:1], gate_domains=["other"])
+    with pytest.raises(BantinInputError, match="augment"):
+        LinearTopicModel(**SMALL).fit(texts, labels, gate_texts=extra[:1], gate_domains=["new"])

@@ -49,6 +49,7 @@ WORD_FEATURES = (None, "lexicon", "pyvi", "underthesea")
 CLASSIFIERS = ("linearsvc", "logreg", "sgd")
 ERA_ADAPTATIONS = ("none", "augment")
 ERA_ROUTINGS = ("soft", "hard")
+ERA_PART_LABELS = ("shared", "used")
 ERAS_FILE = "eras.json"
 
 
@@ -77,6 +78,7 @@ class LinearTopicModel(TopicModel):
         era_adaptation: Literal["none", "augment"] = "none",
         era_routing: Literal["soft", "hard"] = "soft",
         era_gate_C: float = 10.0,
+        era_part_labels: Literal["shared", "used"] = "shared",
         multi_label: bool = False,
         seed: int = 0,
     ) -> None:
@@ -121,6 +123,9 @@ class LinearTopicModel(TopicModel):
         self.era_adaptation = era_adaptation
         self.era_routing = era_routing
         self.era_gate_C = float(era_gate_C)
+        if era_part_labels not in ERA_PART_LABELS:
+            raise BantinInputError(f"unknown era_part_labels {era_part_labels!r}: expected one of {', '.join(ERA_PART_LABELS)}")
+        self.era_part_labels = era_part_labels
         self.seed = seed
         # fitted state
         self.feature_index: np.ndarray | None = None  # hashed columns kept (sorted)
@@ -248,12 +253,17 @@ class LinearTopicModel(TopicModel):
         return coef.astype(np.float32), intercept.astype(np.float32)
 
     def fit(self, texts: Sequence[str], labels, sample_weight: Sequence[float] | None = None,
-            domains: Sequence[str] | None = None) -> LinearTopicModel:
+            domains: Sequence[str] | None = None, gate_texts: Sequence[str] | None = None,
+            gate_domains: Sequence[str] | None = None) -> LinearTopicModel:
         """Fit on ``texts``; ``sample_weight`` (one non-negative weight per text, e.g. to balance corpora) scales
         each document in the classifier's loss (feature selection and idf count documents unweighted). ``domains``:
-        the corpus (era) of each text, needed by ``era_adaptation: augment`` (at least two), ignored otherwise."""
+        the corpus (era) of each text, needed by ``era_adaptation: augment`` (at least two), ignored otherwise.
+        ``gate_texts`` / ``gate_domains``: unlabeled texts of known era (each one of ``domains``) that only the era
+        gate learns from, e.g. full modern articles, so that the gate does not take the form of one era's labeled
+        texts (full articles vs title + lead) for the era itself."""
         texts = check_texts(texts)
         era = self._encode_domains(domains, len(texts))
+        gate_texts, gate_era = self._encode_gate_texts(gate_texts, gate_domains)
         if len(texts) != len(labels):
             raise BantinInputError(f"{len(texts)} texts but {len(labels)} labels")
         w = None
@@ -272,11 +282,17 @@ class LinearTopicModel(TopicModel):
         self.idf = (np.log((1 + len(texts)) / (1 + df)) + 1).astype(np.float32)
         Xt = self._tfidf(Xs)
         if era is not None:
-            self._fit_gate(Xt, era)
+            if gate_texts:
+                self._fit_gate(sp.vstack([Xt, self.features(gate_texts)], format="csr"), np.concatenate([era, gate_era]))
+            else:
+                self._fit_gate(Xt, era)
         offsets = self._calibrate(Xt, y, w, era)
         self.coef, self.intercept, self.era_coef, self.era_bias = self._fit_linear(Xt, y, w, era)
         if era is not None:
             self.training_info["eras"] = {name: int(n) for name, n in zip(self.eras, np.bincount(era, minlength=len(self.eras)))}
+            if gate_texts:
+                self.training_info["era_gate_extra_texts"] = {name: int(n) for name, n in
+                                                              zip(self.eras, np.bincount(gate_era, minlength=len(self.eras))) if n}
         if offsets is not None:  # class priors fitted on held-out data (calibrate_bias), in raw-score units
             self.intercept = (self.intercept + offsets).astype(np.float32)
         self.training_info.update({"n_docs": len(texts), "n_features_kept": int(len(self.feature_index)),
@@ -296,6 +312,19 @@ class LinearTopicModel(TopicModel):
         index = {d: i for i, d in enumerate(self.eras)}
         return np.array([index[d] for d in domains])
 
+    def _encode_gate_texts(self, gate_texts: Sequence[str] | None, gate_domains: Sequence[str] | None) -> tuple[list[str], np.ndarray | None]:
+        if not gate_texts:
+            return [], None
+        if self.era_adaptation == "none":
+            raise BantinInputError("gate_texts teach the era gate: they need era_adaptation 'augment'")
+        gate_texts = check_texts(gate_texts)
+        if gate_domains is None or isinstance(gate_domains, str) or len(gate_domains) != len(gate_texts):
+            raise BantinInputError(f"gate_texts need gate_domains: the era of each of the {len(gate_texts)} texts")
+        unknown = sorted(set(gate_domains) - set(self.eras))
+        if unknown:
+            raise BantinInputError(f"gate_domains {unknown} are not eras of the labeled texts ({', '.join(self.eras)})")
+        return gate_texts, np.array([self.eras.index(d) for d in gate_domains])
+
     def _fit_linear(self, X: sp.csr_matrix, y: np.ndarray, w: np.ndarray | None, era: np.ndarray | None):
         """(coef, intercept, era_coef, era_bias): the plain classifier's weights (era parts None), or the era-augmented one's."""
         if era is None:
@@ -305,6 +334,8 @@ class LinearTopicModel(TopicModel):
         E, K, F = len(self.eras), len(self.labels), X.shape[1]
         uses = np.zeros((E, K), dtype=bool)  # uses[e, k]: era e's documents include label k
         uses[era, y] = True
+        if self.era_part_labels == "shared":  # era parts only for the labels every era uses
+            uses[:] = uses.all(axis=0)
         blocks = [X]
         for e in range(E):  # era e's copy of the features and its bias column, non-zero on its rows only
             on = (era == e).astype(np.float32)
@@ -427,7 +458,8 @@ class LinearTopicModel(TopicModel):
                 "calibration_fraction": self.calibration_fraction,
                 "max_chars": self.max_chars, "strip_sources": self.strip_sources, "max_syllables": self.max_syllables,
                 "title_weight": self.title_weight, "calibrate_bias": self.calibrate_bias, "mask_digits": self.mask_digits,
-                "era_adaptation": self.era_adaptation, "era_routing": self.era_routing, "era_gate_C": self.era_gate_C, "multi_label": self.multi_label, "seed": self.seed}
+                "era_adaptation": self.era_adaptation, "era_routing": self.era_routing, "era_gate_C": self.era_gate_C,
+                "era_part_labels": self.era_part_labels, "multi_label": self.multi_label, "seed": self.seed}
 
     def _save_weights(self, path: Path) -> None:
         from safetensors.numpy import save_file

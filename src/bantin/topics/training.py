@@ -111,14 +111,25 @@ def load_data(cfg: TrainConfig) -> TrainData:
 
 
 def _domains(cfg: TrainConfig, docs: list[TopicDoc]) -> dict[str, list[str]]:
-    """``domains=``, the corpus of each training document ("<corpus>:<id>" ids of joined corpora), for a linear model
-    with era adaptation; no argument otherwise."""
+    """``domains=``, the corpus of each training document ("<corpus>:<id>" ids of joined corpora), and the era gate's
+    unlabeled texts (``data.era_gate_corpora``), for a linear model with era adaptation; no argument otherwise."""
     if cfg.model != "linear" or cfg.linear.era_adaptation == "none":
+        if cfg.data.era_gate_corpora:
+            raise BantinInputError("data.era_gate_corpora teaches the era gate of linear.era_adaptation: augment (a linear model)")
         return {}
     if "+" not in cfg.data.corpus:
         raise BantinInputError(f"linear.era_adaptation {cfg.linear.era_adaptation!r} learns one part per corpus (era): "
                                f"it needs joined corpora (data.corpus: a+b), not {cfg.data.corpus!r}")
-    return {"domains": [x.id.split(":", 1)[0] for x in docs]}
+    kw: dict = {"domains": [x.id.split(":", 1)[0] for x in docs]}
+    if cfg.data.era_gate_corpora:  # unlabeled texts that teach the era gate only
+        from bantin.topics.data import load_unlabeled
+
+        kw["gate_texts"], kw["gate_domains"] = [], []
+        for era, source in cfg.data.era_gate_corpora.items():
+            texts = load_unlabeled(source, cfg.data.era_gate_max_docs)
+            kw["gate_texts"] += texts
+            kw["gate_domains"] += [era] * len(texts)
+    return kw
 
 
 def fit(model, data: TrainData, cfg: TrainConfig):

@@ -162,3 +162,14 @@ def test_gate_texts_teach_only_the_gate(era_data):
         LinearTopicModel(era_adaptation="augment", **SMALL).fit(texts, labels, domains=domains, gate_texts=extra[:1], gate_domains=["other"])
     with pytest.raises(BantinInputError, match="augment"):
         LinearTopicModel(**SMALL).fit(texts, labels, gate_texts=extra[:1], gate_domains=["new"])
+
+
+def test_era_gate_corpora_config_errors(tmp_path):
+    from bantin.topics.training import train_from_config
+
+    base = [f"out_dir={tmp_path / 'm'}", "linear.min_df=1", "linear.n_features=65536", "linear.max_features=2000"]
+    with pytest.raises(BantinInputError, match="joined corpora"):  # one corpus: nothing to tell apart
+        train_from_config(None, base + ["data.corpus=file", f"data.train_file={FIX / 'news.jsonl'}",
+                                        "data.era_gate_corpora={vntc10: baomoi_articles_2017}"])
+    with pytest.raises(BantinInputError, match="key must be one of"):
+        train_from_config(None, base + ["data.corpus=vntc10+baomoi_topics_2018", "data.era_gate_corpora={vietnews: baomoi_articles_2017}"])

@@ -19,13 +19,16 @@ Why this design:
   label, threshold 0.5); the classifier is then refit on all the data.
 * Era adaptation (``era_adaptation: augment``, for training data from several corpora/eras, ``fit(domains=...)``):
   "frustratingly easy domain adaptation" (Daume III 2007). Each feature has a shared copy and one copy per era (plus
-  a per-era bias); one-vs-rest LinearSVC on the augmented rows, where era e's copy takes part in label k's problem
-  only if e's training documents use k (a label an era never uses comes from the shared part, so "VNTC never says
-  Giáo dục" is not learned as evidence against Giáo dục). The corpus of a new text is unknown: an era gate (logistic
-  regression over the same features) gives p(era | x), and the scores are shared + sum_e p(e | x) * era_e
-  (``era_routing: soft``) or shared + the most likely era's part (``hard``). One featurization, a few more products.
-  On validation data (experiments/topics_era_adapt.py) it closed the gap between the two-era model and each
-  single-era model on that era's own data (within that corpus's labels) from 2.1 / 0.6 points to 0.0 / -0.05.
+  a per-era bias); one-vs-rest LinearSVC on the augmented rows. ``era_part_labels``: which labels an era's copy takes
+  part in: ``shared`` (the labels every era uses; the default) or ``used`` (the labels that era's documents use).
+  With ``used`` the era parts switch label sets (routed to baomoi's part, modern world news lost Thế giới), so an era
+  part only re-weighs the labels both eras file, and a label one era never uses comes from the shared weights. The
+  corpus of a new text is unknown: an era gate (logistic regression over the same features, ``era_gate_C``) gives
+  p(era | x), and the scores are shared + sum_e p(e | x) * era_e (``era_routing: soft``) or shared + the most likely
+  era's part (``hard``). ``gate_texts``: unlabeled texts of known era that only the gate learns from; without full
+  modern articles among them the gate tells VNTC's full articles from baomoi's title + sapo by form, and sends two
+  thirds of modern full articles to the 2006 part. One featurization, a few more products at prediction time.
+  Validation figures: experiments/topics_era_adapt.py.
 Weights are saved as safetensors + the manifest's config: no pickles.
 """
 

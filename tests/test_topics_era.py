@@ -93,6 +93,11 @@ def test_save_load_round_trip(adapted, era_data, tmp_path):
     texts = era_data[0] + HELD_OUT
     adapted.save(tmp_path / "m")
     assert json.loads((tmp_path / "m" / ERAS_FILE).read_text())["eras"] == ["new", "old"]
+    from safetensors.numpy import load_file
+
+    stored = load_file(str(tmp_path / "m" / "linear.safetensors"))  # era parts stored for the labels that have them only
+    assert stored["era_labels"].tolist() == [k for k in range(len(adapted.labels)) if adapted.era_coef[:, k].any()]
+    assert stored["era_coef"].shape == (2, len(stored["era_labels"]), len(adapted.feature_index))
     loaded = load_model(tmp_path / "m")
     assert isinstance(loaded, LinearTopicModel) and loaded.get_config() == adapted.get_config()
     assert loaded.get_config()["era_adaptation"] == "augment" and loaded.eras == adapted.eras

@@ -479,8 +479,9 @@ class LinearTopicModel(TopicModel):
         }
         if self.thresholds is not None:
             tensors["thresholds"] = np.asarray(self.thresholds, np.float32)
-        if self.era_coef is not None:
-            tensors.update({"era_coef": self.era_coef.astype(np.float16), "era_bias": self.era_bias.astype(np.float32),
+        if self.era_coef is not None:  # only the labels some era part scores (era_part_labels shared: those all eras use)
+            rows = np.flatnonzero(self.era_coef.any(axis=(0, 2)) | self.era_bias.any(axis=0)).astype(np.int32)
+            tensors.update({"era_labels": rows, "era_coef": self.era_coef[:, rows].astype(np.float16), "era_bias": self.era_bias[:, rows].astype(np.float32),
                             "gate_coef": self.gate_coef.astype(np.float32), "gate_intercept": self.gate_intercept.astype(np.float32)})
             (path / ERAS_FILE).write_text(json.dumps({"eras": self.eras}, ensure_ascii=False) + "\n", encoding="utf-8")
         # safetensors writes the raw buffer: sklearn's coef_ is Fortran-ordered, so make every array C-contiguous
@@ -536,15 +537,22 @@ class LinearTopicModel(TopicModel):
         if not isinstance(eras, list) or len(eras) < 2 or not all(isinstance(e, str) and e for e in eras) or len(set(eras)) != len(eras):
             raise BantinModelError(f"{path / ERAS_FILE}: 'eras' must list at least two distinct era names")
         E = len(eras)
-        expected = {"era_coef": (E, n_labels, n_kept), "era_bias": (E, n_labels), "gate_coef": (E, n_kept), "gate_intercept": (E,)}
+        rows = t.get("era_labels")
+        if rows is None or rows.ndim != 1 or rows.dtype.kind not in "iu" or (len(rows) and (rows.min() < 0 or rows.max() >= n_labels
+                                                                                           or np.any(np.diff(rows.astype(np.int64)) <= 0))):
+            raise BantinModelError(f"{path / WEIGHTS}: era_labels must be increasing label indices in [0, {n_labels})")
+        R = len(rows)
+        expected = {"era_coef": (E, R, n_kept), "era_bias": (E, R), "gate_coef": (E, n_kept), "gate_intercept": (E,)}
         for name, shape in expected.items():
             if name not in t:
                 raise BantinModelError(f"{path / WEIGHTS}: missing tensor {name!r} (era_adaptation {self.era_adaptation!r})")
             if t[name].shape != shape or t[name].dtype.kind != "f" or not np.all(np.isfinite(t[name])):
-                raise BantinModelError(f"{path / WEIGHTS}: {name} must be finite floats of shape {shape} ({E} eras, {n_labels} labels, "
-                                       f"{n_kept} features), found {t[name].dtype} {t[name].shape}")
+                raise BantinModelError(f"{path / WEIGHTS}: {name} must be finite floats of shape {shape} ({E} eras, {R} labels with era "
+                                       f"parts, {n_kept} features), found {t[name].dtype} {t[name].shape}")
         self.eras = eras
-        self.era_coef, self.era_bias = t["era_coef"].astype(np.float32), t["era_bias"].astype(np.float32)
+        self.era_coef = np.zeros((E, n_labels, n_kept), np.float32)
+        self.era_bias = np.zeros((E, n_labels), np.float32)
+        self.era_coef[:, rows], self.era_bias[:, rows] = t["era_coef"], t["era_bias"]
         self.gate_coef, self.gate_intercept = t["gate_coef"].astype(np.float32), t["gate_intercept"].astype(np.float32)
 
     def card_details(self) -> str:

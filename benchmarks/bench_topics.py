@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
                 best = min(best, time.perf_counter() - t0)
             rec = {"model": name, "workload": wname, "n_docs": len(texts), "docs_per_s": round(len(texts) / best, 1),
                    "seconds": round(best, 3), "threads": 1, "loadavg_1m": round(os.getloadavg()[0], 2),
-                   "config": {k: model.get_config().get(k) for k in ("word_features", "strip_sources", "max_syllables", "title_weight")}}
+                   "config": {k: model.get_config().get(k) for k in ("word_features", "strip_sources", "max_syllables", "title_weight", "era_adaptation")}}
             print(json.dumps(rec, ensure_ascii=False))
             records.append(rec)
             record_run(task="topics", kind="benchmark", model=f"linear {name}", dataset=wname, split=f"{len(texts)} docs",

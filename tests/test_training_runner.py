@@ -145,9 +145,9 @@ def test_eval_result_is_json_serializable():
 
 
 def test_training_value_reads_old_model_directories():
-    from bantin.topics import default_model_dir
+    from bantin.topics import resolve_model_dir
 
-    old = load_model(default_model_dir(), task="topics").training_info  # saved with fit_seconds / n_docs
+    old = load_model(resolve_model_dir("vntc10"), task="topics").training_info  # saved with fit_seconds / n_docs
     assert training_value(old, "train_seconds") == old["fit_seconds"] and training_value(old, "n_train") == old["n_docs"]
     assert training_value({"n_train": 3, "n_pages": 9}, "n_train") == 3 and training_value({}, "n_train") is None
 

@@ -137,7 +137,8 @@ class TopicModel(Estimator):
         texts = check_texts(texts)
         allowed = self.label_mask(labels)
         proba = self.restrict_proba(self.predict_proba(texts), allowed)
-        order = np.argsort(-proba, axis=1)[:, : min(k, int(allowed.sum()))]
+        # disallowed labels rank last even when an allowed label's probability underflows to 0 (a tie)
+        order = np.argsort(-np.where(allowed, proba, -1.0), axis=1, kind="stable")[:, : min(k, int(allowed.sum()))]
         return [[(self.labels[j], float(proba[i, j])) for j in row] for i, row in enumerate(order)]
 
     def label_mask(self, labels: Sequence[str] | None = None) -> np.ndarray:

@@ -36,6 +36,11 @@ class DataConfig:
     seed: int = 0
     #: joined corpora ("a+b"): a weight per corpus in the classifier's loss (e.g. {vntc10: 1.5}; a corpus not named: 1)
     corpus_weights: dict[str, float] | None = None
+    #: linear.era_adaptation: unlabeled public corpora that teach the era gate an era, {era corpus: unlabeled corpus} (e.g.
+    #: {baomoi_topics_2018: baomoi_articles_2017}: full modern articles, so that the gate does not take the form of
+    #: baomoi's title + sapo items for the modern era); at most era_gate_max_docs texts of each (fixed sample)
+    era_gate_corpora: dict[str, str] | None = None
+    era_gate_max_docs: int | None = 20000
 
     def check(self) -> None:
         """A user file with a public corpus would be silently ignored: refuse it with the fix."""
@@ -56,6 +61,16 @@ class DataConfig:
                     raise BantinInputError(f"data.corpus_weights names {name!r}, which is not one of data.corpus {self.corpus!r}")
                 if isinstance(w, bool) or not isinstance(w, (int, float)) or not w > 0:
                     raise BantinInputError(f"data.corpus_weights.{name} must be a positive number, not {w!r}")
+        if self.era_gate_corpora:
+            from bantin.errors import BantinInputError
+
+            corpora = self.corpus.split("+")
+            if not isinstance(self.era_gate_corpora, dict) or len(corpora) < 2:
+                raise BantinInputError("data.era_gate_corpora is a mapping era corpus -> unlabeled corpus, for joined corpora (data.corpus: a+b)")
+            for era, source in self.era_gate_corpora.items():
+                if era not in corpora or not isinstance(source, str):
+                    raise BantinInputError(f"data.era_gate_corpora: {era!r} -> {source!r}: the key must be one of data.corpus "
+                                           f"{self.corpus!r} and the value a corpus name")
 
 
 LinearConfig = estimator_params("LinearConfig", LinearTopicModel, exclude=("multi_label", "seed"), doc="""TF-IDF on hashed n-grams + a linear

@@ -123,6 +123,18 @@ def baomoi_split_of(rows: Sequence[dict[str, Any]]) -> dict[str, str]:
     return split
 
 
+def load_unlabeled(name: str, max_docs: int | None = None, offset: int = 0, split: str | None = None,
+                   data_dir: str | Path | None = None) -> list[str]:
+    """Texts (title, lead, body joined by newlines) of any public corpus, labels unread (e.g. baomoi_articles_2017's
+    full modern articles), in a fixed pseudo-random order (md5 of the id): items ``[offset : offset + max_docs]``, so
+    disjoint slices are disjoint samples."""
+    from bantin.data.corpora import iter_corpus
+
+    rows = [(r.id, "\n".join(part for part in (r.title, r.lead, r.body) if part)) for r in iter_corpus(name, split, data_dir)]
+    rows = sorted((r for r in rows if r[1].strip()), key=lambda r: _hash_order(r[0]))
+    return [text for _, text in rows[offset : None if max_docs is None else offset + max_docs]]
+
+
 def load_corpus(name: str, split: str, data_dir: str | Path | None = None) -> list[TopicDoc]:
     """Documents of one split of a public topic corpus (vntc10: train/test; baomoi_topics_2018: train/val/test)."""
     if name not in CORPORA:

@@ -89,7 +89,7 @@ def _taxonomy_data(cfg: TrainConfig) -> tuple[list[TopicDoc], list[TopicDoc], st
         m = map_docs(tax, corpus, raw)
         train += [TopicDoc(f"{corpus}:{x.id}", x.text, x.labels) for x in m.docs]
         if tax.split_categories == "resolve":
-            split_docs += m.split
+            split_docs += [(TopicDoc(f"{corpus}:{x.id}", x.text, x.labels), cands) for x, cands in m.split]
         tm = map_docs(tax, corpus, load_corpus(corpus, "test"))
         tests[corpus] = tm.docs
         counts[corpus] = {"train": len(m.docs), "train_of": n_full, "split_category_docs": len(m.split), "left_out": m.left_out,
@@ -110,12 +110,34 @@ def load_data(cfg: TrainConfig) -> TrainData:
                      description=f"{len(train_docs)} {dataset} docs ({'multi' if cfg.multi_label else 'single'}-label)")
 
 
+def _domains(cfg: TrainConfig, docs: list[TopicDoc]) -> dict[str, list[str]]:
+    """``domains=``, the corpus of each training document ("<corpus>:<id>" ids of joined corpora), and the era gate's
+    unlabeled texts (``data.era_gate_corpora``), for a linear model with era adaptation; no argument otherwise."""
+    if cfg.model != "linear" or cfg.linear.era_adaptation == "none":
+        if cfg.data.era_gate_corpora:
+            raise BantinInputError("data.era_gate_corpora teaches the era gate of linear.era_adaptation: augment (a linear model)")
+        return {}
+    if "+" not in cfg.data.corpus:
+        raise BantinInputError(f"linear.era_adaptation {cfg.linear.era_adaptation!r} learns one part per corpus (era): "
+                               f"it needs joined corpora (data.corpus: a+b), not {cfg.data.corpus!r}")
+    kw: dict = {"domains": [x.id.split(":", 1)[0] for x in docs]}
+    if cfg.data.era_gate_corpora:  # unlabeled texts that teach the era gate only
+        from bantin.topics.data import load_unlabeled
+
+        kw["gate_texts"], kw["gate_domains"] = [], []
+        for era, source in cfg.data.era_gate_corpora.items():
+            texts = load_unlabeled(source, cfg.data.era_gate_max_docs)
+            kw["gate_texts"] += texts
+            kw["gate_domains"] += [era] * len(texts)
+    return kw
+
+
 def fit(model, data: TrainData, cfg: TrainConfig):
     train_docs = data.train
     if data.extra["split_docs"]:  # partial labels: a first model on the unsplit docs picks each split doc's label among its candidates
         from bantin.topics.taxonomy import resolve_split_docs
 
-        model.fit([x.text for x in train_docs], [x.labels for x in train_docs])
+        model.fit([x.text for x in train_docs], [x.labels for x in train_docs], **_domains(cfg, train_docs))
         resolved = resolve_split_docs(model, data.extra["split_docs"])
         data.extra["load_info"]["taxonomy"]["resolved"] = dict(Counter(x.label for x in resolved))
         train_docs = data.train = train_docs + resolved
@@ -126,8 +148,8 @@ def fit(model, data: TrainData, cfg: TrainConfig):
         if cfg.model != "linear":
             raise BantinInputError("data.corpus_weights is supported by the linear model")
         sw = [float(weights.get(x.id.split(":", 1)[0], 1.0)) for x in train_docs]
-        return model.fit([x.text for x in train_docs], [x.labels for x in train_docs], sample_weight=sw)
-    return model.fit([x.text for x in train_docs], [x.labels for x in train_docs])
+        return model.fit([x.text for x in train_docs], [x.labels for x in train_docs], sample_weight=sw, **_domains(cfg, train_docs))
+    return model.fit([x.text for x in train_docs], [x.labels for x in train_docs], **_domains(cfg, train_docs))
 
 
 def score(model, data: TrainData, cfg: TrainConfig, seconds: float) -> HeldOut:

@@ -438,3 +438,67 @@ def test_candidate_features_c2_independent_of_top_k_and_roundtrip(tmp_path):
     assert loaded.rerank_features == "c2" and loaded.summarize_sentences(docs, 2) == before
     with pytest.raises(BantinInputError):
         ExtractiveSummarizer(scorer="lgbm", rerank_top_k=5, rerank_features="c3")
+
+
+@pytest.mark.parametrize("sentence, trimmed", [
+    ("Tuy nhiên, Công an huyện Quỳnh Lưu đã phát đi thông báo tìm người.", "Công an huyện Quỳnh Lưu đã phát đi thông báo tìm người."),
+    ("VOV đưa tin, khoảng 9h sáng ngày 25/6, em Lê Diệu Linh rời khỏi nhà.", "Khoảng 9h sáng ngày 25/6, em Lê Diệu Linh rời khỏi nhà."),
+    ("Theo đó, theo nguồn tin trên báo Người Lao Động, hiện trường đã được phong toả.", "Hiện trường đã được phong toả."),
+    ("(Dân trí) - Sáng nay, Quốc hội biểu quyết thông qua Luật Đất đai sửa đổi.", "Sáng nay, Quốc hội biểu quyết thông qua Luật Đất đai sửa đổi."),
+    ("HÀ NỘI - Sáng nay, Quốc hội biểu quyết thông qua Luật Đất đai sửa đổi.", "Sáng nay, Quốc hội biểu quyết thông qua Luật Đất đai sửa đổi."),
+    ("Nhiều người sập bẫy lừa đảo của trai ngoại (ảnh minh hoạ).", "Nhiều người sập bẫy lừa đảo của trai ngoại."),
+    ("Ông ta đã sát hại vợ mình rồi phi tang xuống sông, theo báo An ninh thủ đô.", "Ông ta đã sát hại vợ mình rồi phi tang xuống sông."),
+    # kept: a person's attribution, a parenthesis that is not a photo credit, a trim that would leave too little
+    ("Theo ông Nguyễn Văn A, giá điện sẽ tăng trong quý tới.", "Theo ông Nguyễn Văn A, giá điện sẽ tăng trong quý tới."),
+    ("Bị cáo Trần Anh Tiến (SN 1992) bị tuyên án chung thân.", "Bị cáo Trần Anh Tiến (SN 1992) bị tuyên án chung thân."),
+    ("Tuy nhiên, giá tăng.", "Tuy nhiên, giá tăng."),
+])
+def test_trim_sentence(sentence, trimmed):
+    from bantin.summarize.trim import trim_sentence
+
+    assert trim_sentence(sentence) == trimmed
+
+
+def test_rerank_label_and_trim_knobs_roundtrip(tmp_path):
+    """rerank_label picks the reranker's training label (mean of ROUGE F columns, syllable or ASCII tokenizer, trimmed or
+    not); trim_sentences trims the chosen sentences; both are saved with the model; bad values are refused."""
+    from rouge_score import rouge_scorer
+
+    from bantin.summarize.extractive import candidate_labels
+    from bantin.summarize.features import candidate_features, sentence_features_context
+
+    examples = fixture_examples()
+    ex = examples[0]
+    doc = ex.document()
+    _, ctx = sentence_features_context(doc, None, "v2")
+    _, cands = candidate_features(doc, np.linspace(1, 0, len(doc.sentences)), ctx, top_k=3, max_size=2)
+    ascii_r2 = candidate_labels(doc, cands, ex.reference, "a2")
+    scorer = rouge_scorer.RougeScorer(["rouge2"])  # rouge-score's default tokenizer
+    for r in range(len(cands)):
+        text = " ".join(doc.sentences[i] for i in sorted(cands.sentences(r)))
+        assert ascii_r2[r] == pytest.approx(scorer.score(ex.reference, text)["rouge2"].fmeasure)
+    mean = candidate_labels(doc, cands, ex.reference, "s1+s2+a2")
+    np.testing.assert_allclose(mean, (2 * candidate_labels(doc, cands, ex.reference, "s1+s2") + ascii_r2) / 3)
+    for bad in ("s3", "", "s1+s1", None):
+        with pytest.raises(BantinInputError):
+            ExtractiveSummarizer(scorer="lgbm", rerank_top_k=3, rerank_label=bad)
+    with pytest.raises(BantinInputError):
+        ExtractiveSummarizer(trim_sentences="yes")
+    train, test = examples[:6], examples[6:]
+    model = ExtractiveSummarizer(scorer="lgbm", target="oracle", feature_set="v2", idf_min_df=1, lgbm_num_trees=10, lgbm_min_data_in_leaf=3,
+                                 rerank_top_k=4, rerank_trees=10, rerank_features="c2", rerank_label="ts2+ta2", trim_sentences=True)
+    model.fit([e.document() for e in train], [e.reference for e in train])
+    docs = [e.document() for e in test]
+    docs[0].sentences[0] = "Tuy nhiên, " + docs[0].sentences[0]  # the trim shows whichever sentences are chosen
+    docs[0]._tokens = None
+    trimmed = model.summarize_sentences(docs, 2)
+    model.trim_sentences = False
+    plain = model.summarize_sentences(docs, 2)
+    from bantin.summarize.trim import trim_sentence
+
+    assert trimmed == [[trim_sentence(s) for s in p] for p in plain]
+    assert not any(s.startswith("Tuy nhiên, ") for p in trimmed for s in p)
+    model.trim_sentences = True
+    loaded = load_model(model.save(tmp_path / "trim"), task="summarize")
+    assert loaded.rerank_label == "ts2+ta2" and loaded.trim_sentences is True
+    assert loaded.summarize_sentences(docs, 2) == trimmed

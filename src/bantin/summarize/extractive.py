@@ -41,6 +41,7 @@ from bantin.summarize.features import (
     sentence_rouge,
     single_threaded_blas,
 )
+from bantin.summarize.trim import trim_sentence
 from bantin.text.tokenize import syllables
 
 
@@ -73,6 +74,8 @@ class ExtractiveSummarizer(Summarizer):
         rerank_trees: int = 100,
         rerank_learning_rate: float = 0.1,
         rerank_features: Literal["c1", "c2"] = "c1",
+        rerank_label: str = "s1+s2",
+        trim_sentences: bool = False,
     ) -> None:
         super().__init__(n_sentences, sentence_backend)
         if scorer not in ("gbm", "logistic", "lgbm"):
@@ -98,6 +101,12 @@ class ExtractiveSummarizer(Summarizer):
             raise BantinInputError(f"rerank_features must be 'c1' or 'c2', got {rerank_features!r}")
         #: the reranker's candidate features: c1 (25) or c2 (+ positional pattern, members' sentence cues, log-odds scores...)
         self.rerank_features = rerank_features
+        #: the reranker's training label: the mean of these ROUGE F columns of a candidate summary (``RERANK_LABELS``)
+        self.rerank_label = _check_rerank_label(rerank_label)
+        if not isinstance(trim_sentences, bool):
+            raise BantinInputError(f"trim_sentences must be true or false, got {trim_sentences!r}")
+        #: chosen sentences lose their dateline, leading connectives, channel attributions and photo credits (``trim``)
+        self.trim_sentences = trim_sentences
         self.reranker_: _LgbmScorer | None = None
         self.scorer, self.target, self.redundancy, self.mmr_lambda = scorer, target, redundancy, mmr_lambda
         self.min_tokens, self.max_oracle_sentences, self.idf_min_df = min_tokens, max_oracle_sentences, idf_min_df
@@ -116,6 +125,7 @@ class ExtractiveSummarizer(Summarizer):
             "lgbm_num_leaves": self.lgbm_num_leaves, "lgbm_min_data_in_leaf": self.lgbm_min_data_in_leaf,
             "max_syllables": self.max_syllables, "rerank_top_k": self.rerank_top_k, "rerank_trees": self.rerank_trees,
             "rerank_learning_rate": self.rerank_learning_rate, "rerank_features": self.rerank_features,
+            "rerank_label": self.rerank_label, "trim_sentences": self.trim_sentences,
         }
 
     # -- training -------------------------------------------------------------------------
@@ -182,16 +192,14 @@ class ExtractiveSummarizer(Summarizer):
             for i, (doc, ref) in enumerate(zip(docs, refs)):
                 _, ctx = sentence_features_context(doc, self.idf, self.feature_set)
                 x, cands = candidate_features(doc, oof[bounds[i]:bounds[i + 1]], ctx, self.rerank_top_k, RERANK_MAX_SENTENCES, self.rerank_features)
-                rt = syllables(ref)
-                r1, r2 = ngrams(rt, 1), ngrams(rt, 2)
                 xs.append(x)
-                ys.append([summary_rouge([t for j in sorted(cands.sentences(r)) for t in doc.tokens[j]], r1, r2) for r in range(len(cands))])
+                ys.append(candidate_labels(doc, cands, ref, self.rerank_label))
         params = {"objective": "regression", "learning_rate": self.rerank_learning_rate, "num_leaves": 31, "min_data_in_leaf": 50, "feature_fraction": 0.9,
                   "bagging_fraction": 0.8, "bagging_freq": 1, "seed": self.seed, "deterministic": True, "num_threads": 1, "verbose": -1}
         ds = lgb.Dataset(np.vstack(xs), np.concatenate(ys), feature_name=candidate_feature_names(self.rerank_features), free_raw_data=True)
         self.reranker_ = _LgbmScorer.from_booster(lgb.train(params, ds, num_boost_round=self.rerank_trees))
         self.training_info["reranker"] = {"candidates": int(sum(len(x) for x in xs)), "features": candidate_feature_names(self.rerank_features),
-                                          "label": "(R-1 F + R-2 F) / 2 of the candidate summary", "first_stage": "out of fold (2 folds)"}
+                                          "label": f"mean ROUGE F of the candidate summary ({self.rerank_label})", "first_stage": "out of fold (2 folds)"}
         return self
 
     def fit_scorer(self, data: dict[str, np.ndarray]) -> ExtractiveSummarizer:
@@ -288,11 +296,15 @@ class ExtractiveSummarizer(Summarizer):
         n = _check_n(self.n_sentences if n_sentences is None else n_sentences)
         budget = _check_budget(max_syllables if max_syllables is not None else self.max_syllables)
         if self.reranker_ is None or n > RERANK_MAX_SENTENCES or budget is None:
-            return super().summarize_sentences(docs, n, budget)
-        docs = [d.capped() for d in docs]
-        with single_threaded_blas():
-            selected = self._rerank(docs, n, budget)
-        return [[doc.sentences[i] for i in sorted(idx)] for doc, idx in zip(docs, selected)]
+            out = super().summarize_sentences(docs, n, budget)
+        else:
+            docs = [d.capped() for d in docs]
+            with single_threaded_blas():
+                selected = self._rerank(docs, n, budget)
+            out = [[doc.sentences[i] for i in sorted(idx)] for doc, idx in zip(docs, selected)]
+        if self.trim_sentences:
+            out = [[trim_sentence(s) for s in summary] for summary in out]
+        return out
 
     def select(self, doc: Document, n_sentences: int) -> list[int]:
         return self.select_many([doc], n_sentences)[0]
@@ -347,8 +359,13 @@ class ExtractiveSummarizer(Summarizer):
                        + ("; feature set c2 adds the summary's share of the article, its positional pattern, the chosen sentences' "
                           "paragraph, informativeness and cues, log-odds scores, title bigrams, distinct trigrams and the title's and "
                           "first sentence's length" if self.rerank_features == "c2" else "") + "), trained on each "
-                       "candidate's summary-level ROUGE with out-of-fold first-stage scores, and the best-rated one is kept: the "
-                       "summary length and redundancy are chosen per article (without a syllable budget)")
+                       "candidate's summary-level ROUGE (the mean of " + _label_words(self.rerank_label) + ") with out-of-fold first-stage "
+                       "scores, and the best-rated one is kept: the summary length and redundancy are chosen per article (without a "
+                       "syllable budget)")
+        if self.trim_sentences:
+            budget += (". The chosen sentences are trimmed: a dateline, leading discourse connectives (\"Tuy nhiên, \"), news-channel "
+                       "attributions (\"X đưa tin, \", \"Theo báo X, \", a trailing \", theo báo X\") and photo credits (\"(ảnh: ...)\") are "
+                       "dropped; the rest of each sentence is kept word for word")
         return (
             "## Model\n\nSupervised extractive summarizer: per-sentence features (position in the article and in its paragraph, length, "
             "title and centroid TF-IDF similarity, LexRank/TextRank centrality, informativeness, redundancy with earlier sentences, "
@@ -443,9 +460,52 @@ RERANKER_FILE = "reranker.lgbm.txt"
 RERANK_MAX_SENTENCES = 3
 
 
-def summary_rouge(tokens: Sequence[str], ref1, ref2) -> float:
-    """(R-1 F + R-2 F) / 2 of a candidate summary's syllables against the reference's n-gram counts."""
-    return sum(rouge_f_pair(tokens, ref1, ref2)) / 2
+#: the reranker's label columns: ROUGE-1/2 F of a candidate summary with the syllable tokenizer (s1, s2) or rouge-score's
+#: default ASCII tokenizer (a1, a2, how published vietnews figures are computed), of its sentences as they are or
+#: trimmed by ``trim.trim_sentence`` (ts1, ts2, ta1, ta2); ``rerank_label`` is a "+"-joined set of them, their mean
+RERANK_LABELS = ("s1", "s2", "a1", "a2", "ts1", "ts2", "ta1", "ta2")
+
+
+def _label_words(spec: str) -> str:
+    words = {"s": "syllable", "a": "ASCII-tokenizer", "ts": "trimmed-sentence syllable", "ta": "trimmed-sentence ASCII-tokenizer"}
+    return ", ".join(f"{words[p[:-1]]} ROUGE-{p[-1]} F" for p in spec.split("+"))
+
+
+def _check_rerank_label(spec: str) -> str:
+    parts = spec.split("+") if isinstance(spec, str) else []
+    if not parts or any(p not in RERANK_LABELS for p in parts) or len(set(parts)) != len(parts):
+        raise BantinInputError(f"rerank_label must be distinct columns of {', '.join(RERANK_LABELS)} joined by '+' (e.g. 's1+s2'), got {spec!r}")
+    return spec
+
+
+def candidate_labels(doc: Document, cands, reference: str, spec: str = "s1+s2") -> np.ndarray:
+    """The reranker's label of each candidate summary of ``cands`` (``CandidateSets``): the mean of the ``spec`` columns
+    (``RERANK_LABELS``) against ``reference``."""
+    from rouge_score.tokenize import tokenize as ascii_tokenize
+
+    parts = _check_rerank_label(spec).split("+")
+    kinds = {p[:-1] for p in parts}  # "s", "a", "ts", "ta"
+    refs = {}
+    if kinds & {"s", "ts"}:
+        rt = syllables(reference)
+        refs["s"] = (ngrams(rt, 1), ngrams(rt, 2))
+    if kinds & {"a", "ta"}:
+        rt = ascii_tokenize(reference, None)
+        refs["a"] = (ngrams(rt, 1), ngrams(rt, 2))
+    toks: dict[int, dict[str, list[str]]] = {}
+    for i in {int(j) for j in cands.order}:
+        text = doc.sentences[i]
+        trimmed = trim_sentence(text) if kinds & {"ts", "ta"} else text
+        toks[i] = {"s": doc.tokens[i], "a": ascii_tokenize(text, None) if "a" in kinds else [],
+                   "ts": syllables(trimmed) if "ts" in kinds else [], "ta": ascii_tokenize(trimmed, None) if "ta" in kinds else []}
+    out = np.zeros(len(cands))
+    for r in range(len(cands)):
+        members = sorted(cands.sentences(r))
+        values = {}
+        for kind in kinds:
+            values[kind + "1"], values[kind + "2"] = rouge_f_pair([t for j in members for t in toks[j][kind]], *refs[kind[-1]])
+        out[r] = sum(values[p] for p in parts) / len(parts)
+    return out
 
 
 class _LgbmScorer:

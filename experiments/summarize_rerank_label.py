@@ -7,12 +7,14 @@ The shipped recipe (``summarize_rerank_k.py``: stage 1 LightGBM 150 trees at 0.1
 out of fold; a 200-tree reranker over the c2 features of every summary of 1..3 of the 5 best sentences) with other
 reranker labels. For every training candidate the label table holds its ROUGE-1 and ROUGE-2 F with both tokenizers
 (Unicode syllables; rouge-score's default ASCII tokenizer, which the published vietnews figures use), of the
-sentences as they are and after ``bantin.summarize.trim.trim_sentence``. Each --labels entry is a mean of some of
+sentences as they are and after ``bantin.summarize.trim.trim_sentence`` (level "links"). Each --labels entry is a mean of some of
 those columns (s1 s2 a1 a2; t: trimmed). Each variant is scored on vietnews val (3,000) and the baomoi val sample
-(1,000) at 1..2 sentences, with and without trimming of the output, and written to experiments/results.jsonl
+(1,000) at 1..2 sentences, with the output trimmed at each --trim-levels level, and written to experiments/results.jsonl
 (kind="experiment"). Never the test sets. The stage-1 scores, candidates and label table are kept in --work, so
-further label variants only refit the reranker. --save DIR saves the named variant (--labels first entry) with the
-shipped stage-1 scorer (the same recipe on the same articles) and ``trim_sentences`` set by --save-trim.
+further label variants only refit the reranker. --objectives: LightGBM regression on the label (the shipped one), on the
+label minus its article's mean ("centered") or over its article's best ("ratio"), or lambdarank on 0..10 grades of that
+ratio within each article. --save DIR saves the first --labels variant with the shipped stage-1
+scorer (the same recipe on the same articles) and ``trim_sentences`` = the last --trim-levels entry.
 """
 
 from __future__ import annotations
@@ -127,9 +129,10 @@ def main(argv=None):
     ap.add_argument("--rerank-trees", type=int, default=200)
     ap.add_argument("--rerank-lr", type=float, default=0.1)
     ap.add_argument("--labels", nargs="+", default=["s1+s2", "ts1+ts2", "ts2+ta2", "ts1+ts2+ta1+ta2"])
+    ap.add_argument("--objectives", nargs="+", default=["regression"], choices=["regression", "centered", "ratio", "lambdarank"])
     ap.add_argument("--work", default="/tmp/summ4/cands.pkl")
     ap.add_argument("--save", metavar="MODEL_DIR")
-    ap.add_argument("--save-trim", action="store_true")
+    ap.add_argument("--trim-levels", nargs="+", default=["none", "links", "links+time"])
     ap.add_argument("--no-record", action="store_true")
     args = ap.parse_args(argv)
     command = "python experiments/summarize_rerank_label.py " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -153,16 +156,29 @@ def main(argv=None):
     names = candidate_feature_names("c2")
     cx = np.vstack([x for x, _ in work["tr"]])
     table = np.vstack([y for _, y in work["tr"]])
-    for spec in args.labels:
+    sizes = np.array([len(x) for x, _ in work["tr"]])
+    doc_of = np.repeat(np.arange(len(sizes)), sizes)
+    for spec, objective in [(sp, ob) for sp in args.labels for ob in args.objectives]:
         cols = [COLUMNS.index(c) for c in spec.split("+")]
         cy = table[:, cols].mean(axis=1)
+        best = np.maximum.reduceat(cy, np.concatenate([[0], np.cumsum(sizes)[:-1]]))[doc_of]
+        ratio = np.where(best > 0, cy / np.maximum(best, 1e-9), 0.0)
         params = {"objective": "regression", "learning_rate": args.rerank_lr, "num_leaves": 31, "min_data_in_leaf": 50, "feature_fraction": 0.9,
                   "bagging_fraction": 0.8, "bagging_freq": 1, "seed": 0, "deterministic": True, "num_threads": 1, "verbose": -1}
+        if objective == "centered":
+            ds = lgb.Dataset(cx, cy - (np.bincount(doc_of, cy) / sizes)[doc_of], feature_name=names)
+        elif objective == "ratio":
+            ds = lgb.Dataset(cx, ratio, feature_name=names)
+        elif objective == "lambdarank":
+            params.update({"objective": "lambdarank", "lambdarank_truncation_level": 3, "eval_at": [1], "label_gain": [float(2 ** i - 1) for i in range(11)]})
+            ds = lgb.Dataset(cx, np.rint(10 * ratio).astype(int), group=sizes, feature_name=names)
+        else:
+            ds = lgb.Dataset(cx, cy, feature_name=names)
         t = time.perf_counter()
-        booster = lgb.train(params, lgb.Dataset(cx, cy, feature_name=names), num_boost_round=args.rerank_trees)
+        booster = lgb.train(params, ds, num_boost_round=args.rerank_trees)
         fit_s = time.perf_counter() - t
         scorer = _LgbmScorer.from_booster(booster)
-        line = [f"label {spec:18s}"]
+        line = [f"label {spec:18s} {objective:10s}"]
         for key, label in (("vn_val", "vietnews"), ("bm_val", "baomoi_sapo")):
             sents, refs = work["val"][key]["sentences"], work["val"][key]["refs"]
             chosen = []
@@ -171,21 +187,21 @@ def main(argv=None):
                 p = np.full(len(x), -np.inf)
                 p[ok] = scorer.predict(x[ok])
                 chosen.append([ss[i] for i in members[int(np.argmax(p))]])
-            for trim in (False, True):
-                preds = [[trim_sentence(s) for s in c] for c in chosen] if trim else chosen
+            for trim in args.trim_levels:
+                preds = [[trim_sentence(s, trim) for s in c] for c in chosen]
                 m = rouge_report(["\n".join(p) for p in preds], [as_lsum_text(r) for r in refs], ascii=True)
                 m["summary_syllables"] = sum(len(syllables(" ".join(p))) for p in preds) / len(preds)
                 m["n_articles"] = float(len(preds))
                 split = f"val[:{len(preds)}]" if key == "vn_val" else f"val_sample{len(preds)}"
                 if not args.no_record:
-                    record_run(task="summarize", kind="experiment", model=f"extractive two-stage, reranker label mean({spec}), trim={trim}, 1..2 sentences",
+                    record_run(task="summarize", kind="experiment", model=f"extractive two-stage, reranker label mean({spec}) {objective}, trim={trim}, 1..2 sentences",
                                dataset=label, split=split, metrics={k: round(v, 5) for k, v in m.items()}, command=command, duration_s=fit_s,
                                extra={"n_train_articles": work["n"], "top_k": work["top_k"], "candidate_set": "c2", "rerank_trees": args.rerank_trees,
-                                      "label": spec, "trim_sentences": trim, "max_sentences": 2,
+                                      "label": spec, "objective": objective, "trim_sentences": trim, "max_sentences": 2,
                                       "tokenizers": "rouge*_f: Unicode syllables; rouge*_ascii: rouge-score default"})
-                line.append(f"{label[:2]}{'+trim' if trim else '     '} {m['rouge2_f'] * 100:5.2f}/{m['rouge2_f_ascii'] * 100:5.2f} ({m['summary_syllables']:.0f})")
+                line.append(f"{label[:2]} trim={trim:10s} {m['rouge2_f'] * 100:5.2f}/{m['rouge2_f_ascii'] * 100:5.2f} ({m['summary_syllables']:.0f})")
         print(" | ".join(line) + f" | fit {fit_s:.0f}s", flush=True)
-        if args.save and spec == args.labels[0]:
+        if args.save and spec == args.labels[0] and objective == args.objectives[0]:
             save(args, spec, scorer, work, command)
 
 
@@ -195,7 +211,7 @@ def save(args, spec, scorer, work, command):
 
     model = load_model(str(REPO / "src/bantin/resources/models/summarize"), task="summarize")
     model.reranker_ = scorer
-    model.trim_sentences = bool(args.save_trim)
+    model.trim_sentences = args.trim_levels[-1]
     model.rerank_label = spec
     model.metrics = {}
     model.training_info["command"] = command

@@ -457,6 +457,23 @@ def test_trim_sentence(sentence, trimmed):
     from bantin.summarize.trim import trim_sentence
 
     assert trim_sentence(sentence) == trimmed
+    assert trim_sentence(sentence, "none") == sentence
+
+
+@pytest.mark.parametrize("sentence, trimmed", [
+    ("Ngày 22/6, cơ quan CSĐT Công an thị xã Phú Mỹ đã ra quyết định khởi tố vụ án.", "Cơ quan CSĐT Công an thị xã Phú Mỹ đã ra quyết định khởi tố vụ án."),
+    ("Vào khoảng 15h ngày 24/7, Thạch Sà Kh. bất ngờ cầm dao truy sát hàng chục người.", "Thạch Sà Kh. bất ngờ cầm dao truy sát hàng chục người."),
+    ("Tuy nhiên, chiều cùng ngày, chị Thảo cùng con gái mang thanh long ra bán.", "Chị Thảo cùng con gái mang thanh long ra bán."),
+    # kept: a leading clause that is not only time words and numbers
+    ("Ngày càng nhiều người dân, nhất là người trẻ, chọn mua nhà ở ngoại thành.", "Ngày càng nhiều người dân, nhất là người trẻ, chọn mua nhà ở ngoại thành."),
+    ("Ngày 22/6 cơ quan công an khởi tố, bắt tạm giam hai nhân viên công ty địa ốc.", "Ngày 22/6 cơ quan công an khởi tố, bắt tạm giam hai nhân viên công ty địa ốc."),
+])
+def test_trim_sentence_time_level(sentence, trimmed):
+    from bantin.summarize.trim import trim_sentence
+
+    assert trim_sentence(sentence, "links+time") == trimmed
+    with pytest.raises(ValueError):
+        trim_sentence(sentence, "all")
 
 
 def test_rerank_label_and_trim_knobs_roundtrip(tmp_path):
@@ -483,22 +500,22 @@ def test_rerank_label_and_trim_knobs_roundtrip(tmp_path):
         with pytest.raises(BantinInputError):
             ExtractiveSummarizer(scorer="lgbm", rerank_top_k=3, rerank_label=bad)
     with pytest.raises(BantinInputError):
-        ExtractiveSummarizer(trim_sentences="yes")
+        ExtractiveSummarizer(trim_sentences=True)
     train, test = examples[:6], examples[6:]
     model = ExtractiveSummarizer(scorer="lgbm", target="oracle", feature_set="v2", idf_min_df=1, lgbm_num_trees=10, lgbm_min_data_in_leaf=3,
-                                 rerank_top_k=4, rerank_trees=10, rerank_features="c2", rerank_label="ts2+ta2", trim_sentences=True)
+                                 rerank_top_k=4, rerank_trees=10, rerank_features="c2", rerank_label="ts2+ta2", trim_sentences="links+time")
     model.fit([e.document() for e in train], [e.reference for e in train])
     docs = [e.document() for e in test]
     docs[0].sentences[0] = "Tuy nhiên, " + docs[0].sentences[0]  # the trim shows whichever sentences are chosen
     docs[0]._tokens = None
     trimmed = model.summarize_sentences(docs, 2)
-    model.trim_sentences = False
+    model.trim_sentences = "none"
     plain = model.summarize_sentences(docs, 2)
     from bantin.summarize.trim import trim_sentence
 
-    assert trimmed == [[trim_sentence(s) for s in p] for p in plain]
+    assert trimmed == [[trim_sentence(s, "links+time") for s in p] for p in plain]
     assert not any(s.startswith("Tuy nhiên, ") for p in trimmed for s in p)
-    model.trim_sentences = True
+    model.trim_sentences = "links+time"
     loaded = load_model(model.save(tmp_path / "trim"), task="summarize")
-    assert loaded.rerank_label == "ts2+ta2" and loaded.trim_sentences is True
+    assert loaded.rerank_label == "ts2+ta2" and loaded.trim_sentences == "links+time"
     assert loaded.summarize_sentences(docs, 2) == trimmed

@@ -41,7 +41,7 @@ from bantin.summarize.features import (
     sentence_rouge,
     single_threaded_blas,
 )
-from bantin.summarize.trim import trim_sentence
+from bantin.summarize.trim import TRIM_LEVELS, trim_sentence
 from bantin.text.tokenize import syllables
 
 
@@ -75,7 +75,7 @@ class ExtractiveSummarizer(Summarizer):
         rerank_learning_rate: float = 0.1,
         rerank_features: Literal["c1", "c2"] = "c1",
         rerank_label: str = "s1+s2",
-        trim_sentences: bool = False,
+        trim_sentences: Literal["none", "links", "links+time"] = "none",
     ) -> None:
         super().__init__(n_sentences, sentence_backend)
         if scorer not in ("gbm", "logistic", "lgbm"):
@@ -103,9 +103,10 @@ class ExtractiveSummarizer(Summarizer):
         self.rerank_features = rerank_features
         #: the reranker's training label: the mean of these ROUGE F columns of a candidate summary (``RERANK_LABELS``)
         self.rerank_label = _check_rerank_label(rerank_label)
-        if not isinstance(trim_sentences, bool):
-            raise BantinInputError(f"trim_sentences must be true or false, got {trim_sentences!r}")
-        #: chosen sentences lose their dateline, leading connectives, channel attributions and photo credits (``trim``)
+        if trim_sentences not in TRIM_LEVELS:
+            raise BantinInputError(f"trim_sentences must be one of {', '.join(TRIM_LEVELS)}, got {trim_sentences!r}")
+        #: trimming of the chosen sentences (``trim.trim_sentence``): none; links (dateline, leading connectives, channel
+        #: attributions, photo credits); links+time (also a leading time adverbial such as "Ngày 22/6, ")
         self.trim_sentences = trim_sentences
         self.reranker_: _LgbmScorer | None = None
         self.scorer, self.target, self.redundancy, self.mmr_lambda = scorer, target, redundancy, mmr_lambda
@@ -193,7 +194,7 @@ class ExtractiveSummarizer(Summarizer):
                 _, ctx = sentence_features_context(doc, self.idf, self.feature_set)
                 x, cands = candidate_features(doc, oof[bounds[i]:bounds[i + 1]], ctx, self.rerank_top_k, RERANK_MAX_SENTENCES, self.rerank_features)
                 xs.append(x)
-                ys.append(candidate_labels(doc, cands, ref, self.rerank_label))
+                ys.append(candidate_labels(doc, cands, ref, self.rerank_label, self.trim_sentences))
         params = {"objective": "regression", "learning_rate": self.rerank_learning_rate, "num_leaves": 31, "min_data_in_leaf": 50, "feature_fraction": 0.9,
                   "bagging_fraction": 0.8, "bagging_freq": 1, "seed": self.seed, "deterministic": True, "num_threads": 1, "verbose": -1}
         ds = lgb.Dataset(np.vstack(xs), np.concatenate(ys), feature_name=candidate_feature_names(self.rerank_features), free_raw_data=True)
@@ -302,8 +303,8 @@ class ExtractiveSummarizer(Summarizer):
             with single_threaded_blas():
                 selected = self._rerank(docs, n, budget)
             out = [[doc.sentences[i] for i in sorted(idx)] for doc, idx in zip(docs, selected)]
-        if self.trim_sentences:
-            out = [[trim_sentence(s) for s in summary] for summary in out]
+        if self.trim_sentences != "none":
+            out = [[trim_sentence(s, self.trim_sentences) for s in summary] for summary in out]
         return out
 
     def select(self, doc: Document, n_sentences: int) -> list[int]:
@@ -362,10 +363,11 @@ class ExtractiveSummarizer(Summarizer):
                        "candidate's summary-level ROUGE (the mean of " + _label_words(self.rerank_label) + ") with out-of-fold first-stage "
                        "scores, and the best-rated one is kept: the summary length and redundancy are chosen per article (without a "
                        "syllable budget)")
-        if self.trim_sentences:
+        if self.trim_sentences != "none":
             budget += (". The chosen sentences are trimmed: a dateline, leading discourse connectives (\"Tuy nhiên, \"), news-channel "
                        "attributions (\"X đưa tin, \", \"Theo báo X, \", a trailing \", theo báo X\") and photo credits (\"(ảnh: ...)\") are "
-                       "dropped; the rest of each sentence is kept word for word")
+                       "dropped" + (", and a leading time adverbial (\"Ngày 22/6, \")" if self.trim_sentences == "links+time" else "")
+                       + "; the rest of each sentence is kept word for word")
         return (
             "## Model\n\nSupervised extractive summarizer: per-sentence features (position in the article and in its paragraph, length, "
             "title and centroid TF-IDF similarity, LexRank/TextRank centrality, informativeness, redundancy with earlier sentences, "
@@ -478,9 +480,9 @@ def _check_rerank_label(spec: str) -> str:
     return spec
 
 
-def candidate_labels(doc: Document, cands, reference: str, spec: str = "s1+s2") -> np.ndarray:
+def candidate_labels(doc: Document, cands, reference: str, spec: str = "s1+s2", trim_level: str = "links") -> np.ndarray:
     """The reranker's label of each candidate summary of ``cands`` (``CandidateSets``): the mean of the ``spec`` columns
-    (``RERANK_LABELS``) against ``reference``."""
+    (``RERANK_LABELS``) against ``reference``; the trimmed columns trim at ``trim_level``."""
     from rouge_score.tokenize import tokenize as ascii_tokenize
 
     parts = _check_rerank_label(spec).split("+")
@@ -495,7 +497,7 @@ def candidate_labels(doc: Document, cands, reference: str, spec: str = "s1+s2") 
     toks: dict[int, dict[str, list[str]]] = {}
     for i in {int(j) for j in cands.order}:
         text = doc.sentences[i]
-        trimmed = trim_sentence(text) if kinds & {"ts", "ta"} else text
+        trimmed = trim_sentence(text, trim_level) if kinds & {"ts", "ta"} else text
         toks[i] = {"s": doc.tokens[i], "a": ascii_tokenize(text, None) if "a" in kinds else [],
                    "ts": syllables(trimmed) if "ts" in kinds else [], "ta": ascii_tokenize(trimmed, None) if "ta" in kinds else []}
     out = np.zeros(len(cands))

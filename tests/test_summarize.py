@@ -175,13 +175,19 @@ def test_extractive_unfitted_and_bad_dirs(tmp_path):
 
 
 def test_embedded_default_summarizes():
+    from bantin.summarize.trim import trim_sentence
+
     model = load_model(default_model_dir(), task="summarize")
+    assert model.trim_sentences == "links+time"
     ex = fixture_examples()[0]
+    article = make_document(ex.title, "", ex.body.split("\n")).sentences
     for n in (1, 2, 3):
-        summary = model.summarize_article(title=ex.title, lead="", body=ex.body.split("\n"), n_sentences=n)
-        sents = make_document("", "", summary).sentences
-        assert 1 <= len(sents) <= n
-        assert all(s in ex.body for s in sents)  # extractive: whole sentences of the article
+        summary = model.summarize_sentences([make_document(ex.title, "", ex.body.split("\n"))], n)[0]
+        assert summary and " ".join(summary) == model.summarize_article(title=ex.title, lead="", body=ex.body.split("\n"), n_sentences=n)
+        assert 1 <= len(summary) <= n
+        # extractive: whole sentences of the article, trimmed (a trimmed sentence is the end of the original, bar the first letter's case)
+        assert all(s in {trim_sentence(a, model.trim_sentences) for a in article} for s in summary)
+        assert all(any(a.lower().endswith(s.lower()) or s.lower() in a.lower() for a in article) for s in summary)
     assert model.summarize_article(title="Chỉ có tiêu đề") == ""
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
-import re
 import sys
 import time
 from pathlib import Path
@@ -33,24 +32,16 @@ sys.path.insert(0, str(REPO / "experiments"))
 
 import numpy as np  # noqa: E402
 
-#: label table columns
+#: label table columns (``extractive.RERANK_LABELS``)
 COLUMNS = ["s1", "s2", "a1", "a2", "ts1", "ts2", "ta1", "ta2"]
-_ASCII_NON = re.compile(r"[^a-z0-9]+")
-
-
-def ascii_tokens(text: str) -> list[str]:
-    """rouge-score's DefaultTokenizer without a stemmer: lower-case, every run of characters outside [a-z0-9] is a break."""
-    return _ASCII_NON.sub(" ", text.lower()).split()
 
 
 def build(args):
     from summarize_rerank_k import load_caches
 
     from bantin.models.base import load_model
-    from bantin.summarize.extractive import ExtractiveSummarizer
-    from bantin.summarize.features import candidate_features, ngrams, rouge_f_pair, sentence_features_context, single_threaded_blas
-    from bantin.summarize.trim import trim_sentence
-    from bantin.text.tokenize import syllables
+    from bantin.summarize.extractive import ExtractiveSummarizer, candidate_label_table
+    from bantin.summarize.features import candidate_features, sentence_features_context, single_threaded_blas
 
     t0 = time.perf_counter()
     train, val, idf = load_caches(args.caches, args.vietnews, args.baomoi)
@@ -74,23 +65,6 @@ def build(args):
     print(f"stage 1: 2 folds in {time.perf_counter() - t:.0f} s", flush=True)
     bounds = np.concatenate([[0], np.cumsum(group)])
 
-    def labels(doc, cands, ref):
-        rs, ra = syllables(ref), ascii_tokens(ref)
-        refs = {"s": (ngrams(rs, 1), ngrams(rs, 2)), "a": (ngrams(ra, 1), ngrams(ra, 2))}
-        toks = {}
-        for i in set(int(j) for j in cands.order):
-            trimmed = trim_sentence(doc.sentences[i])
-            toks[i] = {"s": doc.tokens[i], "a": ascii_tokens(doc.sentences[i]), "ts": syllables(trimmed), "ta": ascii_tokens(trimmed)}
-        out = np.zeros((len(cands), len(COLUMNS)))
-        for r in range(len(cands)):
-            members = sorted(cands.sentences(r))
-            row = []
-            for kind in ("s", "a", "ts", "ta"):
-                tk = [x for j in members for x in toks[j][kind]]
-                row.extend(rouge_f_pair(tk, *refs[kind[-1]]))
-            out[r] = [row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]]
-        return out
-
     t = time.perf_counter()
     tr = []
     with single_threaded_blas():
@@ -98,7 +72,7 @@ def build(args):
             doc = doc.capped()
             _, ctx = sentence_features_context(doc, idf, "v2")
             x, cands = candidate_features(doc, oof[bounds[i]:bounds[i + 1]], ctx, args.top_k, 3, "c2")
-            tr.append((x.astype(np.float32), labels(doc, cands, ref).astype(np.float32)))
+            tr.append((x.astype(np.float32), candidate_label_table(doc, cands, ref, COLUMNS, "links").astype(np.float32)))
             if i % 5000 == 0:
                 print(f"  train candidates {i} {time.perf_counter() - t:.0f} s", flush=True)
         va = {}

@@ -482,11 +482,19 @@ def _check_rerank_label(spec: str) -> str:
 
 def candidate_labels(doc: Document, cands, reference: str, spec: str = "s1+s2", trim_level: str = "links") -> np.ndarray:
     """The reranker's label of each candidate summary of ``cands`` (``CandidateSets``): the mean of the ``spec`` columns
-    (``RERANK_LABELS``) against ``reference``; the trimmed columns trim at ``trim_level``."""
+    (``RERANK_LABELS``) of ``candidate_label_table``."""
+    return candidate_label_table(doc, cands, reference, _check_rerank_label(spec).split("+"), trim_level).mean(axis=1)
+
+
+def candidate_label_table(doc: Document, cands, reference: str, columns: Sequence[str] = RERANK_LABELS, trim_level: str = "links") -> np.ndarray:
+    """(candidates x ``columns``) ROUGE F of each candidate summary of ``cands`` against ``reference``: columns of
+    ``RERANK_LABELS``; the trimmed ones (ts*, ta*) trim the sentences at ``trim_level``. The ASCII columns use
+    rouge-score's own tokenizer."""
     from rouge_score.tokenize import tokenize as ascii_tokenize
 
-    parts = _check_rerank_label(spec).split("+")
-    kinds = {p[:-1] for p in parts}  # "s", "a", "ts", "ta"
+    if any(c not in RERANK_LABELS for c in columns):
+        raise BantinInputError(f"label columns must be among {', '.join(RERANK_LABELS)}, got {list(columns)!r}")
+    kinds = {c[:-1] for c in columns}  # "s", "a", "ts", "ta"
     refs = {}
     if kinds & {"s", "ts"}:
         rt = syllables(reference)
@@ -500,13 +508,13 @@ def candidate_labels(doc: Document, cands, reference: str, spec: str = "s1+s2", 
         trimmed = trim_sentence(text, trim_level) if kinds & {"ts", "ta"} else text
         toks[i] = {"s": doc.tokens[i], "a": ascii_tokenize(text, None) if "a" in kinds else [],
                    "ts": syllables(trimmed) if "ts" in kinds else [], "ta": ascii_tokenize(trimmed, None) if "ta" in kinds else []}
-    out = np.zeros(len(cands))
+    out = np.zeros((len(cands), len(columns)))
     for r in range(len(cands)):
         members = sorted(cands.sentences(r))
         values = {}
         for kind in kinds:
             values[kind + "1"], values[kind + "2"] = rouge_f_pair([t for j in members for t in toks[j][kind]], *refs[kind[-1]])
-        out[r] = sum(values[p] for p in parts) / len(parts)
+        out[r] = [values[c] for c in columns]
     return out
 
 

@@ -13,7 +13,8 @@ those columns (s1 s2 a1 a2; t: trimmed). Each variant is scored on vietnews val 
 (kind="experiment"). Never the test sets. The stage-1 scores, candidates and label table are kept in --work, so
 further label variants only refit the reranker. --objectives: LightGBM regression on the label (the shipped one), on the
 label minus its article's mean ("centered") or over its article's best ("ratio"), or lambdarank on 0..10 grades of that
-ratio within each article. --save DIR saves the first --labels variant with the shipped stage-1
+ratio within each article; "shipped+centered": the shipped reranker and a "centered" one, their ratings averaged
+(``rerank_targets: label+centered``). --save DIR saves the first --labels variant with the shipped stage-1
 scorer (the same recipe on the same articles) and ``trim_sentences`` = the last --trim-levels entry.
 """
 
@@ -103,7 +104,7 @@ def main(argv=None):
     ap.add_argument("--rerank-trees", type=int, default=200)
     ap.add_argument("--rerank-lr", type=float, default=0.1)
     ap.add_argument("--labels", nargs="+", default=["s1+s2", "ts1+ts2", "ts2+ta2", "ts1+ts2+ta1+ta2"])
-    ap.add_argument("--objectives", nargs="+", default=["regression"], choices=["regression", "centered", "ratio", "lambdarank"])
+    ap.add_argument("--objectives", nargs="+", default=["regression"], choices=["regression", "centered", "ratio", "lambdarank", "shipped+centered"])
     ap.add_argument("--work", default="/tmp/summ4/cands.pkl")
     ap.add_argument("--save", metavar="MODEL_DIR")
     ap.add_argument("--trim-levels", nargs="+", default=["none", "links", "links+time"])
@@ -114,7 +115,8 @@ def main(argv=None):
     import lightgbm as lgb
 
     from bantin.metrics.rouge import as_lsum_text, rouge_report
-    from bantin.summarize.extractive import _LgbmScorer
+    from bantin.models.base import load_model
+    from bantin.summarize.extractive import _LgbmScorer, _MeanScorer
     from bantin.summarize.features import candidate_feature_names
     from bantin.summarize.trim import trim_sentence
     from bantin.text.tokenize import syllables
@@ -139,7 +141,7 @@ def main(argv=None):
         ratio = np.where(best > 0, cy / np.maximum(best, 1e-9), 0.0)
         params = {"objective": "regression", "learning_rate": args.rerank_lr, "num_leaves": 31, "min_data_in_leaf": 50, "feature_fraction": 0.9,
                   "bagging_fraction": 0.8, "bagging_freq": 1, "seed": 0, "deterministic": True, "num_threads": 1, "verbose": -1}
-        if objective == "centered":
+        if objective in ("centered", "shipped+centered"):
             ds = lgb.Dataset(cx, cy - (np.bincount(doc_of, cy) / sizes)[doc_of], feature_name=names)
         elif objective == "ratio":
             ds = lgb.Dataset(cx, ratio, feature_name=names)
@@ -152,6 +154,8 @@ def main(argv=None):
         booster = lgb.train(params, ds, num_boost_round=args.rerank_trees)
         fit_s = time.perf_counter() - t
         scorer = _LgbmScorer.from_booster(booster)
+        if objective == "shipped+centered":
+            scorer = _MeanScorer([load_model(str(REPO / "src/bantin/resources/models/summarize"), task="summarize").reranker_, scorer])
         line = [f"label {spec:18s} {objective:10s}"]
         for key, label in (("vn_val", "vietnews"), ("bm_val", "baomoi_sapo")):
             sents, refs = work["val"][key]["sentences"], work["val"][key]["refs"]
@@ -181,10 +185,12 @@ def main(argv=None):
 
 def save(args, spec, scorer, work, command):
     from bantin.models.base import load_model
+    from bantin.summarize.extractive import _MeanScorer
     from bantin.summarize.features import candidate_feature_names
 
     model = load_model(str(REPO / "src/bantin/resources/models/summarize"), task="summarize")
     model.reranker_ = scorer
+    model.rerank_targets = "label+centered" if isinstance(scorer, _MeanScorer) else "label"
     model.trim_sentences = args.trim_levels[-1]
     model.rerank_label = spec
     model.metrics = {}
@@ -192,6 +198,7 @@ def save(args, spec, scorer, work, command):
     model.training_info["reranker"] = {"features": candidate_feature_names("c2"), "first_stage": "out of fold (2 folds)",
                                        "label": f"mean of the candidate summary's ROUGE F ({spec}; s: syllable, a: ASCII tokenizer, 1/2: ROUGE-1/2, "
                                                 "t: sentences trimmed by trim_sentence)"}
+    model.training_info["reranker"]["targets"] = model.rerank_targets
     print(f"saved {model.save(args.save)}", flush=True)
 
 

@@ -488,7 +488,7 @@ def test_rerank_label_and_trim_knobs_roundtrip(tmp_path):
     from rouge_score import rouge_scorer
 
     from bantin.summarize.extractive import candidate_labels
-    from bantin.summarize.features import candidate_features, sentence_features_context
+    from bantin.summarize.features import candidate_feature_names, candidate_features, sentence_features_context
 
     examples = fixture_examples()
     ex = examples[0]
@@ -507,9 +507,12 @@ def test_rerank_label_and_trim_knobs_roundtrip(tmp_path):
             ExtractiveSummarizer(scorer="lgbm", rerank_top_k=3, rerank_label=bad)
     with pytest.raises(BantinInputError):
         ExtractiveSummarizer(trim_sentences=True)
+    with pytest.raises(BantinInputError):
+        ExtractiveSummarizer(scorer="lgbm", rerank_top_k=3, rerank_targets="centered")
     train, test = examples[:6], examples[6:]
     model = ExtractiveSummarizer(scorer="lgbm", target="oracle", feature_set="v2", idf_min_df=1, lgbm_num_trees=10, lgbm_min_data_in_leaf=3,
-                                 rerank_top_k=4, rerank_trees=10, rerank_features="c2", rerank_label="ts2+ta2", trim_sentences="links+time")
+                                 rerank_top_k=4, rerank_trees=10, rerank_features="c2", rerank_label="ts2+ta2", trim_sentences="links+time",
+                                 rerank_targets="label+centered")
     model.fit([e.document() for e in train], [e.reference for e in train])
     docs = [e.document() for e in test]
     docs[0].sentences[0] = "Tuy nhiên, " + docs[0].sentences[0]  # the trim shows whichever sentences are chosen
@@ -523,5 +526,11 @@ def test_rerank_label_and_trim_knobs_roundtrip(tmp_path):
     assert not any(s.startswith("Tuy nhiên, ") for p in trimmed for s in p)
     model.trim_sentences = "links+time"
     loaded = load_model(model.save(tmp_path / "trim"), task="summarize")
-    assert loaded.rerank_label == "ts2+ta2" and loaded.trim_sentences == "links+time"
+    assert loaded.rerank_label == "ts2+ta2" and loaded.trim_sentences == "links+time" and loaded.rerank_targets == "label+centered"
     assert loaded.summarize_sentences(docs, 2) == trimmed
+    # two rerankers (the label, the label minus its article's mean), saved in two files, their ratings averaged
+    assert (tmp_path / "trim" / "reranker-centered.lgbm.txt").is_file()
+    x = np.random.default_rng(0).random((7, len(candidate_feature_names("c2"))))
+    a, b = (p.predict(x) for p in loaded.reranker_.parts)
+    np.testing.assert_allclose(loaded.reranker_.predict(x), (a + b) / 2)
+    assert not np.allclose(a, b)

@@ -75,6 +75,7 @@ class ExtractiveSummarizer(Summarizer):
         rerank_learning_rate: float = 0.1,
         rerank_features: Literal["c1", "c2"] = "c1",
         rerank_label: str = "s1+s2",
+        rerank_targets: Literal["label", "label+centered"] = "label",
         trim_sentences: Literal["none", "links", "links+time"] = "none",
     ) -> None:
         super().__init__(n_sentences, sentence_backend)
@@ -103,12 +104,17 @@ class ExtractiveSummarizer(Summarizer):
         self.rerank_features = rerank_features
         #: the reranker's training label: the mean of these ROUGE F columns of a candidate summary (``RERANK_LABELS``)
         self.rerank_label = _check_rerank_label(rerank_label)
+        if rerank_targets not in RERANK_TARGETS:
+            raise BantinInputError(f"rerank_targets must be one of {', '.join(RERANK_TARGETS)}, got {rerank_targets!r}")
+        #: label: one reranker regresses the label; label+centered: a second one regresses the label minus its article's
+        #: mean label (only the ranking within an article counts) and the two ratings are averaged
+        self.rerank_targets = rerank_targets
         if trim_sentences not in TRIM_LEVELS:
             raise BantinInputError(f"trim_sentences must be one of {', '.join(TRIM_LEVELS)}, got {trim_sentences!r}")
         #: trimming of the chosen sentences (``trim.trim_sentence``): none; links (dateline, leading connectives, channel
         #: attributions, photo credits); links+time (also a leading time adverbial such as "Ngày 22/6, ")
         self.trim_sentences = trim_sentences
-        self.reranker_: _LgbmScorer | None = None
+        self.reranker_: _LgbmScorer | _MeanScorer | None = None
         self.scorer, self.target, self.redundancy, self.mmr_lambda = scorer, target, redundancy, mmr_lambda
         self.min_tokens, self.max_oracle_sentences, self.idf_min_df = min_tokens, max_oracle_sentences, idf_min_df
         self.gbm_max_iter, self.gbm_learning_rate, self.gbm_max_leaf_nodes = gbm_max_iter, gbm_learning_rate, gbm_max_leaf_nodes
@@ -126,7 +132,7 @@ class ExtractiveSummarizer(Summarizer):
             "lgbm_num_leaves": self.lgbm_num_leaves, "lgbm_min_data_in_leaf": self.lgbm_min_data_in_leaf,
             "max_syllables": self.max_syllables, "rerank_top_k": self.rerank_top_k, "rerank_trees": self.rerank_trees,
             "rerank_learning_rate": self.rerank_learning_rate, "rerank_features": self.rerank_features,
-            "rerank_label": self.rerank_label, "trim_sentences": self.trim_sentences,
+            "rerank_label": self.rerank_label, "rerank_targets": self.rerank_targets, "trim_sentences": self.trim_sentences,
         }
 
     # -- training -------------------------------------------------------------------------
@@ -197,8 +203,13 @@ class ExtractiveSummarizer(Summarizer):
                 ys.append(candidate_labels(doc, cands, ref, self.rerank_label, self.trim_sentences))
         params = {"objective": "regression", "learning_rate": self.rerank_learning_rate, "num_leaves": 31, "min_data_in_leaf": 50, "feature_fraction": 0.9,
                   "bagging_fraction": 0.8, "bagging_freq": 1, "seed": self.seed, "deterministic": True, "num_threads": 1, "verbose": -1}
-        ds = lgb.Dataset(np.vstack(xs), np.concatenate(ys), feature_name=candidate_feature_names(self.rerank_features), free_raw_data=True)
-        self.reranker_ = _LgbmScorer.from_booster(lgb.train(params, ds, num_boost_round=self.rerank_trees))
+        x, y = np.vstack(xs), np.concatenate(ys)
+        names = candidate_feature_names(self.rerank_features)
+        parts = [_LgbmScorer.from_booster(lgb.train(params, lgb.Dataset(x, y, feature_name=names), num_boost_round=self.rerank_trees))]
+        if self.rerank_targets == "label+centered":
+            centered = np.concatenate([v - v.mean() for v in ys])
+            parts.append(_LgbmScorer.from_booster(lgb.train(params, lgb.Dataset(x, centered, feature_name=names), num_boost_round=self.rerank_trees)))
+        self.reranker_ = parts[0] if len(parts) == 1 else _MeanScorer(parts)
         self.training_info["reranker"] = {"candidates": int(sum(len(x) for x in xs)), "features": candidate_feature_names(self.rerank_features),
                                           "label": f"mean ROUGE F of the candidate summary ({self.rerank_label})", "first_stage": "out of fold (2 folds)"}
         return self
@@ -316,7 +327,9 @@ class ExtractiveSummarizer(Summarizer):
             raise BantinModelError("cannot save an untrained extractive summarizer")
         (path / "idf.json").write_text(json.dumps(self.idf.to_dict(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         if self.reranker_ is not None:
-            (path / RERANKER_FILE).write_text(self.reranker_.text, encoding="utf-8")
+            parts = self.reranker_.parts if isinstance(self.reranker_, _MeanScorer) else [self.reranker_]
+            for file, part in zip(RERANKER_FILES, parts):
+                (path / file).write_text(part.text, encoding="utf-8")
         if isinstance(self.model_, _LgbmScorer):
             (path / LGBM_FILE).write_text(self.model_.text, encoding="utf-8")
         elif self.scorer == "gbm":
@@ -338,7 +351,9 @@ class ExtractiveSummarizer(Summarizer):
         if self.scorer == "lgbm":
             self.model_ = _LgbmScorer.load(model_file(path, LGBM_FILE), n_features)
             if self.rerank_top_k:
-                self.reranker_ = _LgbmScorer.load(model_file(path, RERANKER_FILE), len(candidate_feature_names(self.rerank_features)))
+                n = len(candidate_feature_names(self.rerank_features))
+                parts = [_LgbmScorer.load(model_file(path, file), n) for file in RERANKER_FILES[: len(self.rerank_targets.split("+"))]]
+                self.reranker_ = parts[0] if len(parts) == 1 else _MeanScorer(parts)
         elif self.scorer == "gbm":
             self.model_ = _read_skops_scorer(path, n_features)
             if self.target == "oracle" and not hasattr(self.model_, "predict_proba"):
@@ -361,7 +376,8 @@ class ExtractiveSummarizer(Summarizer):
                           "paragraph, informativeness and cues, log-odds scores, title bigrams, distinct trigrams and the title's and "
                           "first sentence's length" if self.rerank_features == "c2" else "") + "), trained on each "
                        "candidate's summary-level ROUGE (the mean of " + _label_words(self.rerank_label) + ") with out-of-fold first-stage "
-                       "scores, and the best-rated one is kept: the summary length and redundancy are chosen per article (without a "
+                       "scores" + (f" (two models averaged: one regresses that label, one the label minus its article's mean, saved as {RERANKER_FILES[1]})"
+                                   if self.rerank_targets == "label+centered" else "") + ", and the best-rated one is kept: the summary length and redundancy are chosen per article (without a "
                        "syllable budget)")
         if self.trim_sentences != "none":
             budget += (". The chosen sentences are trimmed: a dateline, leading discourse connectives (\"Tuy nhiên, \"), news-channel "
@@ -458,6 +474,10 @@ def _read_skops_scorer(path: Path, n_features: int) -> Any:
 
 LGBM_FILE = "scorer.lgbm.txt"
 RERANKER_FILE = "reranker.lgbm.txt"
+#: the reranker files of each ``rerank_targets`` entry, in order
+RERANKER_FILES = (RERANKER_FILE, "reranker-centered.lgbm.txt")
+#: the reranker's targets: the label alone, or also the label centered on its article's mean (ratings averaged)
+RERANK_TARGETS = ("label", "label+centered")
 #: the reranker's candidates have 1..3 sentences
 RERANK_MAX_SENTENCES = 3
 
@@ -656,6 +676,31 @@ class _LgbmScorer:
             return cls(text, str(file))
         except (KeyError, ValueError, IndexError) as exc:
             raise BantinModelError(f"{file}: malformed LightGBM tree ({exc!r})") from exc
+
+
+class _MeanScorer:
+    """The mean rating of several regression reranker models (``rerank_targets`` "label+centered"). ``parts`` keep each
+    model (saved one file each); the ratings come from one model of all their trees, each leaf value divided by the
+    number of models (the same sum, one tree walk instead of one per model)."""
+
+    def __init__(self, parts: Sequence[_LgbmScorer]) -> None:
+        self.parts = list(parts)
+        if any(p.sigmoid is not None for p in self.parts):
+            raise BantinModelError("only regression rerankers can be averaged")
+        trees = []
+        for p in self.parts:
+            body = p.text.partition("\nTree=")[2].split("\nend of trees")[0]
+            for block in ("Tree=" + body).split("\nTree="):
+                lines = block.strip().split("\n")[1:]  # without its "Tree=i" line
+                trees.append([line if not line.startswith("leaf_value=") else
+                              "leaf_value=" + " ".join(repr(float(v) / len(self.parts)) for v in line[len("leaf_value="):].split())
+                              for line in lines])
+        head = self.parts[0].text.partition("\nTree=")[0]
+        self._joint = _LgbmScorer(head + "".join(f"\nTree={i}\n" + "\n".join(t) + "\n" for i, t in enumerate(trees)) + "\nend of trees\n",
+                                  "averaged rerankers")
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return self._joint.predict(x)
 
 
 class _LinearScorer:

@@ -370,6 +370,7 @@ def test_train_lgbm_on_both_sources_fixture(tmp_path):
     assert rec["metrics"]["val/n_articles"] > 0
     model = load_model(out, task="summarize")
     assert model.scorer == "lgbm" and model.feature_set == "v2" and (out / "scorer.lgbm.txt").exists()
+    assert model.trim_sentences == "links+time" and model.rerank_targets == "label+centered" and (out / "reranker-centered.lgbm.txt").exists()
     eval_ids = {e.id for e in load_baomoi_sapo(None, data_dir=str(corpora), min_body_sentences=1, min_sapo_syllables=1)}
     train_ids = {e.id for off in BAOMOI_TRAIN_OFFSETS for e in load_baomoi_sapo(None, data_dir=str(corpora), offset=off, min_body_sentences=1, min_sapo_syllables=1)}
     assert eval_ids and train_ids and not eval_ids & train_ids

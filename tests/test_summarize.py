@@ -175,13 +175,19 @@ def test_extractive_unfitted_and_bad_dirs(tmp_path):
 
 
 def test_embedded_default_summarizes():
+    from bantin.summarize.trim import trim_sentence
+
     model = load_model(default_model_dir(), task="summarize")
+    assert model.trim_sentences == "links+time"
     ex = fixture_examples()[0]
+    article = make_document(ex.title, "", ex.body.split("\n")).sentences
     for n in (1, 2, 3):
-        summary = model.summarize_article(title=ex.title, lead="", body=ex.body.split("\n"), n_sentences=n)
-        sents = make_document("", "", summary).sentences
-        assert 1 <= len(sents) <= n
-        assert all(s in ex.body for s in sents)  # extractive: whole sentences of the article
+        summary = model.summarize_sentences([make_document(ex.title, "", ex.body.split("\n"))], n)[0]
+        assert summary and " ".join(summary) == model.summarize_article(title=ex.title, lead="", body=ex.body.split("\n"), n_sentences=n)
+        assert 1 <= len(summary) <= n
+        # extractive: whole sentences of the article, trimmed (a trimmed sentence is the end of the original, bar the first letter's case)
+        assert all(s in {trim_sentence(a, model.trim_sentences) for a in article} for s in summary)
+        assert all(any(a.lower().endswith(s.lower()) or s.lower() in a.lower() for a in article) for s in summary)
     assert model.summarize_article(title="Chỉ có tiêu đề") == ""
 
 
@@ -364,6 +370,7 @@ def test_train_lgbm_on_both_sources_fixture(tmp_path):
     assert rec["metrics"]["val/n_articles"] > 0
     model = load_model(out, task="summarize")
     assert model.scorer == "lgbm" and model.feature_set == "v2" and (out / "scorer.lgbm.txt").exists()
+    assert model.trim_sentences == "links+time" and model.rerank_targets == "label+centered" and (out / "reranker-centered.lgbm.txt").exists()
     eval_ids = {e.id for e in load_baomoi_sapo(None, data_dir=str(corpora), min_body_sentences=1, min_sapo_syllables=1)}
     train_ids = {e.id for off in BAOMOI_TRAIN_OFFSETS for e in load_baomoi_sapo(None, data_dir=str(corpora), offset=off, min_body_sentences=1, min_sapo_syllables=1)}
     assert eval_ids and train_ids and not eval_ids & train_ids
@@ -438,3 +445,93 @@ def test_candidate_features_c2_independent_of_top_k_and_roundtrip(tmp_path):
     assert loaded.rerank_features == "c2" and loaded.summarize_sentences(docs, 2) == before
     with pytest.raises(BantinInputError):
         ExtractiveSummarizer(scorer="lgbm", rerank_top_k=5, rerank_features="c3")
+
+
+@pytest.mark.parametrize("sentence, trimmed", [
+    ("Tuy nhiên, Công an huyện Quỳnh Lưu đã phát đi thông báo tìm người.", "Công an huyện Quỳnh Lưu đã phát đi thông báo tìm người."),
+    ("VOV đưa tin, khoảng 9h sáng ngày 25/6, em Lê Diệu Linh rời khỏi nhà.", "Khoảng 9h sáng ngày 25/6, em Lê Diệu Linh rời khỏi nhà."),
+    ("Theo đó, theo nguồn tin trên báo Người Lao Động, hiện trường đã được phong toả.", "Hiện trường đã được phong toả."),
+    ("(Dân trí) - Sáng nay, Quốc hội biểu quyết thông qua Luật Đất đai sửa đổi.", "Sáng nay, Quốc hội biểu quyết thông qua Luật Đất đai sửa đổi."),
+    ("HÀ NỘI - Sáng nay, Quốc hội biểu quyết thông qua Luật Đất đai sửa đổi.", "Sáng nay, Quốc hội biểu quyết thông qua Luật Đất đai sửa đổi."),
+    ("Nhiều người sập bẫy lừa đảo của trai ngoại (ảnh minh hoạ).", "Nhiều người sập bẫy lừa đảo của trai ngoại."),
+    ("Ông ta đã sát hại vợ mình rồi phi tang xuống sông, theo báo An ninh thủ đô.", "Ông ta đã sát hại vợ mình rồi phi tang xuống sông."),
+    # kept: a person's attribution, a parenthesis that is not a photo credit, a trim that would leave too little
+    ("Theo ông Nguyễn Văn A, giá điện sẽ tăng trong quý tới.", "Theo ông Nguyễn Văn A, giá điện sẽ tăng trong quý tới."),
+    ("Bị cáo Trần Anh Tiến (SN 1992) bị tuyên án chung thân.", "Bị cáo Trần Anh Tiến (SN 1992) bị tuyên án chung thân."),
+    ("Tuy nhiên, giá tăng.", "Tuy nhiên, giá tăng."),
+])
+def test_trim_sentence(sentence, trimmed):
+    from bantin.summarize.trim import trim_sentence
+
+    assert trim_sentence(sentence) == trimmed
+    assert trim_sentence(sentence, "none") == sentence
+
+
+@pytest.mark.parametrize("sentence, trimmed", [
+    ("Ngày 22/6, cơ quan CSĐT Công an thị xã Phú Mỹ đã ra quyết định khởi tố vụ án.", "Cơ quan CSĐT Công an thị xã Phú Mỹ đã ra quyết định khởi tố vụ án."),
+    ("Vào khoảng 15h ngày 24/7, Thạch Sà Kh. bất ngờ cầm dao truy sát hàng chục người.", "Thạch Sà Kh. bất ngờ cầm dao truy sát hàng chục người."),
+    ("Tuy nhiên, chiều cùng ngày, chị Thảo cùng con gái mang thanh long ra bán.", "Chị Thảo cùng con gái mang thanh long ra bán."),
+    # kept: a leading clause that is not only time words and numbers
+    ("Ngày càng nhiều người dân, nhất là người trẻ, chọn mua nhà ở ngoại thành.", "Ngày càng nhiều người dân, nhất là người trẻ, chọn mua nhà ở ngoại thành."),
+    ("Ngày 22/6 cơ quan công an khởi tố, bắt tạm giam hai nhân viên công ty địa ốc.", "Ngày 22/6 cơ quan công an khởi tố, bắt tạm giam hai nhân viên công ty địa ốc."),
+])
+def test_trim_sentence_time_level(sentence, trimmed):
+    from bantin.summarize.trim import trim_sentence
+
+    assert trim_sentence(sentence, "links+time") == trimmed
+    with pytest.raises(ValueError):
+        trim_sentence(sentence, "all")
+
+
+def test_rerank_label_and_trim_knobs_roundtrip(tmp_path):
+    """rerank_label picks the reranker's training label (mean of ROUGE F columns, syllable or ASCII tokenizer, trimmed or
+    not); trim_sentences trims the chosen sentences; both are saved with the model; bad values are refused."""
+    from rouge_score import rouge_scorer
+
+    from bantin.summarize.extractive import candidate_labels
+    from bantin.summarize.features import candidate_feature_names, candidate_features, sentence_features_context
+
+    examples = fixture_examples()
+    ex = examples[0]
+    doc = ex.document()
+    _, ctx = sentence_features_context(doc, None, "v2")
+    _, cands = candidate_features(doc, np.linspace(1, 0, len(doc.sentences)), ctx, top_k=3, max_size=2)
+    ascii_r2 = candidate_labels(doc, cands, ex.reference, "a2")
+    scorer = rouge_scorer.RougeScorer(["rouge2"])  # rouge-score's default tokenizer
+    for r in range(len(cands)):
+        text = " ".join(doc.sentences[i] for i in sorted(cands.sentences(r)))
+        assert ascii_r2[r] == pytest.approx(scorer.score(ex.reference, text)["rouge2"].fmeasure)
+    mean = candidate_labels(doc, cands, ex.reference, "s1+s2+a2")
+    np.testing.assert_allclose(mean, (2 * candidate_labels(doc, cands, ex.reference, "s1+s2") + ascii_r2) / 3)
+    for bad in ("s3", "", "s1+s1", None):
+        with pytest.raises(BantinInputError):
+            ExtractiveSummarizer(scorer="lgbm", rerank_top_k=3, rerank_label=bad)
+    with pytest.raises(BantinInputError):
+        ExtractiveSummarizer(trim_sentences=True)
+    with pytest.raises(BantinInputError):
+        ExtractiveSummarizer(scorer="lgbm", rerank_top_k=3, rerank_targets="centered")
+    train, test = examples[:6], examples[6:]
+    model = ExtractiveSummarizer(scorer="lgbm", target="oracle", feature_set="v2", idf_min_df=1, lgbm_num_trees=10, lgbm_min_data_in_leaf=3,
+                                 rerank_top_k=4, rerank_trees=10, rerank_features="c2", rerank_label="ts2+ta2", trim_sentences="links+time",
+                                 rerank_targets="label+centered")
+    model.fit([e.document() for e in train], [e.reference for e in train])
+    docs = [e.document() for e in test]
+    docs[0].sentences[0] = "Tuy nhiên, " + docs[0].sentences[0]  # the trim shows whichever sentences are chosen
+    docs[0]._tokens = None
+    trimmed = model.summarize_sentences(docs, 2)
+    model.trim_sentences = "none"
+    plain = model.summarize_sentences(docs, 2)
+    from bantin.summarize.trim import trim_sentence
+
+    assert trimmed == [[trim_sentence(s, "links+time") for s in p] for p in plain]
+    assert not any(s.startswith("Tuy nhiên, ") for p in trimmed for s in p)
+    model.trim_sentences = "links+time"
+    loaded = load_model(model.save(tmp_path / "trim"), task="summarize")
+    assert loaded.rerank_label == "ts2+ta2" and loaded.trim_sentences == "links+time" and loaded.rerank_targets == "label+centered"
+    assert loaded.summarize_sentences(docs, 2) == trimmed
+    # two rerankers (the label, the label minus its article's mean), saved in two files, their ratings averaged
+    assert (tmp_path / "trim" / "reranker-centered.lgbm.txt").is_file()
+    x = np.random.default_rng(0).random((7, len(candidate_feature_names("c2"))))
+    a, b = (p.predict(x) for p in loaded.reranker_.parts)
+    np.testing.assert_allclose(loaded.reranker_.predict(x), (a + b) / 2)
+    assert not np.allclose(a, b)

@@ -49,7 +49,14 @@ The supervised extractive summarizer: the parameters of ``ExtractiveSummarizer._
   second LightGBM model trained on summary-level ROUGE (lgbm scorer only; n_sentences is then the most sentences);
   rerank_trees, rerank_learning_rate: that model's boosting settings; rerank_features: its candidate features, c1 (25:
   length, scores, ranks, positions, redundancy, centroid and title coverage) or c2 (44: + the summary's share of the
-  article, positional pattern, the members' paragraph, informativeness and cues, log-odds scores, title bigrams)
+  article, positional pattern, the members' paragraph, informativeness and cues, log-odds scores, title bigrams);
+  rerank_label: the reranker's training label, the mean of a candidate summary's ROUGE F columns joined by "+": s1, s2
+  (syllable ROUGE-1/2), a1, a2 (rouge-score's ASCII tokenizer), ts1, ts2, ta1, ta2 (the same of the trimmed sentences)
+  rerank_targets: label (one reranker regresses the label) | label+centered (a second one regresses the label minus
+  its article's mean; the two ratings are averaged)
+- trim_sentences: none | links (drop a chosen sentence's dateline, leading discourse connectives, news-channel
+  attributions and photo credits, ``bantin.summarize.trim``) | links+time (also a leading time adverbial, "Ngày 22/6, ");
+  the rest is kept word for word
 """)
 
 #: TextRank / LexRank settings (``threshold``: LexRank's edge threshold on TF-IDF cosine), from LexRankSummarizer.__init__

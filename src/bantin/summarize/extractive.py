@@ -41,6 +41,7 @@ from bantin.summarize.features import (
     sentence_rouge,
     single_threaded_blas,
 )
+from bantin.summarize.trim import TRIM_LEVELS, trim_sentence
 from bantin.text.tokenize import syllables
 
 
@@ -73,6 +74,9 @@ class ExtractiveSummarizer(Summarizer):
         rerank_trees: int = 100,
         rerank_learning_rate: float = 0.1,
         rerank_features: Literal["c1", "c2"] = "c1",
+        rerank_label: str = "s1+s2",
+        rerank_targets: Literal["label", "label+centered"] = "label",
+        trim_sentences: Literal["none", "links", "links+time"] = "none",
     ) -> None:
         super().__init__(n_sentences, sentence_backend)
         if scorer not in ("gbm", "logistic", "lgbm"):
@@ -98,7 +102,19 @@ class ExtractiveSummarizer(Summarizer):
             raise BantinInputError(f"rerank_features must be 'c1' or 'c2', got {rerank_features!r}")
         #: the reranker's candidate features: c1 (25) or c2 (+ positional pattern, members' sentence cues, log-odds scores...)
         self.rerank_features = rerank_features
-        self.reranker_: _LgbmScorer | None = None
+        #: the reranker's training label: the mean of these ROUGE F columns of a candidate summary (``RERANK_LABELS``)
+        self.rerank_label = _check_rerank_label(rerank_label)
+        if rerank_targets not in RERANK_TARGETS:
+            raise BantinInputError(f"rerank_targets must be one of {', '.join(RERANK_TARGETS)}, got {rerank_targets!r}")
+        #: label: one reranker regresses the label; label+centered: a second one regresses the label minus its article's
+        #: mean label (only the ranking within an article counts) and the two ratings are averaged
+        self.rerank_targets = rerank_targets
+        if trim_sentences not in TRIM_LEVELS:
+            raise BantinInputError(f"trim_sentences must be one of {', '.join(TRIM_LEVELS)}, got {trim_sentences!r}")
+        #: trimming of the chosen sentences (``trim.trim_sentence``): none; links (dateline, leading connectives, channel
+        #: attributions, photo credits); links+time (also a leading time adverbial such as "Ngày 22/6, ")
+        self.trim_sentences = trim_sentences
+        self.reranker_: _LgbmScorer | _MeanScorer | None = None
         self.scorer, self.target, self.redundancy, self.mmr_lambda = scorer, target, redundancy, mmr_lambda
         self.min_tokens, self.max_oracle_sentences, self.idf_min_df = min_tokens, max_oracle_sentences, idf_min_df
         self.gbm_max_iter, self.gbm_learning_rate, self.gbm_max_leaf_nodes = gbm_max_iter, gbm_learning_rate, gbm_max_leaf_nodes
@@ -116,6 +132,7 @@ class ExtractiveSummarizer(Summarizer):
             "lgbm_num_leaves": self.lgbm_num_leaves, "lgbm_min_data_in_leaf": self.lgbm_min_data_in_leaf,
             "max_syllables": self.max_syllables, "rerank_top_k": self.rerank_top_k, "rerank_trees": self.rerank_trees,
             "rerank_learning_rate": self.rerank_learning_rate, "rerank_features": self.rerank_features,
+            "rerank_label": self.rerank_label, "rerank_targets": self.rerank_targets, "trim_sentences": self.trim_sentences,
         }
 
     # -- training -------------------------------------------------------------------------
@@ -182,16 +199,19 @@ class ExtractiveSummarizer(Summarizer):
             for i, (doc, ref) in enumerate(zip(docs, refs)):
                 _, ctx = sentence_features_context(doc, self.idf, self.feature_set)
                 x, cands = candidate_features(doc, oof[bounds[i]:bounds[i + 1]], ctx, self.rerank_top_k, RERANK_MAX_SENTENCES, self.rerank_features)
-                rt = syllables(ref)
-                r1, r2 = ngrams(rt, 1), ngrams(rt, 2)
                 xs.append(x)
-                ys.append([summary_rouge([t for j in sorted(cands.sentences(r)) for t in doc.tokens[j]], r1, r2) for r in range(len(cands))])
+                ys.append(candidate_labels(doc, cands, ref, self.rerank_label, self.trim_sentences))
         params = {"objective": "regression", "learning_rate": self.rerank_learning_rate, "num_leaves": 31, "min_data_in_leaf": 50, "feature_fraction": 0.9,
                   "bagging_fraction": 0.8, "bagging_freq": 1, "seed": self.seed, "deterministic": True, "num_threads": 1, "verbose": -1}
-        ds = lgb.Dataset(np.vstack(xs), np.concatenate(ys), feature_name=candidate_feature_names(self.rerank_features), free_raw_data=True)
-        self.reranker_ = _LgbmScorer.from_booster(lgb.train(params, ds, num_boost_round=self.rerank_trees))
+        x, y = np.vstack(xs), np.concatenate(ys)
+        names = candidate_feature_names(self.rerank_features)
+        parts = [_LgbmScorer.from_booster(lgb.train(params, lgb.Dataset(x, y, feature_name=names), num_boost_round=self.rerank_trees))]
+        if self.rerank_targets == "label+centered":
+            centered = np.concatenate([v - v.mean() for v in ys])
+            parts.append(_LgbmScorer.from_booster(lgb.train(params, lgb.Dataset(x, centered, feature_name=names), num_boost_round=self.rerank_trees)))
+        self.reranker_ = parts[0] if len(parts) == 1 else _MeanScorer(parts)
         self.training_info["reranker"] = {"candidates": int(sum(len(x) for x in xs)), "features": candidate_feature_names(self.rerank_features),
-                                          "label": "(R-1 F + R-2 F) / 2 of the candidate summary", "first_stage": "out of fold (2 folds)"}
+                                          "label": f"mean ROUGE F of the candidate summary ({self.rerank_label})", "first_stage": "out of fold (2 folds)"}
         return self
 
     def fit_scorer(self, data: dict[str, np.ndarray]) -> ExtractiveSummarizer:
@@ -288,11 +308,15 @@ class ExtractiveSummarizer(Summarizer):
         n = _check_n(self.n_sentences if n_sentences is None else n_sentences)
         budget = _check_budget(max_syllables if max_syllables is not None else self.max_syllables)
         if self.reranker_ is None or n > RERANK_MAX_SENTENCES or budget is None:
-            return super().summarize_sentences(docs, n, budget)
-        docs = [d.capped() for d in docs]
-        with single_threaded_blas():
-            selected = self._rerank(docs, n, budget)
-        return [[doc.sentences[i] for i in sorted(idx)] for doc, idx in zip(docs, selected)]
+            out = super().summarize_sentences(docs, n, budget)
+        else:
+            docs = [d.capped() for d in docs]
+            with single_threaded_blas():
+                selected = self._rerank(docs, n, budget)
+            out = [[doc.sentences[i] for i in sorted(idx)] for doc, idx in zip(docs, selected)]
+        if self.trim_sentences != "none":
+            out = [[trim_sentence(s, self.trim_sentences) for s in summary] for summary in out]
+        return out
 
     def select(self, doc: Document, n_sentences: int) -> list[int]:
         return self.select_many([doc], n_sentences)[0]
@@ -303,7 +327,9 @@ class ExtractiveSummarizer(Summarizer):
             raise BantinModelError("cannot save an untrained extractive summarizer")
         (path / "idf.json").write_text(json.dumps(self.idf.to_dict(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         if self.reranker_ is not None:
-            (path / RERANKER_FILE).write_text(self.reranker_.text, encoding="utf-8")
+            parts = self.reranker_.parts if isinstance(self.reranker_, _MeanScorer) else [self.reranker_]
+            for file, part in zip(RERANKER_FILES, parts):
+                (path / file).write_text(part.text, encoding="utf-8")
         if isinstance(self.model_, _LgbmScorer):
             (path / LGBM_FILE).write_text(self.model_.text, encoding="utf-8")
         elif self.scorer == "gbm":
@@ -325,7 +351,9 @@ class ExtractiveSummarizer(Summarizer):
         if self.scorer == "lgbm":
             self.model_ = _LgbmScorer.load(model_file(path, LGBM_FILE), n_features)
             if self.rerank_top_k:
-                self.reranker_ = _LgbmScorer.load(model_file(path, RERANKER_FILE), len(candidate_feature_names(self.rerank_features)))
+                n = len(candidate_feature_names(self.rerank_features))
+                parts = [_LgbmScorer.load(model_file(path, file), n) for file in RERANKER_FILES[: len(self.rerank_targets.split("+"))]]
+                self.reranker_ = parts[0] if len(parts) == 1 else _MeanScorer(parts)
         elif self.scorer == "gbm":
             self.model_ = _read_skops_scorer(path, n_features)
             if self.target == "oracle" and not hasattr(self.model_, "predict_proba"):
@@ -347,8 +375,15 @@ class ExtractiveSummarizer(Summarizer):
                        + ("; feature set c2 adds the summary's share of the article, its positional pattern, the chosen sentences' "
                           "paragraph, informativeness and cues, log-odds scores, title bigrams, distinct trigrams and the title's and "
                           "first sentence's length" if self.rerank_features == "c2" else "") + "), trained on each "
-                       "candidate's summary-level ROUGE with out-of-fold first-stage scores, and the best-rated one is kept: the "
-                       "summary length and redundancy are chosen per article (without a syllable budget)")
+                       "candidate's summary-level ROUGE (the mean of " + _label_words(self.rerank_label) + ") with out-of-fold first-stage "
+                       "scores" + (f" (two models averaged: one regresses that label, one the label minus its article's mean, saved as {RERANKER_FILES[1]})"
+                                   if self.rerank_targets == "label+centered" else "") + ", and the best-rated one is kept: the summary length and redundancy are chosen per article (without a "
+                       "syllable budget)")
+        if self.trim_sentences != "none":
+            budget += (". The chosen sentences are trimmed: a dateline, leading discourse connectives (\"Tuy nhiên, \"), news-channel "
+                       "attributions (\"X đưa tin, \", \"Theo báo X, \", a trailing \", theo báo X\") and photo credits (\"(ảnh: ...)\") are "
+                       "dropped" + (", and a leading time adverbial (\"Ngày 22/6, \")" if self.trim_sentences == "links+time" else "")
+                       + "; the rest of each sentence is kept word for word")
         return (
             "## Model\n\nSupervised extractive summarizer: per-sentence features (position in the article and in its paragraph, length, "
             "title and centroid TF-IDF similarity, LexRank/TextRank centrality, informativeness, redundancy with earlier sentences, "
@@ -439,13 +474,68 @@ def _read_skops_scorer(path: Path, n_features: int) -> Any:
 
 LGBM_FILE = "scorer.lgbm.txt"
 RERANKER_FILE = "reranker.lgbm.txt"
+#: the reranker files of each ``rerank_targets`` entry, in order
+RERANKER_FILES = (RERANKER_FILE, "reranker-centered.lgbm.txt")
+#: the reranker's targets: the label alone, or also the label centered on its article's mean (ratings averaged)
+RERANK_TARGETS = ("label", "label+centered")
 #: the reranker's candidates have 1..3 sentences
 RERANK_MAX_SENTENCES = 3
 
 
-def summary_rouge(tokens: Sequence[str], ref1, ref2) -> float:
-    """(R-1 F + R-2 F) / 2 of a candidate summary's syllables against the reference's n-gram counts."""
-    return sum(rouge_f_pair(tokens, ref1, ref2)) / 2
+#: the reranker's label columns: ROUGE-1/2 F of a candidate summary with the syllable tokenizer (s1, s2) or rouge-score's
+#: default ASCII tokenizer (a1, a2, how published vietnews figures are computed), of its sentences as they are or
+#: trimmed by ``trim.trim_sentence`` (ts1, ts2, ta1, ta2); ``rerank_label`` is a "+"-joined set of them, their mean
+RERANK_LABELS = ("s1", "s2", "a1", "a2", "ts1", "ts2", "ta1", "ta2")
+
+
+def _label_words(spec: str) -> str:
+    words = {"s": "syllable", "a": "ASCII-tokenizer", "ts": "trimmed-sentence syllable", "ta": "trimmed-sentence ASCII-tokenizer"}
+    return ", ".join(f"{words[p[:-1]]} ROUGE-{p[-1]} F" for p in spec.split("+"))
+
+
+def _check_rerank_label(spec: str) -> str:
+    parts = spec.split("+") if isinstance(spec, str) else []
+    if not parts or any(p not in RERANK_LABELS for p in parts) or len(set(parts)) != len(parts):
+        raise BantinInputError(f"rerank_label must be distinct columns of {', '.join(RERANK_LABELS)} joined by '+' (e.g. 's1+s2'), got {spec!r}")
+    return spec
+
+
+def candidate_labels(doc: Document, cands, reference: str, spec: str = "s1+s2", trim_level: str = "links") -> np.ndarray:
+    """The reranker's label of each candidate summary of ``cands`` (``CandidateSets``): the mean of the ``spec`` columns
+    (``RERANK_LABELS``) of ``candidate_label_table``."""
+    return candidate_label_table(doc, cands, reference, _check_rerank_label(spec).split("+"), trim_level).mean(axis=1)
+
+
+def candidate_label_table(doc: Document, cands, reference: str, columns: Sequence[str] = RERANK_LABELS, trim_level: str = "links") -> np.ndarray:
+    """(candidates x ``columns``) ROUGE F of each candidate summary of ``cands`` against ``reference``: columns of
+    ``RERANK_LABELS``; the trimmed ones (ts*, ta*) trim the sentences at ``trim_level``. The ASCII columns use
+    rouge-score's own tokenizer."""
+    from rouge_score.tokenize import tokenize as ascii_tokenize
+
+    if any(c not in RERANK_LABELS for c in columns):
+        raise BantinInputError(f"label columns must be among {', '.join(RERANK_LABELS)}, got {list(columns)!r}")
+    kinds = {c[:-1] for c in columns}  # "s", "a", "ts", "ta"
+    refs = {}
+    if kinds & {"s", "ts"}:
+        rt = syllables(reference)
+        refs["s"] = (ngrams(rt, 1), ngrams(rt, 2))
+    if kinds & {"a", "ta"}:
+        rt = ascii_tokenize(reference, None)
+        refs["a"] = (ngrams(rt, 1), ngrams(rt, 2))
+    toks: dict[int, dict[str, list[str]]] = {}
+    for i in {int(j) for j in cands.order}:
+        text = doc.sentences[i]
+        trimmed = trim_sentence(text, trim_level) if kinds & {"ts", "ta"} else text
+        toks[i] = {"s": doc.tokens[i], "a": ascii_tokenize(text, None) if "a" in kinds else [],
+                   "ts": syllables(trimmed) if "ts" in kinds else [], "ta": ascii_tokenize(trimmed, None) if "ta" in kinds else []}
+    out = np.zeros((len(cands), len(columns)))
+    for r in range(len(cands)):
+        members = sorted(cands.sentences(r))
+        values = {}
+        for kind in kinds:
+            values[kind + "1"], values[kind + "2"] = rouge_f_pair([t for j in members for t in toks[j][kind]], *refs[kind[-1]])
+        out[r] = [values[c] for c in columns]
+    return out
 
 
 class _LgbmScorer:
@@ -586,6 +676,31 @@ class _LgbmScorer:
             return cls(text, str(file))
         except (KeyError, ValueError, IndexError) as exc:
             raise BantinModelError(f"{file}: malformed LightGBM tree ({exc!r})") from exc
+
+
+class _MeanScorer:
+    """The mean rating of several regression reranker models (``rerank_targets`` "label+centered"). ``parts`` keep each
+    model (saved one file each); the ratings come from one model of all their trees, each leaf value divided by the
+    number of models (the same sum, one tree walk instead of one per model)."""
+
+    def __init__(self, parts: Sequence[_LgbmScorer]) -> None:
+        self.parts = list(parts)
+        if any(p.sigmoid is not None for p in self.parts):
+            raise BantinModelError("only regression rerankers can be averaged")
+        trees = []
+        for p in self.parts:
+            body = p.text.partition("\nTree=")[2].split("\nend of trees")[0]
+            for block in ("Tree=" + body).split("\nTree="):
+                lines = block.strip().split("\n")[1:]  # without its "Tree=i" line
+                trees.append([line if not line.startswith("leaf_value=") else
+                              "leaf_value=" + " ".join(repr(float(v) / len(self.parts)) for v in line[len("leaf_value="):].split())
+                              for line in lines])
+        head = self.parts[0].text.partition("\nTree=")[0]
+        self._joint = _LgbmScorer(head + "".join(f"\nTree={i}\n" + "\n".join(t) + "\n" for i, t in enumerate(trees)) + "\nend of trees\n",
+                                  "averaged rerankers")
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return self._joint.predict(x)
 
 
 class _LinearScorer:

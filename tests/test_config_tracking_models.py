@@ -98,6 +98,17 @@ def test_held_out_scores_of_training_runs_and_readme_summary(tmp_path):
     new = readme.read_text(encoding="utf-8")
     assert "| linear (embedded default) | accuracy 91.00 |" in new and "accuracy 95.00" not in new
     assert "(latest run, %)" in new
+    # another data build under the same dataset name gets its own row; an experiment's scratch build stays out
+    record_run(task="boilerplate", kind="evaluate", model="crf:default", dataset="built-pages:text", split="test",
+               metrics={"binary_f1": 0.981}, out_dir=out, config={"dataset_dir": "data/built/pages"})
+    record_run(task="boilerplate", kind="evaluate", model="crf:default", dataset="built-pages:text", split="test",
+               metrics={"binary_f1": 0.972}, out_dir=out, config={"dataset_dir": "/tmp/x/pagesB"})
+    record_run(task="boilerplate", kind="evaluate", model="crf:default", dataset="built-pages:text", split="test",
+               metrics={"binary_f1": 0.965}, out_dir=out, config={"dataset_dir": "data/built/pages-classic"})
+    update_readme(readme, out)
+    new = readme.read_text(encoding="utf-8")
+    assert "| built-pages:text | test | crf:default | binary_f1 98.10 |" in new and "97.20" not in new
+    assert "| built-pages:text (data/built/pages-classic) | test | crf:default | binary_f1 96.50 |" in new
     readme.write_text("no markers", encoding="utf-8")
     with pytest.raises(BantinError, match="markers"):
         update_readme(readme, out)

@@ -205,6 +205,16 @@ SUMMARY_METRICS = {
 }
 
 
+def _data_build(record: dict[str, Any]) -> str | None:
+    """The data build a record was scored on when it is not the project's default one: the relative directory (e.g.
+    ``data/built/pages-classic``), "scratch" for an absolute path outside the project (an experiment's own build), or
+    None for the default. Builds share a dataset name, so the summary must not put their scores in one row."""
+    d = (record.get("config") or {}).get("dataset_dir")
+    if not isinstance(d, str) or d.rstrip("/") in ("data/built/pages", str(REPO_ROOT / "data/built/pages")):
+        return None
+    return "scratch" if Path(d).is_absolute() else d.rstrip("/")
+
+
 def render_summary(records: list[dict[str, Any]]) -> list[str]:
     """One compact table: for each task, data set and model, the latest run (scores as %, benchmarks left out) and
     the published anchors beside them. The latest, not the best: a model name such as the embedded default keeps its
@@ -215,7 +225,11 @@ def render_summary(records: list[dict[str, Any]]) -> list[str]:
         groups: dict[tuple, list[dict[str, Any]]] = {}
         for r in records:
             if r.get("task") == task and r.get("kind") != "benchmark" and r["metrics"].get(primary) is not None:
-                groups.setdefault((r["dataset"], r["split"], r["model"]), []).append(r)
+                build = _data_build(r)
+                if build == "scratch":  # an experiment's own data build: listed in RESULTS.md, not in the summary
+                    continue
+                dataset = r["dataset"] if build is None else f"{r['dataset']} ({build})"
+                groups.setdefault((dataset, r["split"], r["model"]), []).append({**r, "dataset": dataset})
         latest = [sorted(g, key=lambda r: str(r.get("date", "")))[-1] for g in groups.values()]  # ties: the later line
         anchors = [{**a, "split": "test", "git_commit": "published", "date": a["source"]} for a in ANCHORS if a["task"] == task]
         rows = sorted(latest, key=lambda r: (r["dataset"], r["split"], -r["metrics"][primary])) + anchors

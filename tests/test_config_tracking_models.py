@@ -109,6 +109,24 @@ def test_held_out_scores_of_training_runs_and_readme_summary(tmp_path):
     new = readme.read_text(encoding="utf-8")
     assert "| built-pages:text | test | crf:default | binary_f1 98.10 |" in new and "97.20" not in new
     assert "| built-pages:text (data/built/pages-classic) | test | crf:default | binary_f1 96.50 |" in new
+    # the same build written differently is one row; a training run's scratch build (config.data) stays out too
+    from bantin.data.paths import REPO_ROOT
+    record_run(task="boilerplate", kind="evaluate", model="crf:default", dataset="built-pages:text", split="test",
+               metrics={"binary_f1": 0.983}, out_dir=out, config={"dataset_dir": str(REPO_ROOT / "data/built/./pages")})
+    record_run(task="boilerplate", kind="evaluate", model="crf:default", dataset="built-pages:text", split="test",
+               metrics={"binary_f1": 0.5}, out_dir=out, config="not a mapping")
+    record_run(task="boilerplate", kind="train", model="crf", dataset="built", split="train+val",
+               metrics={"seeds_binary_f1": 0.10}, out_dir=out, config={"data": {"dataset_dir": "/tmp/scratch/build"}})
+    update_readme(readme, out)
+    new = readme.read_text(encoding="utf-8")
+    assert "| built-pages:text | test | crf:default | binary_f1 50.00 |" in new  # no build named: the default's row
+    assert "binary_f1 10.00" not in new and "seed pages (hand-labeled) | all | crf (scored at training) | binary_f1 97.00" in new
+    with open(out / "results.jsonl", "a", encoding="utf-8") as f:  # a hand-edited record without a date
+        f.write(json.dumps({"task": "topics", "kind": "evaluate", "model": "x", "dataset": "d", "split": "test", "metrics": {"accuracy": 0.5}}) + "\n")
+    render_report(out, write=False)
+    readme.write_text("<!-- bantin-report:end -->\n<!-- bantin-report:start -->\n", encoding="utf-8")
+    with pytest.raises(BantinError, match="before"):
+        update_readme(readme, out)
     readme.write_text("no markers", encoding="utf-8")
     with pytest.raises(BantinError, match="markers"):
         update_readme(readme, out)

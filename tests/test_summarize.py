@@ -107,7 +107,7 @@ def test_lgbm_numpy_evaluator_matches_lightgbm(tmp_path):
     assert out == ["False", "False"]  # inference imports neither lightgbm nor scikit-learn
 
 
-@pytest.mark.parametrize("damage", ["truncate", "binary", "features", "missing", "pickle", "node"])
+@pytest.mark.parametrize("damage", ["truncate", "binary", "features", "missing", "pickle", "node", "nan_leaf"])
 def test_lgbm_scorer_file_is_validated(tmp_path, damage):
     """A damaged or foreign LightGBM model file is a BantinModelError at load, never a crash or a traceback."""
     path = _lgbm_model_dir(tmp_path)
@@ -127,6 +127,11 @@ def test_lgbm_scorer_file_is_validated(tmp_path, damage):
         lines = text.split("\n")
         i = next(k for k, line in enumerate(lines) if line.startswith("left_child="))
         lines[i] = "left_child=" + " ".join(["999"] * len(lines[i].split("=")[1].split()))
+        file.write_text("\n".join(lines), encoding="utf-8")
+    elif damage == "nan_leaf":  # finite-looking file, a NaN leaf: would silently change summaries
+        lines = text.split("\n")
+        i = next(k for k, line in enumerate(lines) if line.startswith("leaf_value="))
+        lines[i] = "leaf_value=" + " ".join(["nan"] * len(lines[i].split("=")[1].split()))
         file.write_text("\n".join(lines), encoding="utf-8")
     else:
         import pickle
@@ -459,6 +464,13 @@ def test_candidate_features_c2_independent_of_top_k_and_roundtrip(tmp_path):
     ("Theo ông Nguyễn Văn A, giá điện sẽ tăng trong quý tới.", "Theo ông Nguyễn Văn A, giá điện sẽ tăng trong quý tới."),
     ("Bị cáo Trần Anh Tiến (SN 1992) bị tuyên án chung thân.", "Bị cáo Trần Anh Tiến (SN 1992) bị tuyên án chung thân."),
     ("Tuy nhiên, giá tăng.", "Tuy nhiên, giá tăng."),
+    ("TTO - Bộ Y tế công bố thêm 20 ca mắc mới trong cộng đồng.", "Bộ Y tế công bố thêm 20 ca mắc mới trong cộng đồng."),
+    ("VOV.VN - Bộ Y tế công bố thêm 20 ca mắc mới trong cộng đồng.", "Bộ Y tế công bố thêm 20 ca mắc mới trong cộng đồng."),
+    # kept: a capitalised subject or a title before a dash is not a dateline; "theo kênh" without a comma is the claim
+    ("EU - Việt Nam ký hiệp định thương mại tự do sau nhiều năm.", "EU - Việt Nam ký hiệp định thương mại tự do sau nhiều năm."),
+    ("Á - Âu là hai châu lục có lịch sử giao thương lâu đời.", "Á - Âu là hai châu lục có lịch sử giao thương lâu đời."),
+    ("VIỆT NAM - THÁI LAN: trận đấu quyết định ngôi vô địch.", "VIỆT NAM - THÁI LAN: trận đấu quyết định ngôi vô địch."),
+    ("Người dân có thể phản ánh theo kênh đường dây nóng.", "Người dân có thể phản ánh theo kênh đường dây nóng."),
 ])
 def test_trim_sentence(sentence, trimmed):
     from bantin.summarize.trim import trim_sentence
@@ -474,6 +486,8 @@ def test_trim_sentence(sentence, trimmed):
     # kept: a leading clause that is not only time words and numbers
     ("Ngày càng nhiều người dân, nhất là người trẻ, chọn mua nhà ở ngoại thành.", "Ngày càng nhiều người dân, nhất là người trẻ, chọn mua nhà ở ngoại thành."),
     ("Ngày 22/6 cơ quan công an khởi tố, bắt tạm giam hai nhân viên công ty địa ốc.", "Ngày 22/6 cơ quan công an khởi tố, bắt tạm giam hai nhân viên công ty địa ốc."),
+    ("Ngày 1, 2 và 3/6, Hà Nội sẽ tổ chức lễ hội ẩm thực lớn nhất năm.", "Ngày 1, 2 và 3/6, Hà Nội sẽ tổ chức lễ hội ẩm thực lớn nhất năm."),
+    ("Thứ hai, doanh nghiệp phải công khai báo cáo tài chính hằng năm.", "Thứ hai, doanh nghiệp phải công khai báo cáo tài chính hằng năm."),
 ])
 def test_trim_sentence_time_level(sentence, trimmed):
     from bantin.summarize.trim import trim_sentence

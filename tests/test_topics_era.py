@@ -122,6 +122,20 @@ def test_corrupt_era_parts_are_refused(adapted, tmp_path):
     (tmp_path / "m2" / ERAS_FILE).write_text(json.dumps({"eras": ["new", "old", "third"]}))
     with pytest.raises(BantinModelError, match="era_coef"):
         load_model(tmp_path / "m2")
+    # huge but finite weights pass the load checks, then overflow: an error, not a NaN answer
+    from safetensors.numpy import load_file, save_file
+
+    adapted.save(tmp_path / "m3")
+    tensors = load_file(str(tmp_path / "m3" / "linear.safetensors"))
+    tensors["gate_coef"] = np.full_like(tensors["gate_coef"], 3e38)
+    save_file(tensors, str(tmp_path / "m3" / "linear.safetensors"))
+    with pytest.raises(BantinModelError, match="non-finite"):
+        load_model(tmp_path / "m3").predict_proba(HELD_OUT)
+    # a JSON file nested too deeply is a corrupt file, not a RecursionError
+    adapted.save(tmp_path / "m4")
+    (tmp_path / "m4" / ERAS_FILE).write_text("[" * 100000 + "]" * 100000)
+    with pytest.raises(BantinModelError, match="nested"):
+        load_model(tmp_path / "m4")
 
 
 def test_era_adaptation_input_errors(era_data):

@@ -209,10 +209,21 @@ def _data_build(record: dict[str, Any]) -> str | None:
     """The data build a record was scored on when it is not the project's default one: the relative directory (e.g.
     ``data/built/pages-classic``), "scratch" for an absolute path outside the project (an experiment's own build), or
     None for the default. Builds share a dataset name, so the summary must not put their scores in one row."""
-    d = (record.get("config") or {}).get("dataset_dir")
-    if not isinstance(d, str) or d.rstrip("/") in ("data/built/pages", str(REPO_ROOT / "data/built/pages")):
+    config = record.get("config")
+    config = config if isinstance(config, dict) else {}
+    data = config.get("data")
+    d = config.get("dataset_dir")
+    if d is None and isinstance(data, dict):  # training runs keep their build under data.dataset_dir
+        d = data.get("dataset_dir")
+    if not isinstance(d, str) or not d.strip():
         return None
-    return "scratch" if Path(d).is_absolute() else d.rstrip("/")
+    path = Path(os.path.normpath(d))
+    if path.is_absolute():
+        try:
+            path = path.relative_to(REPO_ROOT)
+        except ValueError:
+            return "scratch"
+    return None if path.as_posix() == "data/built/pages" else path.as_posix()
 
 
 def render_summary(records: list[dict[str, Any]]) -> list[str]:
@@ -255,6 +266,8 @@ def update_readme(readme: str | Path, out_dir: str | Path | None = None) -> None
         raise BantinError(f"{readme} has no {README_START} ... {README_END} markers")
     table = "\n".join(render_summary(_report_rows(Path(out_dir or experiments_dir()))))
     head, rest = text.split(README_START, 1)
+    if README_END not in rest:
+        raise BantinError(f"{readme}: the {README_END} marker comes before {README_START}")
     _, tail = rest.split(README_END, 1)
     readme.write_text(f"{head}{README_START}\n{table}\n{README_END}{tail}", encoding="utf-8")
 
@@ -286,7 +299,7 @@ def render_report(out_dir: str | Path | None = None, write: bool = True) -> str:
         groups: dict[tuple, list[dict[str, Any]]] = {}
         for r in task_records:
             groups.setdefault((r["model"], r["dataset"], r["split"]), []).append(r)
-        latest = [sorted(g, key=lambda r: r["date"])[-1] for g in groups.values()]
+        latest = [sorted(g, key=lambda r: str(r.get("date", "")))[-1] for g in groups.values()]
         best = [max(g, key=lambda r: (r["metrics"].get(primary) is not None, r["metrics"].get(primary) or 0)) for g in groups.values()]
         order = lambda r: (r["dataset"], r["split"], -(r["metrics"].get(primary) or 0))  # noqa: E731
         lines += [f"## {task}", "", f"Primary metric: `{primary}`.", ""]

@@ -173,6 +173,8 @@ def read_json_file(model_dir: str | Path, name: str, expect: type | tuple[type, 
         raise BantinModelError(f"{shown}: corrupt {what} (not UTF-8 text: {exc})") from exc
     except json.JSONDecodeError as exc:
         raise BantinModelError(f"{shown}: corrupt {what} (not valid JSON: {exc})") from exc
+    except RecursionError as exc:
+        raise BantinModelError(f"{shown}: corrupt {what} (JSON nested too deeply)") from exc
     types = expect if isinstance(expect, tuple) else (expect,)
     if not isinstance(data, types):
         names = " or ".join({"dict": "object", "list": "array"}.get(t.__name__, t.__name__) for t in types)

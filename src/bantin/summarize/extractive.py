@@ -254,10 +254,14 @@ class ExtractiveSummarizer(Summarizer):
         if self.model_ is None:
             raise BantinModelError("the extractive summarizer is not trained (fit it or load a model directory)")
         if isinstance(self.model_, _LgbmScorer):
-            return self.model_.predict(x)
-        if self.target == "oracle":
-            return self.model_.predict_proba(x)[:, 1]
-        return self.model_.predict(x)
+            out = self.model_.predict(x)
+        elif self.target == "oracle":
+            out = self.model_.predict_proba(x)[:, 1]
+        else:
+            out = self.model_.predict(x)
+        if not np.all(np.isfinite(out)):  # a NaN leaf or weight of a tampered model file
+            raise BantinModelError("the sentence scorer gives non-finite scores (corrupt or tampered model file)")
+        return out
 
     def sentence_scores(self, docs: Sequence[Document]) -> list[np.ndarray]:
         return self._scores_with_context(docs)[0]
@@ -297,6 +301,8 @@ class ExtractiveSummarizer(Summarizer):
             return []
         x, cands = candidate_features(doc, scores, ctx, self.rerank_top_k, n_sentences, self.rerank_features)
         rating = self.reranker_.predict(x)
+        if not np.all(np.isfinite(rating)):  # a NaN leaf of a tampered model file: no silently different summary
+            raise BantinModelError("the summary reranker gives non-finite ratings (corrupt or tampered model file)")
         if budget is not None:
             fits = x[:, 1] <= budget
             rating = np.where(fits if fits.any() else x[:, 0] == 1, rating, -np.inf)
@@ -548,6 +554,7 @@ class _LgbmScorer:
 
     def __init__(self, text: str, source: str = "LightGBM model") -> None:
         self.text = text
+        self.source = source
         self._parse(text, source)
 
     @classmethod
@@ -662,7 +669,7 @@ class _LgbmScorer:
         try:
             text = file.read_bytes().decode("utf-8")
         except FileNotFoundError as exc:
-            raise BantinModelError(f"{file}: missing (the manifest says scorer=lgbm)") from exc
+            raise BantinModelError(f"{file}: missing (the model directory's manifest needs this LightGBM file)") from exc
         except (OSError, UnicodeDecodeError) as exc:
             raise BantinModelError(f"{file}: not a readable UTF-8 LightGBM text model ({exc})") from exc
         head = text[:4000].split("\n")
@@ -673,9 +680,12 @@ class _LgbmScorer:
             raise BantinModelError(f"{file}: the model expects {fields.get('max_feature_idx')!r}+1 features, "
                                    f"the configured feature set has {n_features}")
         try:
-            return cls(text, str(file))
+            model = cls(text, str(file))
         except (KeyError, ValueError, IndexError) as exc:
             raise BantinModelError(f"{file}: malformed LightGBM tree ({exc!r})") from exc
+        if not np.all(np.isfinite(model.leaf)):
+            raise BantinModelError(f"{file}: non-finite leaf values (corrupt or tampered LightGBM model)")
+        return model
 
 
 class _MeanScorer:
@@ -686,7 +696,8 @@ class _MeanScorer:
     def __init__(self, parts: Sequence[_LgbmScorer]) -> None:
         self.parts = list(parts)
         if any(p.sigmoid is not None for p in self.parts):
-            raise BantinModelError("only regression rerankers can be averaged")
+            raise BantinModelError("only regression rerankers can be averaged (rerank_targets label+centered): "
+                                   + ", ".join(str(p.source) for p in self.parts if p.sigmoid is not None) + " is a binary model")
         trees = []
         for p in self.parts:
             body = p.text.partition("\nTree=")[2].split("\nend of trees")[0]

@@ -29,12 +29,17 @@ _CHANNEL = re.compile(r"^(?:cũng )?theo (?:thông tin|nguồn tin|báo|trang|t�
                       r"số liệu|tin từ|tin tức)\b[^,]{0,60}?,\s+", re.IGNORECASE)
 #: "<channel> đưa tin, "
 _REPORTED = re.compile(r"^[^,]{1,50}? đưa tin,\s+", re.IGNORECASE)
-#: "(Dân trí) - ", "TTO - ", "HÀ NỘI - ", "VOV.VN - "
-_DATELINE = re.compile(r"^(?:\([^()]{1,30}\)|[A-ZĐÀ-Ỹ.\s]{2,30}?)\s*[-–—]+\s+")
+#: "(Dân trí) - ", "TTO - ", "HÀ NỘI - ", "VOV.VN - ": a parenthesised source, or an upper-case head that is a dotted
+#: site name, a news agency of ``AGENCIES`` or two or more words ("HÀ NỘI"), followed by a dash and a sentence that does
+#: not go on in capitals ("VIỆT NAM - THÁI LAN: ..." is a title, "EU - Việt Nam ký ..." a subject: both kept)
+_DATELINE = re.compile(r"^(?:\((?P<paren>[^()]{1,30})\)|(?P<caps>[^\s()\-–—][^()\-–—]{0,29}?))\s*[-–—]+\s+(?=\S)")
+#: single-word news agencies and channels that open a dateline
+AGENCIES = frozenset(("TTO", "TTXVN", "VNA", "VOV", "VTV", "VTC", "PV", "TTO.VN", "ANTĐ", "NLĐO", "PLO", "GDVN", "VNE", "TBKTSG",
+                      "TNO", "VTC", "VNEXPRESS", "ZING", "LĐTĐ", "CAND", "QĐND", "SGGP", "HNM", "TT", "NDĐT", "VOVGT"))
 #: "(ảnh minh hoạ)", "(Ảnh: ...)", "(nguồn: ...)"
 _PHOTO = re.compile(r"\s*\((?:ảnh|nguồn|photo|video|clip)\b[^()]{0,80}\)", re.IGNORECASE)
-#: a trailing ", theo báo X"
-_TRAILING_CHANNEL = re.compile(r",?\s+theo (?:báo|trang|tờ|hãng|kênh|đài|thông tấn|nguồn tin)\b[^,.!?]{0,50}(?=[.!?]?$)", re.IGNORECASE)
+#: a trailing ", theo báo X" (the comma is required: "phản ánh theo kênh đường dây nóng" is the sentence's own claim)
+_TRAILING_CHANNEL = re.compile(r",[ \t]{0,3}theo (?:báo|trang|tờ|hãng|kênh|đài|thông tấn|nguồn tin)\b[^,.!?]{0,50}(?=[.!?]?$)", re.IGNORECASE)
 #: the words of a leading time adverbial ("Ngày 22/6, ", "Khoảng 9h sáng ngày 25/6, ", "Chiều cùng ngày, "): with numbers and
 #: dates, the only words a leading clause may have to be dropped by trim level "links+time"
 TIME_WORDS = frozenset((
@@ -69,7 +74,24 @@ def _drop_time(s: str) -> str:
     words = head.lower().split()
     if not words or words[0] not in _TIME_FIRST or not all(w in TIME_WORDS or _TIME_TOKEN.match(w) for w in words):
         return s
-    return _capitalize(rest.strip())
+    rest = rest.strip()
+    if rest[:1].isdigit() or rest.split(" ", 1)[0].lower() in ("và", "hoặc", "đến", "tới"):
+        return s  # the comma is inside the date ("Ngày 1, 2 và 3/6, ...")
+    if words[0] == "thứ" and not any(_TIME_TOKEN.match(w) or w in ("ngày", "tuần", "sáng", "chiều", "tối", "trưa", "đêm") for w in words):
+        return s  # "Thứ hai, ..." is as often "secondly" as "on Monday"
+    return _capitalize(rest)
+
+
+def _is_dateline(m: re.Match, t: str) -> bool:
+    if m.group("paren") is not None:
+        return True
+    head = m.group("caps").strip()
+    if not head.isupper() or not any(c.isalpha() for c in head):
+        return False
+    follow = t[m.end():].split(" ", 1)[0]
+    if follow.isupper() and sum(c.isalpha() for c in follow) > 1:
+        return False  # "VIỆT NAM - THÁI LAN: ..." goes on in capitals: a title, not a dateline
+    return "." in head or head in AGENCIES or len(head.split()) >= 2
 
 
 def trim_sentence(sentence: str, level: str = "links") -> str:
@@ -82,7 +104,7 @@ def trim_sentence(sentence: str, level: str = "links") -> str:
         return sentence
     t = sentence.strip()
     m = _DATELINE.match(t)
-    if m and len(t) - m.end() > MIN_REST_CHARS:
+    if m and len(t) - m.end() > MIN_REST_CHARS and _is_dateline(m, t):
         t = t[m.end():]
     for _ in range(2):  # "Tuy nhiên, theo nguồn tin X, ..." needs two passes
         for pattern in (_CONNECTIVE, _CHANNEL, _REPORTED):

@@ -448,10 +448,12 @@ class LinearTopicModel(TopicModel):
         return self._scores(X, self.coef, self.intercept, self.era_coef, self.era_bias)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        scores = self.decision_function(texts)
-        if self.multi_label:
-            return sigmoid(scores * self.calib_a + self.calib_b)
-        return softmax(scores * float(self.calib_a[0]))
+        with np.errstate(over="ignore", invalid="ignore"):
+            scores = self.decision_function(texts)
+            p = sigmoid(scores * self.calib_a + self.calib_b) if self.multi_label else softmax(scores * float(self.calib_a[0]))
+        if not np.all(np.isfinite(p)):  # finite but huge weights of a tampered model overflow: no silent NaN answer
+            raise BantinModelError("the topic model's weights give non-finite scores (corrupt or tampered weights)")
+        return p
 
     # -- persistence ---------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:

@@ -398,7 +398,7 @@ def test_version_quiet_and_log_level():
     assert "2 analyzed, 0 failed" in res.stderr
 
 
-@pytest.mark.parametrize("option", [["--summary-sentences", "-1"], ["--top-k", "0"], ["--batch-size", "0"], ["--kind", "pdf"]])
+@pytest.mark.parametrize("option", [["--summary-sentences", "-1"], ["--summary-sentences", "11"], ["--top-k", "0"], ["--batch-size", "0"], ["--kind", "pdf"]])
 def test_bad_option_values_exit_2_up_front(option):
     res = runner.invoke(app, ["analyze", str(SAMPLE_TXT), *option])
     assert res.exit_code == 2

@@ -13,6 +13,7 @@ from bantin.analyze import FORMATS, AnalyzeOptions, analyze_records, render_resu
 from bantin.cli import app, fail
 from bantin.errors import BantinError, BantinInputError
 from bantin.pipeline import STAGES, resolve_stages
+from bantin.summarize.base import MAX_SUMMARY_SENTENCES
 from bantin.io.inputs import expand_paths, iter_inputs
 
 
@@ -69,7 +70,7 @@ def analyze(
     summarize_model: Annotated[Optional[Path], typer.Option("--summarize-model", help="summarization model dir")] = None,
     top_k: Annotated[int, typer.Option(min=1, help="topics to report")] = 3,
     topic_labels: Annotated[Optional[list[str]], typer.Option("--topic-labels", help="answer topics only within these labels of the model (repeatable or comma-separated), e.g. the labels your own data uses")] = None,
-    summary_sentences: Annotated[Optional[int], typer.Option(min=1, help="sentences in the summary (default 2; with --summary-syllables: at most this many, default 10)")] = None,
+    summary_sentences: Annotated[Optional[int], typer.Option(min=1, max=MAX_SUMMARY_SENTENCES, help="sentences in the summary (default 2; with --summary-syllables: at most this many, default 10)")] = None,
     summary_syllables: Annotated[Optional[int], typer.Option(min=1, help="summary length budget in syllables, e.g. 60 (whole sentences, the best first)")] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="pages per batch")] = 32,
     stdin_jsonl: Annotated[bool, typer.Option("--stdin-jsonl", help="read stdin as JSONL records")] = False,

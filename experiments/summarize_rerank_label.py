@@ -50,18 +50,13 @@ def build(args):
     group = data["group"]
     print(f"loaded {train['n']} in {time.perf_counter() - t0:.0f} s", flush=True)
 
-    def stage1(part):
+    def stage1(part):  # a first-stage model, fitted on ``part`` unless None
         m = ExtractiveSummarizer(scorer="lgbm", target="oracle", feature_set="v2", lgbm_num_trees=args.trees, lgbm_learning_rate=args.stage1_lr)
         m.idf = idf
-        return m.fit_scorer(part)
+        return m if part is None else m.fit_scorer(part)
 
     t = time.perf_counter()
-    fold = np.random.default_rng(0).integers(0, 2, len(group))  # as ExtractiveSummarizer.fit_reranker (seed 0)
-    row_fold = np.repeat(fold, group)
-    oof = np.zeros(len(row_fold))
-    for f in (0, 1):
-        part = {k: (v[row_fold != f] if k != "group" else v[fold != f]) for k, v in data.items()}
-        oof[row_fold == f] = stage1(part).model_.predict(data["x"][row_fold == f])
+    oof = stage1(None).out_of_fold_scores(data)  # as ExtractiveSummarizer.fit_reranker (seed 0)
     shipped = load_model(str(REPO / "src/bantin/resources/models/summarize"), task="summarize")
     print(f"stage 1: 2 folds in {time.perf_counter() - t:.0f} s", flush=True)
     bounds = np.concatenate([[0], np.cumsum(group)])

@@ -176,6 +176,19 @@ class ExtractiveSummarizer(Summarizer):
         self.training_info["n_documents"] = len(docs)
         return self
 
+    def out_of_fold_scores(self, data: dict[str, np.ndarray]) -> np.ndarray:
+        """First-stage sentence scores of ``training_data`` rows, out of fold: the documents split in two halves (seeded
+        by ``seed``), each half scored by a sentence scorer fitted on the other. Leaves this model's scorer as fitted
+        on the last half (``fit_reranker`` refits it on all the data)."""
+        group = data["group"]
+        fold = np.random.default_rng(self.seed).integers(0, 2, len(group))
+        row_fold = np.repeat(fold, group)
+        oof = np.zeros(len(row_fold))
+        for f in (0, 1):
+            part = {k: (v[row_fold != f] if k != "group" else v[fold != f]) for k, v in data.items()}
+            oof[row_fold == f] = self.fit_scorer(part).model_.predict(data["x"][row_fold == f])
+        return oof
+
     def fit_reranker(self, docs: Sequence[Document], references: Sequence[str], data: dict[str, np.ndarray]) -> ExtractiveSummarizer:
         """Fit the summary reranker: first-stage scores of the training documents are out of fold (two halves, each
         scored by a sentence scorer fitted on the other), every candidate summary's label is its (R-1 F + R-2 F) / 2
@@ -187,12 +200,7 @@ class ExtractiveSummarizer(Summarizer):
         group = data["group"]
         if len(docs) != len(group):
             raise BantinModelError("fit_reranker: the documents do not match the training data")
-        fold = np.random.default_rng(self.seed).integers(0, 2, len(group))
-        row_fold = np.repeat(fold, group)
-        oof = np.zeros(len(row_fold))
-        for f in (0, 1):
-            part = {k: (v[row_fold != f] if k != "group" else v[fold != f]) for k, v in data.items()}
-            oof[row_fold == f] = self.fit_scorer(part).model_.predict(data["x"][row_fold == f])
+        oof = self.out_of_fold_scores(data)
         bounds = np.concatenate([[0], np.cumsum(group)])
         xs, ys = [], []
         with single_threaded_blas():

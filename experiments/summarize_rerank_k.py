@@ -32,6 +32,15 @@ REPO = Path(__file__).resolve().parent.parent
 import numpy as np  # noqa: E402
 
 
+def stage1_model(args, idf, part=None):
+    """The first-stage sentence scorer of these experiments (``--trees``, ``--stage1-lr``), fitted on ``part`` unless None."""
+    from bantin.summarize.extractive import ExtractiveSummarizer
+
+    m = ExtractiveSummarizer(scorer="lgbm", target="oracle", feature_set="v2", lgbm_num_trees=args.trees, lgbm_learning_rate=args.stage1_lr)
+    m.idf = idf
+    return m if part is None else m.fit_scorer(part)
+
+
 def load_caches(paths, n_vn, n_bm):
     """Training docs/refs/stage-1 data (first n_vn vietnews + first n_bm baomoi), validation docs/refs/data, idf."""
     caches = []
@@ -144,10 +153,8 @@ def main(argv=None):
     assert len(group) == len(train["docs"])
     print(f"loaded {train['n']}, val {({k: len(v['docs']) for k, v in val.items()})} in {time.perf_counter() - t0:.0f} s", flush=True)
 
-    def stage1(part):  # a first-stage model, fitted on ``part`` unless None
-        m = ExtractiveSummarizer(scorer="lgbm", target="oracle", feature_set="v2", lgbm_num_trees=args.trees, lgbm_learning_rate=args.stage1_lr)
-        m.idf = idf
-        return m if part is None else m.fit_scorer(part)
+    def stage1(part):
+        return stage1_model(args, idf, part)
 
     t = time.perf_counter()
     oof = stage1(None).out_of_fold_scores(data)  # as ExtractiveSummarizer.fit_reranker (seed 0)

@@ -38,10 +38,10 @@ COLUMNS = ["s1", "s2", "a1", "a2", "ts1", "ts2", "ta1", "ta2"]
 
 
 def build(args):
-    from summarize_rerank_k import load_caches
+    from summarize_rerank_k import load_caches, stage1_model
 
     from bantin.models.base import load_model
-    from bantin.summarize.extractive import ExtractiveSummarizer, candidate_label_table
+    from bantin.summarize.extractive import candidate_label_table
     from bantin.summarize.features import candidate_features, sentence_features_context, single_threaded_blas
 
     t0 = time.perf_counter()
@@ -49,14 +49,8 @@ def build(args):
     data = train["data"]
     group = data["group"]
     print(f"loaded {train['n']} in {time.perf_counter() - t0:.0f} s", flush=True)
-
-    def stage1(part):  # a first-stage model, fitted on ``part`` unless None
-        m = ExtractiveSummarizer(scorer="lgbm", target="oracle", feature_set="v2", lgbm_num_trees=args.trees, lgbm_learning_rate=args.stage1_lr)
-        m.idf = idf
-        return m if part is None else m.fit_scorer(part)
-
     t = time.perf_counter()
-    oof = stage1(None).out_of_fold_scores(data)  # as ExtractiveSummarizer.fit_reranker (seed 0)
+    oof = stage1_model(args, idf).out_of_fold_scores(data)  # as ExtractiveSummarizer.fit_reranker (seed 0)
     shipped = load_model(str(REPO / "src/bantin/resources/models/summarize"), task="summarize")
     print(f"stage 1: 2 folds in {time.perf_counter() - t:.0f} s", flush=True)
     bounds = np.concatenate([[0], np.cumsum(group)])

@@ -12,9 +12,9 @@ import typer
 from bantin.analyze import FORMATS, AnalyzeOptions, analyze_records, render_result
 from bantin.cli import app, fail
 from bantin.errors import BantinError, BantinInputError
+from bantin.io.inputs import expand_paths, iter_inputs
 from bantin.pipeline import STAGES, resolve_stages
 from bantin.summarize.base import MAX_SUMMARY_SENTENCES
-from bantin.io.inputs import expand_paths, iter_inputs
 
 
 class _Stdout:

@@ -218,7 +218,7 @@ class ExtractiveSummarizer(Summarizer):
             centered = np.concatenate([v - v.mean() for v in ys])
             parts.append(_LgbmScorer.from_booster(lgb.train(params, lgb.Dataset(x, centered, feature_name=names), num_boost_round=self.rerank_trees)))
         self.reranker_ = parts[0] if len(parts) == 1 else _MeanScorer(parts)
-        self.training_info["reranker"] = {"candidates": int(sum(len(x) for x in xs)), "features": candidate_feature_names(self.rerank_features),
+        self.training_info["reranker"] = {"candidates": int(sum(len(x) for x in xs)), "features": list(names),
                                           "label": f"mean ROUGE F of the candidate summary ({self.rerank_label})", "first_stage": "out of fold (2 folds)"}
         return self
 

@@ -252,12 +252,15 @@ def _caption_like(sent: str, low: str) -> bool:
     return ("ảnh" in low or low.startswith(("video", "clip", "nguồn", "theo"))) and _CAPTION.search(sent) is not None
 
 
+def _named_columns(sets: dict[str, tuple[list[str], ...]], key: str, what: str) -> list[str]:
+    """The column names of ``sets[key]`` (its lists joined), or a ValueError naming the known keys."""
+    if key not in sets:
+        raise ValueError(f"unknown {what} {key!r} ({', '.join(sets)})")
+    return [name for part in sets[key] for name in part]
+
+
 def feature_names(feature_set: str = "v1") -> list[str]:
-    if feature_set == "v1":
-        return list(FEATURE_NAMES)
-    if feature_set == "v2":
-        return FEATURE_NAMES + FEATURE_NAMES_V2
-    raise ValueError(f"unknown feature set {feature_set!r} (v1, v2)")
+    return _named_columns({"v1": (FEATURE_NAMES,), "v2": (FEATURE_NAMES, FEATURE_NAMES_V2)}, feature_set, "feature set")
 
 
 def _rank01(values: np.ndarray) -> np.ndarray:
@@ -478,11 +481,8 @@ CANDIDATE_FEATURE_NAMES_C2 = [
 
 
 def candidate_feature_names(candidate_set: str = "c1") -> list[str]:
-    if candidate_set == "c1":
-        return list(CANDIDATE_FEATURE_NAMES)
-    if candidate_set == "c2":
-        return CANDIDATE_FEATURE_NAMES + CANDIDATE_FEATURE_NAMES_C2
-    raise ValueError(f"unknown candidate feature set {candidate_set!r} (c1, c2)")
+    return _named_columns({"c1": (CANDIDATE_FEATURE_NAMES,), "c2": (CANDIDATE_FEATURE_NAMES, CANDIDATE_FEATURE_NAMES_C2)},
+                          candidate_set, "candidate feature set")
 
 
 @functools.lru_cache(maxsize=16)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bantin.config import estimator_params
+from bantin.errors import BantinInputError
 from bantin.topics.embedding import EmbeddingTopicModel
 from bantin.topics.linear import LinearTopicModel
 
@@ -45,32 +46,30 @@ class DataConfig:
     def check(self) -> None:
         """A user file with a public corpus would be silently ignored: refuse it with the fix."""
         if self.corpus != "file" and (self.train_file or self.test_file):
-            from bantin.errors import BantinInputError
-
             given = "data.train_file" if self.train_file else "data.test_file"
             raise BantinInputError(f"{given} is set but data.corpus is {self.corpus!r}, so it would be ignored: "
                                    f"add --set data.corpus=file to use it (or drop {given})")
         if self.corpus_weights:
-            from bantin.errors import BantinInputError
-
-            corpora = self.corpus.split("+")
-            if not isinstance(self.corpus_weights, dict) or len(corpora) < 2:
-                raise BantinInputError("data.corpus_weights is a mapping corpus -> weight, for joined corpora (data.corpus: a+b)")
+            corpora = self._joined_corpora("corpus_weights", self.corpus_weights, "corpus -> weight")
             for name, w in self.corpus_weights.items():
                 if name not in corpora:
                     raise BantinInputError(f"data.corpus_weights names {name!r}, which is not one of data.corpus {self.corpus!r}")
                 if isinstance(w, bool) or not isinstance(w, (int, float)) or not w > 0:
                     raise BantinInputError(f"data.corpus_weights.{name} must be a positive number, not {w!r}")
         if self.era_gate_corpora:
-            from bantin.errors import BantinInputError
-
-            corpora = self.corpus.split("+")
-            if not isinstance(self.era_gate_corpora, dict) or len(corpora) < 2:
-                raise BantinInputError("data.era_gate_corpora is a mapping era corpus -> unlabeled corpus, for joined corpora (data.corpus: a+b)")
+            corpora = self._joined_corpora("era_gate_corpora", self.era_gate_corpora, "era corpus -> unlabeled corpus")
             for era, source in self.era_gate_corpora.items():
                 if era not in corpora or not isinstance(source, str):
                     raise BantinInputError(f"data.era_gate_corpora: {era!r} -> {source!r}: the key must be one of data.corpus "
                                            f"{self.corpus!r} and the value a corpus name")
+
+    def _joined_corpora(self, knob: str, value: object, mapping: str) -> list[str]:
+        """The corpora of ``data.corpus`` ("a+b"), for a knob that maps them to something; a clear error when the knob
+        is not a mapping or the corpus is not joined."""
+        corpora = self.corpus.split("+")
+        if not isinstance(value, dict) or len(corpora) < 2:
+            raise BantinInputError(f"data.{knob} is a mapping {mapping}, for joined corpora (data.corpus: a+b)")
+        return corpora
 
 
 LinearConfig = estimator_params("LinearConfig", LinearTopicModel, exclude=("multi_label", "seed"), doc="""TF-IDF on hashed n-grams + a linear

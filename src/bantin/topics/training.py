@@ -110,46 +110,53 @@ def load_data(cfg: TrainConfig) -> TrainData:
                      description=f"{len(train_docs)} {dataset} docs ({'multi' if cfg.multi_label else 'single'}-label)")
 
 
-def _domains(cfg: TrainConfig, docs: list[TopicDoc]) -> dict[str, list[str]]:
-    """``domains=``, the corpus of each training document ("<corpus>:<id>" ids of joined corpora), and the era gate's
-    unlabeled texts (``data.era_gate_corpora``), for a linear model with era adaptation; no argument otherwise."""
+def _era_gate(cfg: TrainConfig) -> dict[str, list[str]] | None:
+    """For a linear model with era adaptation, the era gate's unlabeled texts and their eras (``data.era_gate_corpora``,
+    read once per training run; empty without it); None without era adaptation."""
     if cfg.model != "linear" or cfg.linear.era_adaptation == "none":
         if cfg.data.era_gate_corpora:
             raise BantinInputError("data.era_gate_corpora teaches the era gate of linear.era_adaptation: augment (a linear model)")
-        return {}
+        return None
     if "+" not in cfg.data.corpus:
         raise BantinInputError(f"linear.era_adaptation {cfg.linear.era_adaptation!r} learns one part per corpus (era): "
                                f"it needs joined corpora (data.corpus: a+b), not {cfg.data.corpus!r}")
-    kw: dict = {"domains": [x.id.split(":", 1)[0] for x in docs]}
-    if cfg.data.era_gate_corpora:  # unlabeled texts that teach the era gate only
-        from bantin.topics.data import load_unlabeled
+    if not cfg.data.era_gate_corpora:
+        return {}
+    from bantin.topics.data import load_unlabeled
 
-        kw["gate_texts"], kw["gate_domains"] = [], []
-        for era, source in cfg.data.era_gate_corpora.items():
-            texts = load_unlabeled(source, cfg.data.era_gate_max_docs)
-            kw["gate_texts"] += texts
-            kw["gate_domains"] += [era] * len(texts)
-    return kw
+    gate: dict[str, list[str]] = {"gate_texts": [], "gate_domains": []}
+    for era, source in cfg.data.era_gate_corpora.items():  # unlabeled texts that teach the era gate only
+        texts = load_unlabeled(source, cfg.data.era_gate_max_docs)
+        gate["gate_texts"] += texts
+        gate["gate_domains"] += [era] * len(texts)
+    return gate
+
+
+def _era_args(docs: list[TopicDoc], gate: dict[str, list[str]] | None) -> dict[str, list[str]]:
+    """``fit``'s era arguments: the corpus of each training document ("<corpus>:<id>" ids of joined corpora) and the
+    gate's texts; none without era adaptation (``gate`` None)."""
+    return {} if gate is None else {"domains": [x.id.split(":", 1)[0] for x in docs], **gate}
 
 
 def fit(model, data: TrainData, cfg: TrainConfig):
     train_docs = data.train
+    gate = _era_gate(cfg)
     if data.extra["split_docs"]:  # partial labels: a first model on the unsplit docs picks each split doc's label among its candidates
         from bantin.topics.taxonomy import resolve_split_docs
 
-        model.fit([x.text for x in train_docs], [x.labels for x in train_docs], **_domains(cfg, train_docs))
+        model.fit([x.text for x in train_docs], [x.labels for x in train_docs], **_era_args(train_docs, gate))
         resolved = resolve_split_docs(model, data.extra["split_docs"])
         data.extra["load_info"]["taxonomy"]["resolved"] = dict(Counter(x.label for x in resolved))
         train_docs = data.train = train_docs + resolved
         data.n_train = len(train_docs)
         model = build_model(cfg)
+    kw = _era_args(train_docs, gate)
     weights = cfg.data.corpus_weights
     if weights:  # joined corpora: training ids are "<corpus>:<id>"
         if cfg.model != "linear":
             raise BantinInputError("data.corpus_weights is supported by the linear model")
-        sw = [float(weights.get(x.id.split(":", 1)[0], 1.0)) for x in train_docs]
-        return model.fit([x.text for x in train_docs], [x.labels for x in train_docs], sample_weight=sw, **_domains(cfg, train_docs))
-    return model.fit([x.text for x in train_docs], [x.labels for x in train_docs], **_domains(cfg, train_docs))
+        kw["sample_weight"] = [float(weights.get(x.id.split(":", 1)[0], 1.0)) for x in train_docs]
+    return model.fit([x.text for x in train_docs], [x.labels for x in train_docs], **kw)
 
 
 def score(model, data: TrainData, cfg: TrainConfig, seconds: float) -> HeldOut:

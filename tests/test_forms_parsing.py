@@ -165,6 +165,41 @@ def test_html2text_quirks_are_repaired():
     assert texts == ["x"] * 60 + ["Đoạn cuối cùng."]
 
 
+def test_markdownify_card_links_spanning_paragraphs_stay_links():
+    # markdownify writes <a><img><h3>title</h3><span>date</span></a> as one link over three paragraphs
+    cards = "".join(f'* [![{t}](http://a.vn/{i}.jpg)\n\n  ### {t}\n\n  *14/03/2016*](/tin-{i}.htm "{t} \\"x\\"")\n'
+                    for i, t in enumerate(RELATED))
+    md = f"{BODY[0]}\n\n### [Tin cùng chuyên mục](/xa-hoi.htm)\n\n{cards}\n{BODY[1]}\n"
+    blocks = parse_markdown(md).blocks
+    texts = [b.text for b in blocks]
+    assert texts == [BODY[0], "Tin cùng chuyên mục"] + [x for t in RELATED for x in (t, "14/03/2016")] + [BODY[1]]
+    assert all(b.hints["link_density"] == 1.0 and b.hints["in_list"] for b in blocks[2:-1])
+    assert not any("](" in t or t.startswith("[") for t in texts)
+    # a stray bracket inside a paragraph is no card: left as CommonMark reads it
+    stray = f"Đoạn văn có [ngoặc không đóng.\n\nĐoạn sau](/y) tiếp.\n"
+    assert repair_markdown(stray) == stray
+    # hostile input: many unclosed brackets stay linear and lose no text
+    hostile = "[" * 5000 + "\n\n" + "](/x)\n" * 2000
+    assert parse_markdown(hostile).blocks[0].text == "[" * 5000
+
+
+def test_container_list_items_and_layout_tables_read_as_paragraphs():
+    # a page whose article sits in one <li> (markdownify/html2text: one list item holding the whole article) and
+    # whose steps sit in layout tables (one text cell beside an empty image cell)
+    steps = "".join(f"  |  |  |\n  | --- | --- |\n  |  | **Bước {i}:** {p} |\n\n" for i, p in enumerate(BODY, 1))
+    md = ("* [Trang chủ](/)\n* [Thời sự](/thoi-su)\n\n---\n\n* # Tiêu đề bài viết\n\n"
+          + "".join(f"  {p}\n\n" for p in BODY) + "  - Bột mỳ\n  - Trứng gà\n\n" + steps
+          + "| Đội | Điểm |\n| --- | --- |\n| A | 3 |\n")
+    blocks = {b.text: b.hints for b in parse_markdown(md).blocks}
+    assert blocks["Trang chủ"]["in_list"] and blocks["Thời sự"]["tag"] == "li"  # a real list stays a list
+    assert blocks["Tiêu đề bài viết"]["tag"] == "h1" and not blocks["Tiêu đề bài viết"]["in_list"]
+    assert all(not blocks[p]["in_list"] and blocks[p]["tag"] == "p" for p in BODY)
+    assert blocks["Bột mỳ"]["in_list"] and blocks["Bột mỳ"]["list_depth"] == 1  # a list inside the container
+    for i, p in enumerate(BODY, 1):
+        assert not blocks[f"Bước {i}: {p}"]["in_table"] and blocks[f"Bước {i}: {p}"]["tag"] == "p"
+    assert blocks["A 3"]["in_table"] and blocks["A 3"]["tag"] == "td"  # a data table stays a table
+
+
 def test_reflow_of_hard_wrapped_text():
     menu = "\n".join(MENU)
     paras = "\n\n".join(textwrap.fill(p, 72) for p in BODY)

@@ -107,6 +107,77 @@ def looks_wrapped(text: str, width: int = 80) -> bool:
     return wraps >= 5 and wraps >= 0.5 * near
 
 
+# markdownify writes an <a> that holds block elements (a news card: image, heading, date) as one link whose text
+# spans paragraphs ("[![](img)\n\n  ### Title\n\n  *14/03*](/a.html)"). CommonMark ends a link at a blank line or a
+# heading, so the brackets and the URL would leak into the text and the card would read as unlinked body text.
+# Each line of such a link is made a link of its own to the same destination.
+_LINK_END = re.compile(r"\(\s*(<[^>\n]*>|" + _DEST + r")(?:\s+(?:\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|\([^()\n]*\)))?\s*\)")
+_LINE_PREFIX = re.compile(r"^(\s*(?:(?:[*+-]|\d{1,3}[.)])\s+)?(?:#{1,6}\s+)?(?:>\s*)?)")
+#: how many lines one link may span before it is taken for a stray bracket
+MAX_LINK_LINES = 16
+_BRACKET = re.compile(r"\\.|[\[\]]")
+
+
+def _wrap_line(line: str, dest: str) -> str:
+    prefix = _LINE_PREFIX.match(line).group(1)
+    body = line[len(prefix):].rstrip()
+    return f"{prefix}[{body}]({dest})" if body else line
+
+
+def _split_links(text: str) -> str:
+    """Make each line of a link that spans paragraphs, headings or list items a link of its own (see above)."""
+    if "](" not in text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    budget = 2_000_000  # bracket tokens scanned at most (hostile input: lines of brackets)
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        close = None
+        if "[" in line and budget > 0:
+            opens: list[tuple[int, int]] = []  # (line offset from i, column) of each open bracket
+            for k in range(0, min(MAX_LINK_LINES, n - 1 - i) + 1):
+                ln = lines[i + k]
+                if k == 1 and not any("](" in lines[i + kk] for kk in range(1, min(MAX_LINK_LINES, n - 1 - i) + 1)):
+                    break
+                for m in _BRACKET.finditer(ln):
+                    budget -= 1
+                    c = m.group()
+                    if c == "[":
+                        opens.append((k, m.start()))
+                    elif c == "]" and opens:
+                        start = opens.pop()
+                        if not opens and start[0] == 0 and k > 0:
+                            close = (k, m.start(), start[1])
+                            break
+                if close or not opens or budget <= 0:
+                    break
+        if close is None:
+            out.append(line)
+            i += 1
+            continue
+        k, j, col = close
+        last = lines[i + k]
+        m = _LINK_END.match(last, j + 1)
+        middle = lines[i + 1:i + k]
+        # the link opens its line (after a list marker, heading hashes or indentation), as a card's link does
+        if (not m or col != len(_LINE_PREFIX.match(line).group(1))
+                or not any(not ln.strip() or _BLOCK_START.match(ln) for ln in middle + [last])):
+            out.append(line)
+            i += 1
+            continue
+        dest = m.group(1)
+        head = line[col + 1:].rstrip()
+        out.append(line[:col] + (f"[{head}]({dest})" if head else ""))
+        out.extend(_wrap_line(ln, dest) for ln in middle)
+        prefix = _LINE_PREFIX.match(last).group(1)
+        body = last[len(prefix):j]
+        out.append(prefix + (f"[{body}]({dest})" if body.strip() else "") + last[m.end():])
+        i += k + 1
+    return "\n".join(out)
+
+
 def repair_markdown(text: str) -> str:
     """Undo html2text's hard wrap where Markdown cannot take it: inside link destinations (a URL never contains a
     line break), in link titles, and in ATX headings (one line in CommonMark: the rest of a wrapped heading
@@ -116,6 +187,7 @@ def repair_markdown(text: str) -> str:
         if text == prev:
             break
     text = _TITLE.sub(r"\1)", text)
+    text = _split_links(text)
     text = _SPACED_DEST.sub(lambda m: m.group(1) + re.sub(" +", "%20", m.group(2)) + m.group(3), text)
     if looks_wrapped(text):
         lines = text.split("\n")
@@ -287,6 +359,66 @@ def _indented_lines(content: str) -> list[tuple[str, dict, _Segments]]:
     return out
 
 
+#: A list item whose own text (outside links) is this long, in this many blocks or more, is a container, not an
+#: item of a list: a page that puts its article in an ``<li>`` comes out of markdownify/html2text as one list item
+#: holding the whole article. Its blocks get no list hints (lists nested inside it keep theirs).
+CONTAINER_ITEM_CHARS = 600
+CONTAINER_ITEM_BLOCKS = 3
+
+
+def _unlinked_chars(inline) -> int:
+    depth = n = 0
+    for c in inline.children or []:
+        if c.type == "link_open":
+            depth += 1
+        elif c.type == "link_close":
+            depth = max(0, depth - 1)
+        elif c.type == "text" and not depth:
+            n += len(c.content.strip())
+    return n
+
+
+def _layout_structure(tokens) -> tuple[set[int], set[int]]:
+    """(container list items, layout tables) of a token stream, by the index of their opening token.
+
+    A layout table has at most one non-empty cell in every row (a column of paragraphs, or a text cell beside an
+    empty image cell): it lays text out, it holds no data, and its cells are read as paragraphs.
+    """
+    items: set[int] = set()
+    tables: set[int] = set()
+    item_stack: list[list[int]] = []  # [index, unlinked chars, blocks]
+    table_open = -1
+    row_cells = max_cells = 0
+    for i, tok in enumerate(tokens):
+        t = tok.type
+        if t == "list_item_open":
+            item_stack.append([i, 0, 0])
+        elif t == "list_item_close" and item_stack:
+            idx, chars, blocks = item_stack.pop()
+            if chars >= CONTAINER_ITEM_CHARS and blocks >= CONTAINER_ITEM_BLOCKS:
+                items.add(idx)
+            if item_stack:
+                item_stack[-1][1] += chars
+                item_stack[-1][2] += blocks
+        elif t == "inline":
+            if item_stack:
+                item_stack[-1][1] += _unlinked_chars(tok)
+                item_stack[-1][2] += 1
+            if table_open >= 0 and tok.content.strip():
+                row_cells += 1
+        elif t == "table_open":
+            table_open, max_cells = i, 0
+        elif t == "tr_open":
+            row_cells = 0
+        elif t == "tr_close":
+            max_cells = max(max_cells, row_cells)
+        elif t == "table_close" and table_open >= 0:
+            if max_cells <= 1:
+                tables.add(table_open)
+            table_open = -1
+    return items, tables
+
+
 def parse_markdown(text: str, page_id: str | None = None, image_blocks: bool = IMAGE_BLOCKS) -> Page:
     """Parse a Markdown page (already decoded) into a Page.
 
@@ -304,6 +436,7 @@ def parse_markdown(text: str, page_id: str | None = None, image_blocks: bool = I
     in_quote = 0
     heading = 0
     in_table = False
+    hidden_lists = 0
     cell_tag = "td"
     row: list[tuple[_Segments, int]] = []
     row_line = 0
@@ -321,19 +454,20 @@ def parse_markdown(text: str, page_id: str | None = None, image_blocks: bool = I
         images = pending_images + segs.images
         pending_images.clear()
         hints = line_hints(body, body)
+        n_lists = max(0, len(list_stack) - hidden_lists)  # lists, less those of container items
         hints.update(
             tag=tag,
             heading=heading,
-            in_list=bool(list_stack),
-            list_depth=len(list_stack),
-            ordered=bool(list_stack and list_stack[-1]),
+            in_list=n_lists > 0,
+            list_depth=n_lists,
+            ordered=bool(n_lists and list_stack[-1]),
             in_table=in_table,
             in_blockquote=in_quote > 0,
             is_caption=False,
             link_density=round(min(1.0, link_chars / max(1, len(body))), 3) if body else 0.0,
             landmarks=[],
             class_tokens=[],
-            depth=len(list_stack) + in_quote + (1 if in_table else 0) + 1,
+            depth=n_lists + in_quote + (1 if in_table else 0) + 1,
             image_marker=bool(images),
             n_images=len(images),
             line_no=line_no,
@@ -359,9 +493,11 @@ def parse_markdown(text: str, page_id: str | None = None, image_blocks: bool = I
 
     for tokens, offset in _token_chunks(text):
         list_stack.clear()
-        in_item = in_quote = heading = 0
-        in_table = False
-        for tok in tokens:
+        in_item = in_quote = heading = hidden_lists = 0
+        in_table = layout_table = False
+        item_kinds: list[bool] = []  # container? per open list item
+        containers, layout_tables = _layout_structure(tokens)
+        for k_tok, tok in enumerate(tokens):
             t = tok.type
             line_no = offset + tok.map[0] if tok.map else (blocks[-1].hints["line_no"] if blocks else 0)
             if t in ("bullet_list_open", "ordered_list_open"):
@@ -370,9 +506,16 @@ def parse_markdown(text: str, page_id: str | None = None, image_blocks: bool = I
                 if list_stack:
                     list_stack.pop()
             elif t == "list_item_open":
-                in_item += 1
+                item_kinds.append(k_tok in containers)
+                if item_kinds[-1]:
+                    hidden_lists += 1
+                else:
+                    in_item += 1
             elif t == "list_item_close":
-                in_item = max(0, in_item - 1)
+                if item_kinds and item_kinds.pop():
+                    hidden_lists = max(0, hidden_lists - 1)
+                else:
+                    in_item = max(0, in_item - 1)
             elif t == "blockquote_open":
                 in_quote += 1
             elif t == "blockquote_close":
@@ -383,9 +526,10 @@ def parse_markdown(text: str, page_id: str | None = None, image_blocks: bool = I
                 heading = 0
             elif t == "table_open":
                 in_table = True
+                layout_table = k_tok in layout_tables
                 n_header_cells = 0
             elif t == "table_close":
-                in_table = False
+                in_table = layout_table = False
             elif t == "tr_open":
                 row = []
                 row_line = line_no
@@ -401,6 +545,16 @@ def parse_markdown(text: str, page_id: str | None = None, image_blocks: bool = I
                     for piece in _row_pieces(src):
                         for segs in _inline_segments(_md().parseInline(piece)[0]):
                             emit(segs, "td", row_line, {"layout_row": True})
+                    row = []
+                    continue
+                if layout_table:
+                    # a layout table's cells are paragraphs
+                    in_table = False
+                    tag = block_tag()
+                    for segs, _ in row:
+                        if not segs.empty():
+                            emit(segs, tag, row_line)
+                    in_table = True
                     row = []
                     continue
                 merged = _Segments()

@@ -11,6 +11,7 @@ from bantin.config import load_config
 from bantin.data.builder import BuilderConfig
 from bantin.data.builder.build import build_pages
 from bantin.data.builder.generated import generated_name, sample_style, style_for
+from bantin.data.builder import vocab as V
 from bantin.data.builder.splits import template_splits
 
 FIX = FIXTURES / "corpora"
@@ -201,3 +202,28 @@ def test_deep_menus_layout_tables_and_photo_stories(structured_pages):
     assert depth >= 3 and grid > 0 and table_body > 0
     # markdownify's pipe rows become blocks with the table hint, boilerplate and article alike
     assert form_table_labels["related"] > 0 and form_table_labels["nav"] > 0 and form_table_labels["body"] > 0
+
+
+def test_real_comment_sections():
+    """variation.real_comments: long comments with meta lines and moderation notices, all of them boilerplate;
+    off, the build is the same page for page (the knob draws nothing)."""
+    base = GEN_ONLY[:-3] + ["pages.train=30", "pages.val=2", "pages.test=2", "out_dir=unused"]
+    pages_on, _ = build_pages(load_config(BuilderConfig, None, base + ["variation.real_comments=true"]))
+    pages_off, _ = build_pages(load_config(BuilderConfig, None, base))
+    again, _ = build_pages(load_config(BuilderConfig, None, base + ["variation.real_comments=false"]))
+    assert [r["html"] for r in pages_off["train"]] == [r["html"] for r in again["train"]]
+    notices = [n.split("{site}")[-1][:30] for n in V.COMMENT_NOTICES]
+    long_noise = meta = notice = 0
+    for r in pages_on["train"]:
+        for text, lab in zip(r["text"].split("\n"), r["labels"]):
+            if text not in V.COMMENT_FORM and any(k in text for k in notices):
+                notice += 1
+                assert lab == "noise"
+            if " Thích | " in text or " - " in text and "trước" in text:
+                meta += lab == "noise"
+        blocks = parse_html(r["html"]).blocks
+        long_noise += sum(1 for b, lab in zip(blocks, r["html_labels"]) if lab == "noise" and b.text.count(". ") >= 2)
+    assert notice > 0 and meta > 0 and long_noise > 0
+    off_long = sum(1 for r in pages_off["train"] for b, lab in zip(parse_html(r["html"]).blocks, r["html_labels"])
+                   if lab == "noise" and b.text.count(". ") >= 2)
+    assert long_noise > off_long

@@ -24,6 +24,12 @@ their block (an image alone in its paragraph goes to the next block, as in HTML 
 html2text quirks handled before parsing: link/image destinations broken across lines by its 78-column wrap
 (``](http://site/a-\\nb.html)``) are joined back. ``* * *`` rules, backslash escapes (``\\-``, ``\\.``) and
 reference-style links are CommonMark and handled by the parser.
+
+markdownify quirks: a link around block elements (a news card: image, heading, date) spans paragraphs, which
+CommonMark cannot link; each of its lines becomes a link to the same destination. Layout is told from content
+as readers of HTML do: a list item holding a long run of unlinked text (a page whose article sits in an ``<li>``)
+is a container, not a list item, and a table with at most one non-empty cell per row (a column of paragraphs, a
+text cell beside an empty image cell) lays text out; their blocks get no list or table hints.
 """
 
 from __future__ import annotations

@@ -48,6 +48,13 @@ class VariationConfig:
     #: content in table cells) and photo stories (builder/generated.py ``_layout_extras``); off, the pages are those of
     #: the builds without them (the embedded default's training data)
     layout_structures: bool = False
+    #: generated styles' comment sections as real sites write them: many comments of several sentences, meta lines
+    #: such as "name - 7 ngày trước Thích | 724", "Hiển thị thêm" and page numbers, and the site's moderation
+    #: notice ("... hoan nghênh ý kiến của bạn đọc ..."); off, the pages are those of the builds without them
+    real_comments: bool = False
+    #: generated styles' photo stories alone (pictures with short captions after most paragraphs), without the rest
+    #: of layout_structures
+    photo_stories: bool = False
     min_related: int = 3
     max_related: int = 10
     max_body_paragraphs: int = 24

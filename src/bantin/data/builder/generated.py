@@ -718,6 +718,9 @@ def chrome_block(p: Page, block: str, region: str) -> None:
         for w in words:
             tag = rng.choice(["label", "div", "p", "span"])
             p.add("nav", w, reg, f"<div><{tag}>{esc(w)}</{tag}></div>" if tag in ("label", "span") else f"<{tag}>{esc(w)}</{tag}>")
+        if p.c.var.real_comments and rng.random() < 0.6:
+            notice = rng.choice(V.COMMENT_NOTICES).format(site=st.site_name)
+            p.add("noise", notice, reg, f"<p>{esc(notice)}</p>")
     elif block == "pager":
         words = rng.choice(V.PAGER)
         p.inline_links(words, region, "pager", joiner=rng.choice([" ", " , ", " | "]))
@@ -877,12 +880,39 @@ def chrome_block(p: Page, block: str, region: str) -> None:
         raise ValueError(f"unknown chrome block {block!r}")
 
 
+def _real_comment_text(c: PageContext, rng) -> str:
+    """A reader's comment as real ones run: often several sentences (other articles' sentences, so that the words
+    are news words and only the place and the meta lines tell a comment), maybe opened in the first person."""
+    parts = [rng.choice(V.COMMENT_OPENERS)] if rng.random() < 0.5 else []
+    for _ in range(rng.choice([1, 1, 2, 3, 4])):
+        t = rng.choice(c.teasers) if c.teasers else None
+        sents = split_sentences(t.lead) if t and t.lead else []
+        if sents:
+            parts.append(rng.choice(sents))
+    if rng.random() < 0.3:
+        parts.append(rng.choice(V.COMMENT_REACTIONS) + rng.choice([".", "!", "!!", "..."]))
+    text = " ".join(parts) or rng.choice(V.COMMENT_REACTIONS)
+    if rng.random() < 0.15:  # a "most liked" widget's cut comment
+        words = text.split()
+        text = " ".join(words[:rng.randint(min(len(words), 15), max(15, len(words)))]) + " ..."
+    return text
+
+
+def _real_comment_meta(name: str, when: str, rng) -> str:
+    likes = rng.randint(0, 999)
+    return rng.choice([f"{name} - {when}", f"{name} - {when} Thích | {likes}", f"{name} ({when})", f"{when} Thích | {likes}",
+                       f"{name} · {when} · Trả lời · Thích {likes}", f"{name}, {when}"])
+
+
 def _comments(p: Page, region: str) -> None:
     st, rng, c = p.st, p.rng, p.c
     n = rng.randint(1, 8)
     head = rng.choice(V.COMMENT_HEADS)
     if rng.random() < 0.5:
         head = f"{head} ({n})"
+    if c.var.real_comments:
+        _real_comments(p, region, n, head)
+        return
 
     def fill(base: str) -> None:
         if rng.random() < 0.4:
@@ -907,6 +937,47 @@ def _comments(p: Page, region: str) -> None:
                 text_a = " · ".join(acts) if rng.random() < 0.3 else " ".join(acts)
                 joiner = " · " if "·" in text_a else " "
                 p.add("nav", text_a, base, f"<div>{joiner.join(st.a(a) for a in acts)}</div>{end}")
+    p.box(head, region, "comments", fill)
+
+
+def _real_comments(p: Page, region: str, n: int, head: str) -> None:
+    """The comment section of ``variation.real_comments``: up to 14 comments of several sentences, meta lines
+    before or after each, "show more" and page numbers, and the site's moderation notice."""
+    st, rng, c = p.st, p.rng, p.c
+    n = rng.choice([n, n + rng.randint(2, 6)])
+    if head.endswith(")"):
+        head = f"{head.rsplit(' (', 1)[0]} ({n + rng.randint(0, 40)})"
+
+    def fill(base: str) -> None:
+        if rng.random() < 0.4:
+            notice = rng.choice(V.COMMENT_NOTICES).format(site=st.site_name)
+            p.add("noise", notice, base, f"<p>{esc(notice)}</p>")
+        if rng.random() < 0.4:
+            p.inline_links(rng.sample(["Mới nhất", "Cũ nhất", "Quan tâm nhất", "Hay nhất"], k=2), base, "pager", joiner=" | ")
+        meta_after = rng.random() < 0.5
+        for _ in range(n):
+            for reply in ([False] + ([True] if rng.random() < 0.25 else [])):
+                wrap = f'<div{st.attr("comment")}>' + ('<div class="reply">' if reply else "")
+                end = "</div></div>" if reply else "</div>"
+                name = _nick(rng)
+                when = rng.choice(V.TIME_AGO).format(n=rng.randint(1, 50)) if rng.random() < 0.6 else \
+                    f"{random_time(rng, 2013, 2025):%H:%M %d/%m/%Y}"
+                meta = _real_comment_meta(name, when, rng)
+                text = _real_comment_text(c, rng)
+                if meta_after:
+                    p.add("noise", text, base, f"{wrap}<p>{esc(text)}</p>")
+                    p.add("noise", meta, base, f"<div>{esc(meta)}</div>{end}")
+                else:
+                    p.add("noise", meta, base, f"{wrap}<div>{esc(meta)}</div>")
+                    p.add("noise", text, base, f"<p>{esc(text)}</p>{end}")
+        if rng.random() < 0.5:
+            more = rng.choice(V.COMMENT_MORE)
+            p.add("nav", more, base, f"<div>{st.a(more)}</div>")
+        if rng.random() < 0.3:
+            p.inline_links([str(k) for k in range(1, rng.randint(3, 7))], base, "pager", joiner=" ")
+        if rng.random() < 0.3:
+            notice = rng.choice(V.COMMENT_NOTICES).format(site=st.site_name)
+            p.add("noise", notice, base, f"<p>{esc(notice)}</p>")
     p.box(head, region, "comments", fill)
 
 
@@ -956,7 +1027,9 @@ def _article(p: Page, region: str) -> None:
     p_table = p.ex.get("p_table_article", 0.0)
     table_mode = rng.choice(["cell", "rows"]) if p_table and rng.random() < p_table else ""
     content = body
-    photos = _photo_story(s, rng) if p.ex and rng.random() < p.ex.get("p_photo_story", 0.0) else {}
+    # photo stories come with layout_structures, or alone with photo_stories (no draw when neither is on)
+    p_photo = p.ex.get("p_photo_story", 0.0) if p.ex else (p.st.extras.get("p_photo_story", 0.0) if p.c.var.photo_stories else 0.0)
+    photos = _photo_story(s, rng) if (p.ex or p.c.var.photo_stories) and rng.random() < p_photo else {}
     for i, (kind, text) in enumerate(s.body):
         if table_mode:  # the content in a layout table: one cell, or a row per paragraph
             body = content + "/" + st.table_step() + ("/tbody/tr/td" if table_mode == "cell" else f"/tbody/tr.r{i}/td")

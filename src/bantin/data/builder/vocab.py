@@ -101,6 +101,21 @@ COMMENT_FORM = ["Gửi bình luận", "Gửi", "Họ tên", "Họ và tên", "Em
                 "Viết bình luận của bạn...", "Bạn vui lòng nhập tiếng Việt có dấu", "Ý kiến của bạn sẽ được biên tập trước khi đăng",
                 "0/1000", "20 /1000", "Tối thiểu 10 chữ", "Xem thêm bình luận", "Mới nhất", "Quan tâm nhất", "Sắp xếp theo",
                 "Bình luận (0)", "Đăng bình luận", "Bình luận của bạn", "Thông tin bạn đọc"]
+#: the opening of a reader's comment (first person, or addressing the author or another reader)
+COMMENT_OPENERS = ["Theo tôi,", "Tôi nghĩ", "Mình thấy", "Gửi tác giả!", "Bạn ơi,", "Thật sự mà nói,", "Ý kiến cá nhân:",
+                   "Tôi hoàn toàn đồng ý.", "Tôi không đồng ý với bài viết.", "Là người trong cuộc, tôi thấy", "Nói thật,",
+                   "Mong các cơ quan chức năng vào cuộc.", "Đọc bài mà thấy buồn.", "Chuyện này không mới,"]
+#: a site's moderation notice next to its comment form ({site}: the site's name)
+COMMENT_NOTICES = [
+    "{site} hoan nghênh ý kiến của bạn đọc. Các ý kiến sẽ được xem xét trước và có thể được biên tập khi đăng tải.",
+    "Ý kiến của bạn sẽ được biên tập trước khi đăng. Xin vui lòng gõ tiếng Việt có dấu.",
+    "{site} giữ quyền từ chối những lời lẽ xúc phạm cá nhân, tổ chức hoặc không phù hợp với thuần phong mỹ tục.",
+    "Bình luận của bạn sẽ được duyệt trước khi hiển thị. Vui lòng không đăng nội dung vi phạm pháp luật.",
+    "Bạn đọc gửi ý kiến xin ghi rõ họ tên, địa chỉ, email. {site} không chịu trách nhiệm về nội dung bình luận.",
+    "Các bình luận không dấu, dùng từ ngữ thiếu văn hóa sẽ bị xóa mà không cần báo trước.",
+]
+COMMENT_MORE = ["Hiển thị thêm nội dung", "Xem thêm bình luận", "Xem thêm ý kiến", "Tải thêm bình luận", "Xem tất cả bình luận",
+                "Xem thêm", "Gửi ý kiến", "GỬI PHẢN HỒI", "Viết bình luận"]
 COMMENT_ACTIONS = ["Trả lời", "Thích", "Báo vi phạm", "Chia sẻ", "Gửi trả lời", "Xem thêm trả lời", "Phản hồi"]
 COMMENT_REACTIONS = ["Bài viết hay quá", "Cảm ơn tác giả", "Đồng ý với bạn", "Quá đáng thật", "Thật đáng buồn", "Rất bổ ích",
                      "Mong cơ quan chức năng vào cuộc", "Ủng hộ", "Thương quá", "Sao lại thế được", "Không thể tin nổi",

@@ -300,3 +300,25 @@ def test_cli_kind_markdown(tmp_path):
     assert "](" not in json.dumps(out, ensure_ascii=False)
     res = runner.invoke(app, ["analyze", str(md), "--kind", "pdf"])
     assert res.exit_code == 2 and "--kind takes" in res.stderr
+
+
+def test_html_container_list_items_and_layout_tables():
+    """The HTML parser tells layout from content as the Markdown parser does: an article inside one <li> and steps
+    in one-text-cell tables are paragraphs; a menu list and a data table keep their hints."""
+    from bantin.blocks import parse_html
+
+    html = ("<html><body><ul><li><a href='/'>Trang chủ</a></li><li><a href='/x'>Thời sự</a></li></ul>"
+            "<ul><li><h1>Tiêu đề bài viết</h1>" + "".join(f"<p>{p}</p>" for p in BODY)
+            + "<ul><li>Bột mỳ</li><li>Trứng gà</li></ul>"
+            + "".join(f"<table><tr><td><img src='a.jpg'></td><td>Bước {i}: {p}</td></tr></table>" for i, p in enumerate(BODY, 1))
+            + "</li></ul><table><tr><td>Đội</td><td>Điểm</td></tr><tr><td>A</td><td>3</td></tr></table></body></html>")
+    blocks = {b.text: b.hints for b in parse_html(html).blocks}
+    assert blocks["Trang chủ"]["in_list"] and blocks["Trang chủ"]["tag"] == "li"
+    assert not blocks["Tiêu đề bài viết"]["in_list"] and all(not blocks[p]["in_list"] for p in BODY)
+    assert blocks["Bột mỳ"]["in_list"] and blocks["Bột mỳ"]["tag"] == "li"
+    for i, p in enumerate(BODY, 1):
+        assert not blocks[f"Bước {i}: {p}"]["in_table"] and blocks[f"Bước {i}: {p}"]["tag"] == "div"
+    assert blocks["A"]["in_table"] and blocks["A"]["tag"] == "td"
+    # the same page with short items only is left as it is (no long text in a list item or cell)
+    short = "<ul><li><p>Một</p><p>Hai</p><p>Ba</p></li></ul><table><tr><td>x</td></tr></table>"
+    assert all(b.hints["in_list"] or b.hints["in_table"] for b in parse_html(short).blocks)

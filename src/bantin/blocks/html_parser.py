@@ -28,7 +28,7 @@ import re
 import lxml.etree
 import numpy as np
 
-from bantin.blocks.model import MAX_BLOCKS, Block, Page
+from bantin.blocks.model import CONTAINER_ITEM_BLOCKS, CONTAINER_ITEM_CHARS, MAX_BLOCKS, Block, Page
 from bantin.blocks.text_parser import line_hints
 from bantin.caching import cached
 from bantin.errors import BantinInputError
@@ -128,6 +128,7 @@ class _Walker:
         #: ones), for the container hints
         self.paths: list[tuple[int, ...]] = []
         self.stack_ids: list[int] = []
+        self.id_tags: list[str] = []  # tag of each block-level element, by serial number
         self.n_pushed = 0
         self.segments: list[tuple[str, bool]] = []  # (text, inside a link)
         self.stack: list[str] = []  # tags of the open block elements
@@ -188,6 +189,7 @@ class _Walker:
     def _push(self, el, tag: str) -> None:
         self.stack.append(tag)
         self.stack_ids.append(self.n_pushed)
+        self.id_tags.append(tag)
         self.n_pushed += 1
         toks = _attr_tokens(el)
         self.tokens.append(toks)
@@ -389,6 +391,74 @@ def _container_hints_deep(blocks: list[Block], paths: list[tuple[int, ...]]) -> 
             h.update(box_long=round(a[0] / tot, 3), box_link=round(min(1.0, a[2] / tot), 3), box_n=a[3])
 
 
+def _layout_hints(blocks: list[Block], paths: list[tuple[int, ...]], id_tags: list[str]) -> None:
+    """Layout told from content, as in the Markdown parser: blocks in a container ``<li>`` (one holding a long run
+    of unlinked text: a page whose article sits in a list item) get no list hints, and blocks in a layout table (at
+    most one non-empty cell per row) no table hints; a block whose own element is such an li/td is tagged "div".
+
+    Only pages with long text inside a list item or table cell are looked at (the rest cost one pass over blocks).
+    """
+    if not any((h := b.hints).get("n_syllables", 0) >= LONG_SYLLABLES and (h["in_list"] or h["in_table"])
+               and h["link_density"] < LONG_MAX_LINK_DENSITY for b in blocks):
+        return
+    unlinked: dict[int, float] = {}
+    n_in: dict[int, int] = {}
+    cells: dict[int, dict[int, set]] = {}  # table -> row -> its cells with text
+    for b, path in zip(blocks, paths):
+        h = b.hints
+        free = float(h.get("n_chars", len(b.text))) * (1.0 - float(h.get("link_density", 0.0)))
+        cell = row = None
+        for i in reversed(path):
+            tag = id_tags[i]
+            if tag == "li":
+                unlinked[i] = unlinked.get(i, 0.0) + free
+                n_in[i] = n_in.get(i, 0) + 1
+            elif tag in ("td", "th"):
+                if cell is None:
+                    cell = i
+            elif tag == "tr":
+                if cell is not None and row is None:
+                    row = i
+            elif tag == "table" and cell is not None:
+                cells.setdefault(i, {}).setdefault(row if row is not None else cell, set()).add(cell)
+                cell = row = None
+    containers = {i for i, c in unlinked.items() if c >= CONTAINER_ITEM_CHARS and n_in[i] >= CONTAINER_ITEM_BLOCKS}
+    layout = {t for t, rows in cells.items() if max(map(len, rows.values())) <= 1}
+    if not containers and not layout:
+        return
+    for b, path in zip(blocks, paths):
+        h = b.hints
+        if not (h["in_list"] or h["in_table"]):
+            continue
+        in_list = in_table = False
+        open_cell = False  # a cell seen, its table not yet
+        own = path[-1] if path else -1
+        own_layout = False  # the block's own element is a container li or a layout table's cell
+        for i in reversed(path):
+            tag = id_tags[i]
+            if tag == "li":
+                if i in containers:
+                    own_layout = own_layout or i == own
+                else:
+                    in_list = True
+            elif tag in ("td", "th"):
+                if not open_cell:
+                    open_cell = True
+                    own_cell = i == own
+            elif tag == "table" and open_cell:
+                if i in layout:
+                    own_layout = own_layout or own_cell
+                else:
+                    in_table = True
+                open_cell = False
+        in_table = in_table or open_cell  # a cell whose table lies past MAX_PATH
+        if len(path) >= MAX_PATH:  # cut paths: keep what lies beyond
+            in_list, in_table = in_list or h["in_list"], in_table or h["in_table"]
+        if own_layout and h["tag"] in ("li", "td", "th"):
+            h["tag"] = "div"
+        h["in_list"], h["in_table"] = in_list, in_table
+
+
 _FLATTEN_BLOCK = re.compile(r"</?(?:div|section|article|main|header|footer|aside|nav|center|blockquote|ul|ol|dl|li|dd|dt|table|thead|tbody|tr|td|th|figure|form)\b[^>]*>", re.I)
 _FLATTEN_INLINE = re.compile(r"</?(?:span|font|b|i|em|strong|u|small|big|sub|sup|mark|label)\b[^>]*>", re.I)
 
@@ -442,6 +512,7 @@ def parse_html(html: str, page_id: str | None = None, max_blocks: int = MAX_BLOC
     if not blocks:
         raise BantinInputError("HTML page has no visible text")
     _container_hints(blocks, walker.paths)
+    _layout_hints(blocks, walker.paths, walker.id_tags)
     if walker.truncated:
         warnings.append(f"page has more than {max_blocks:,} blocks: only the first {max_blocks:,} are analyzed")
     n = len(blocks)

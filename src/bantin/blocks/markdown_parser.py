@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bantin.blocks.model import Block, Page
+from bantin.blocks.model import CONTAINER_ITEM_BLOCKS, CONTAINER_ITEM_CHARS, Block, Page
 from bantin.blocks.text_parser import line_hints
 from bantin.text.normalize import normalize_text, normalize_whitespace
 
@@ -365,11 +365,9 @@ def _indented_lines(content: str) -> list[tuple[str, dict, _Segments]]:
     return out
 
 
-#: A list item whose own text (outside links) is this long, in this many blocks or more, is a container, not an
-#: item of a list: a page that puts its article in an ``<li>`` comes out of markdownify/html2text as one list item
-#: holding the whole article. Its blocks get no list hints (lists nested inside it keep theirs).
-CONTAINER_ITEM_CHARS = 600
-CONTAINER_ITEM_BLOCKS = 3
+# A container list item (``bantin.blocks.model.CONTAINER_ITEM_CHARS``): a page that puts its article in an ``<li>``
+# comes out of markdownify/html2text as one list item holding the whole article. Its blocks get no list hints
+# (lists nested inside it keep theirs).
 
 
 def _unlinked_chars(inline) -> int:

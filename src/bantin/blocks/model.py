@@ -12,6 +12,12 @@ from bantin.labels import LABELS, to_binary
 #: of a million short lines would otherwise cost minutes and gigabytes in every later stage).
 MAX_BLOCKS = 10_000
 
+#: Layout told from content, in every parser: a list item holding at least this much text outside links, in at
+#: least this many blocks, is a container (a page whose article sits in an ``<li>``), not an item of a list; its
+#: blocks get no list hints. (A table with at most one non-empty cell per row lays text out: no table hints.)
+CONTAINER_ITEM_CHARS = 600
+CONTAINER_ITEM_BLOCKS = 3
+
 
 @dataclass
 class Block:

@@ -5,7 +5,8 @@ and <br>; script/style/noscript/template/svg/iframe/head are dropped. Hints per 
 
   tag            innermost block-level element ("p", "h2", "li", "figcaption", "div"...)
   heading        heading level 1-6, 0 if not in a heading
-  in_list, in_link_only, is_caption, in_table
+  in_list, in_link_only, is_caption, in_table   (in_list/in_table leave out container list items and layout
+                 tables, told from content: see ``_layout_hints``; such an li/td block is tagged "div")
   link_density   share of the block's characters that sit inside <a>
   landmarks      ancestor landmark tags among nav/header/footer/aside/article/main/figure/form
   class_tokens   lower-cased tokens of ancestors' class and id attributes (e.g. "related", "footer")

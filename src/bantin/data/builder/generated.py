@@ -904,6 +904,20 @@ def _real_comment_meta(name: str, when: str, rng) -> str:
                        f"{name} · {when} · Trả lời · Thích {likes}", f"{name}, {when}"])
 
 
+def _comment_slots(p: Page, n: int, p_ago: float):
+    """(opening markup, closing markup, name, time) of each of ``n`` comments and their replies, drawn lazily in
+    the order the builds have always drawn them (the caller's own draws for a comment come between)."""
+    st, rng = p.st, p.rng
+    for _ in range(n):
+        for reply in ([False] + ([True] if rng.random() < 0.25 else [])):
+            wrap = f'<div{st.attr("comment")}>' + ('<div class="reply">' if reply else "")
+            end = "</div></div>" if reply else "</div>"
+            name = _nick(rng)
+            when = rng.choice(V.TIME_AGO).format(n=rng.randint(1, 50)) if rng.random() < p_ago else \
+                f"{random_time(rng, 2013, 2025):%H:%M %d/%m/%Y}"
+            yield wrap, end, name, when
+
+
 def _comments(p: Page, region: str) -> None:
     st, rng, c = p.st, p.rng, p.c
     n = rng.randint(1, 8)
@@ -917,26 +931,20 @@ def _comments(p: Page, region: str) -> None:
     def fill(base: str) -> None:
         if rng.random() < 0.4:
             p.inline_links(rng.sample(["Mới nhất", "Cũ nhất", "Quan tâm nhất", "Hay nhất"], k=2), base, "pager", joiner=" | ")
-        for _ in range(n):
-            for reply in ([False] + ([True] if rng.random() < 0.25 else [])):
-                wrap = f'<div{st.attr("comment")}>' + ('<div class="reply">' if reply else "")
-                end = "</div></div>" if reply else "</div>"
-                name = _nick(rng)
-                when = rng.choice(V.TIME_AGO).format(n=rng.randint(1, 50)) if rng.random() < 0.5 else \
-                    f"{random_time(rng, 2013, 2025):%H:%M %d/%m/%Y}"
-                if rng.random() < 0.5:
-                    p.add("noise", f"{name} {when}", base, f"{wrap}<strong>{esc(name)}</strong> <span>{esc(when)}</span>")
-                else:
-                    p.add("noise", name, base, f"{wrap}<div><strong>{esc(name)}</strong></div>")
-                    p.add("noise", when, base, f"<div>{esc(when)}</div>")
-                text = _comment_text(c, rng)
-                p.add("noise", text, base, f"<p>{esc(text)}</p>")
-                acts = rng.sample(V.COMMENT_ACTIONS, k=rng.randint(1, 3))
-                if rng.random() < 0.4:
-                    acts = [f"{a} ({rng.randint(0, 99)})" if a == "Thích" else a for a in acts]
-                text_a = " · ".join(acts) if rng.random() < 0.3 else " ".join(acts)
-                joiner = " · " if "·" in text_a else " "
-                p.add("nav", text_a, base, f"<div>{joiner.join(st.a(a) for a in acts)}</div>{end}")
+        for wrap, end, name, when in _comment_slots(p, n, 0.5):
+            if rng.random() < 0.5:
+                p.add("noise", f"{name} {when}", base, f"{wrap}<strong>{esc(name)}</strong> <span>{esc(when)}</span>")
+            else:
+                p.add("noise", name, base, f"{wrap}<div><strong>{esc(name)}</strong></div>")
+                p.add("noise", when, base, f"<div>{esc(when)}</div>")
+            text = _comment_text(c, rng)
+            p.add("noise", text, base, f"<p>{esc(text)}</p>")
+            acts = rng.sample(V.COMMENT_ACTIONS, k=rng.randint(1, 3))
+            if rng.random() < 0.4:
+                acts = [f"{a} ({rng.randint(0, 99)})" if a == "Thích" else a for a in acts]
+            text_a = " · ".join(acts) if rng.random() < 0.3 else " ".join(acts)
+            joiner = " · " if "·" in text_a else " "
+            p.add("nav", text_a, base, f"<div>{joiner.join(st.a(a) for a in acts)}</div>{end}")
     p.box(head, region, "comments", fill)
 
 
@@ -955,21 +963,15 @@ def _real_comments(p: Page, region: str, n: int, head: str) -> None:
         if rng.random() < 0.4:
             p.inline_links(rng.sample(["Mới nhất", "Cũ nhất", "Quan tâm nhất", "Hay nhất"], k=2), base, "pager", joiner=" | ")
         meta_after = rng.random() < 0.5
-        for _ in range(n):
-            for reply in ([False] + ([True] if rng.random() < 0.25 else [])):
-                wrap = f'<div{st.attr("comment")}>' + ('<div class="reply">' if reply else "")
-                end = "</div></div>" if reply else "</div>"
-                name = _nick(rng)
-                when = rng.choice(V.TIME_AGO).format(n=rng.randint(1, 50)) if rng.random() < 0.6 else \
-                    f"{random_time(rng, 2013, 2025):%H:%M %d/%m/%Y}"
-                meta = _real_comment_meta(name, when, rng)
-                text = _real_comment_text(c, rng)
-                if meta_after:
-                    p.add("noise", text, base, f"{wrap}<p>{esc(text)}</p>")
-                    p.add("noise", meta, base, f"<div>{esc(meta)}</div>{end}")
-                else:
-                    p.add("noise", meta, base, f"{wrap}<div>{esc(meta)}</div>")
-                    p.add("noise", text, base, f"<p>{esc(text)}</p>{end}")
+        for wrap, end, name, when in _comment_slots(p, n, 0.6):
+            meta = _real_comment_meta(name, when, rng)
+            text = _real_comment_text(c, rng)
+            if meta_after:
+                p.add("noise", text, base, f"{wrap}<p>{esc(text)}</p>")
+                p.add("noise", meta, base, f"<div>{esc(meta)}</div>{end}")
+            else:
+                p.add("noise", meta, base, f"{wrap}<div>{esc(meta)}</div>")
+                p.add("noise", text, base, f"<p>{esc(text)}</p>{end}")
         if rng.random() < 0.5:
             more = rng.choice(V.COMMENT_MORE)
             p.add("nav", more, base, f"<div>{st.a(more)}</div>")

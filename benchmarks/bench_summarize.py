@@ -12,6 +12,13 @@ inside. Figures per model:
   split_ms             mean sentence splitting time per article (make_document alone), for the profile
 Articles: the first N of the deduplicated vietnews test split (or --dataset baomoi_sapo).
 Writes experiments/bench_summarize.json and one record_run(kind="benchmark") per model.
+
+Side by side with another source tree (speed work):
+
+    python benchmarks/bench_summarize.py --models default --old-src /work/main/src --rounds 2
+
+runs each model under this tree and under ``PYTHONPATH=<old src>``, alternating, --rounds times (the best pass of each
+counts), and prints the ratios (this tree / old tree) of both figures; the old tree's records say ``"tree": "old"``.
 """
 
 from __future__ import annotations
@@ -73,6 +80,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", default=str(REPO / "experiments" / "bench_summarize.json"))
     ap.add_argument("--no-record", action="store_true")
+    ap.add_argument("--old-src", help="another source tree's src directory, benchmarked side by side (ratios printed)")
+    ap.add_argument("--rounds", type=int, default=1, help="alternating rounds of every model (and tree); the best pass counts")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
@@ -80,15 +89,30 @@ def main(argv: list[str] | None = None) -> list[dict]:
         return []
     from bantin.bench import run_isolated
 
+    trees = [("new", None)] + ([("old", {"PYTHONPATH": str(Path(args.old_src).resolve())})] if args.old_src else [])
+    best: dict[tuple[str, str], dict] = {}
+    for _ in range(max(args.rounds, 1)):
+        for spec in args.models:
+            for tree, env in trees:
+                cmd = [sys.executable, __file__, "--one", spec, "--n-articles", str(args.n_articles), "--dataset", args.dataset, "--repeat", str(args.repeat)]
+                res = run_isolated(cmd, f"{spec} ({tree} tree)", env=env)
+                if res is None:
+                    continue
+                tag = "" if tree == "new" else " [old tree]"
+                print(f"{res['model'] + tag:36s} {res['articles_per_s']:7.1f} articles/s  ({res['articles_per_cpu_s']:.1f} per CPU s, "
+                      f"{res['ms_per_article']:.2f} ms/article, of which splitting {res['split_ms']:.2f} ms)  [{res['n_articles']} {res['dataset']}]")
+                key = (spec, tree)
+                if key not in best or res["articles_per_s"] > best[key]["articles_per_s"]:
+                    best[key] = {**res, "tree": tree, **({"old_src": args.old_src} if tree == "old" else {})}
     results = []
     for spec in args.models:
-        cmd = [sys.executable, __file__, "--one", spec, "--n-articles", str(args.n_articles), "--dataset", args.dataset, "--repeat", str(args.repeat)]
-        res = run_isolated(cmd, spec)
-        if res is None:
-            continue
-        results.append(res)
-        print(f"{res['model']:24s} {res['articles_per_s']:7.1f} articles/s  ({res['articles_per_cpu_s']:.1f} per CPU s, "
-              f"{res['ms_per_article']:.2f} ms/article, of which splitting {res['split_ms']:.2f} ms)  [{res['n_articles']} {res['dataset']}]")
+        new, old = best.get((spec, "new")), best.get((spec, "old"))
+        if new and old:
+            new["vs_old_tree"] = {"articles_per_s": round(new["articles_per_s"] / old["articles_per_s"], 3),
+                                  "articles_per_cpu_s": round(new["articles_per_cpu_s"] / old["articles_per_cpu_s"], 3), "old_src": args.old_src}
+            print(f"{new['model']}: this tree / old tree = {new['vs_old_tree']['articles_per_s']:.3f}x wall, "
+                  f"{new['vs_old_tree']['articles_per_cpu_s']:.3f}x per CPU s (best of {args.rounds} rounds each)")
+        results.extend(r for r in (new, old) if r)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
@@ -96,10 +120,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
         from bantin.tracking import record_run
 
         for res in results:
-            record_run(task="summarize", kind="benchmark", model=res["model"], dataset=res["dataset"],
+            record_run(task="summarize", kind="benchmark", model=res["model"] + (" [old tree]" if res["tree"] == "old" else ""), dataset=res["dataset"],
                        split=f"test[:{res['n_articles']}]" if res["dataset"] == "vietnews" else f"sample{res['n_articles']}",
                        metrics={"articles_per_s": res["articles_per_s"], "articles_per_cpu_s": res["articles_per_cpu_s"],
-                                "ms_per_article": res["ms_per_article"], "split_ms": res["split_ms"], "peak_rss_mb": res["peak_rss_mb"]},
+                                "ms_per_article": res["ms_per_article"], "split_ms": res["split_ms"], "peak_rss_mb": res["peak_rss_mb"],
+                                **({"vs_old_tree": res["vs_old_tree"]["articles_per_s"]} if "vs_old_tree" in res else {})},
                        command="python benchmarks/bench_summarize.py " + " ".join(argv if argv is not None else sys.argv[1:]), extra=res)
     return results
 

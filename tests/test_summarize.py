@@ -277,17 +277,22 @@ def test_benchmark_script_runs_end_to_end(monkeypatch, tmp_path):
 
 
 def test_single_threaded_blas_is_reentrant():
-    from bantin.summarize.features import _blas_controller, single_threaded_blas
+    from threadpoolctl import threadpool_limits
 
-    def blas_threads():  # numpy's BLAS (loaded before the controller was made); live values
-        return [i["num_threads"] for i in _blas_controller().info() if i["user_api"] == "blas"]
+    from bantin.summarize.features import _blas_libraries, single_threaded_blas
+
+    def blas_threads():  # numpy's BLAS (loaded before the controllers were made); live values
+        return [lib.num_threads for lib in _blas_libraries()]
 
     before = blas_threads()
     assert before
-    with single_threaded_blas():
-        with single_threaded_blas():  # nested use is fine
+    with threadpool_limits(2, user_api="blas"):  # more than one thread, whatever OMP_NUM_THREADS says
+        outer = blas_threads()
+        with single_threaded_blas():
+            with single_threaded_blas():  # nested use is fine
+                assert blas_threads() == [1] * len(before)
             assert blas_threads() == [1] * len(before)
-        assert blas_threads() == [1] * len(before)
+        assert blas_threads() == outer  # put back
     assert blas_threads() == before
 
 

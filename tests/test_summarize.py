@@ -2,6 +2,7 @@
 embedded default, and `bantin evaluate summarize` on a few corpus articles."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -554,3 +555,24 @@ def test_rerank_label_and_trim_knobs_roundtrip(tmp_path):
     a, b = (p.predict(x) for p in loaded.reranker_.parts)
     np.testing.assert_allclose(loaded.reranker_.predict(x), (a + b) / 2)
     assert not np.allclose(a, b)
+
+
+def test_fast_sentence_splitter_matches_underthesea():
+    """``text.tokenize._fast_punkt`` (jumps between .?! with a regex) gives underthesea's own splits: random strings of the
+    characters its rules look at (ellipses, abbreviations, digits, upper case, line breaks) and real paragraphs."""
+    import importlib.util
+    import random
+
+    from bantin.text.tokenize import _sent_tokenize
+
+    spec = importlib.util.find_spec("underthesea")
+    file = Path(list(spec.submodule_search_locations)[0]) / "pipeline" / "sent_tokenize" / "__init__.py"
+    mod_spec = importlib.util.spec_from_file_location("_test_underthesea_sent_tokenize", file)
+    module = importlib.util.module_from_spec(mod_spec)
+    mod_spec.loader.exec_module(module)
+    fast = _sent_tokenize()
+    rng = random.Random(0)
+    alphabet = list("aAbBĐđÀàTt09 .?!\t\n\r,…\"") + ["Tp.", "TS.", "e.g.", "...", "....", "1.500.000", "Ông", "x", "  "]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(20000)]
+    texts += ["Ông A nói... Rồi đi. Tp. HCM có 1.500.000 dân! Thật ư?! Vâng.", "...", ". . .", "Hết...", "a...b", "TS. Nguyễn Văn A."]
+    assert [fast(t) for t in texts] == [module.sent_tokenize(t) for t in texts]

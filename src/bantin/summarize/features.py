@@ -253,10 +253,13 @@ _REPORTING_WORDS = ("cho biết", "cho hay", "nói", "khẳng định", "nhấn 
 _REPORTING = re.compile(r"\b(" + "|".join(_REPORTING_WORDS) + r")\b", re.IGNORECASE)
 
 
+_REPORTING_ANY = re.compile("|".join(re.escape(w) for w in _REPORTING_WORDS))
+
+
 def _reporting(sent: str, low: str) -> bool:
     """``_REPORTING.search(sent)``, with a substring pre-check on the lower-cased sentence (the case-insensitive
     regex is run only when one of its words occurs: same answer, a fraction of the time)."""
-    return any(w in low for w in _REPORTING_WORDS) and _REPORTING.search(sent) is not None
+    return _REPORTING_ANY.search(low) is not None and _REPORTING.search(sent) is not None
 
 
 def _caption_like(sent: str, low: str) -> bool:
@@ -358,12 +361,16 @@ def sentence_features_context(doc: Document, idf: IdfTable | None, feature_set: 
     rows[:, 9] = np.log1p(lengths)
     rows[:, 10] = lengths / mean_len if mean_len else 0.0
     surface = []
-    for sent in doc.sentences:
+    lows = [sent.lower() for sent in doc.sentences]
+    upper_words = []  # each sentence's words that start with an upper-case letter (also read by _features_v2)
+    for sent, low in zip(doc.sentences, lows):
         words = sent.split()
-        caps = sum(1 for w in words[1:] if w[:1].isupper()) / max(len(words) - 1, 1)
+        upper = [w for w in words if w[0].isupper()]
+        upper_words.append(upper)
+        caps = (len(upper) - (1 if words and words[0][0].isupper() else 0)) / max(len(words) - 1, 1)
         tail = sent.rstrip()
-        surface.append((len(_DIGIT.findall(sent)) / max(len(sent), 1), caps, bool(_QUOTE.search(sent)), tail.endswith("?"),
-                        tail.endswith(":"), _caption_like(sent, sent.lower()), "(" in sent))
+        surface.append((len(_DIGIT.findall(sent)) / max(len(sent), 1), caps, _QUOTE.search(sent) is not None, tail.endswith("?"),
+                        tail.endswith(":"), _caption_like(sent, low), "(" in sent))
     rows[:, 20:27] = np.array(surface, dtype=np.float64)
     rows[:, 11] = title_cos
     rows[:, 12] = title_recall
@@ -381,14 +388,16 @@ def sentence_features_context(doc: Document, idf: IdfTable | None, feature_set: 
     if feature_set == "v1":
         context["x"] = rows
         return rows, context
-    rows = np.hstack([rows, _features_v2(doc, rows, cos, para, lengths, mean_idf)])
+    rows = np.hstack([rows, _features_v2(doc, rows, cos, para, lengths, mean_idf, lows, upper_words)])
     context["x"] = rows
     return rows, context
 
 
-def _features_v2(doc: Document, rows: np.ndarray, cos: np.ndarray, para: np.ndarray, lengths: np.ndarray, mean_idf: np.ndarray) -> np.ndarray:
+def _features_v2(doc: Document, rows: np.ndarray, cos: np.ndarray, para: np.ndarray, lengths: np.ndarray, mean_idf: np.ndarray,
+                 lows: list[str], upper_words: list[list[str]]) -> np.ndarray:
     """Paragraph structure, redundancy with earlier sentences, numbers and names shared with the title,
-    quote/reporting cues, a few more within-document ranks."""
+    quote/reporting cues, a few more within-document ranks. ``lows``: the sentences lower-cased; ``upper_words``: each
+    sentence's words that start with an upper-case letter."""
     n = len(doc.sentences)
     out = np.zeros((n, len(FEATURE_NAMES_V2)))
     # position within the paragraph
@@ -410,18 +419,17 @@ def _features_v2(doc: Document, rows: np.ndarray, cos: np.ndarray, para: np.ndar
     title = doc.title
     t_numbers = set(_NUMBER.findall(title))
     t_names = {m.lower() for m in _NAME.findall(title)} | {w.lower() for w in title.split()[1:] if w[:1].isupper()}
-    for i, sent in enumerate(doc.sentences):
+    cols: list[tuple] = []  # (number share, numbers, name share, names, starts quote, reporting) per sentence
+    for sent, low, upper in zip(doc.sentences, lows, upper_words):
         nums = _NUMBER.findall(sent)
-        out[i, 8] = min(len(nums), 10)
-        if t_numbers:
-            out[i, 7] = len(t_numbers & set(nums)) / len(t_numbers)
         names = {m.lower() for m in _NAME.findall(sent)}
-        out[i, 10] = min(len(names), 10)
+        name_share = 0.0
         if t_names:
-            caps = names | {w.lower().strip(".,:;\"“”()") for w in sent.split() if w[:1].isupper()}
-            out[i, 9] = len(t_names & caps) / len(t_names)
-        out[i, 11] = sent[:1] in "\"“«-–"
-        out[i, 12] = _reporting(sent, sent.lower())
+            caps = names | {w.lower().strip(".,:;\"“”()") for w in upper}
+            name_share = len(t_names & caps) / len(t_names)
+        cols.append((len(t_numbers & set(nums)) / len(t_numbers) if t_numbers else 0.0, min(len(nums), 10), name_share,
+                     min(len(names), 10), sent[:1] in "\"“«-–", _reporting(sent, low)))
+    out[:, 7:13] = np.array(cols, dtype=np.float64)
     out[:, 13] = _rank01(rows[:, 16])
     out[:, 14] = _rank01(rows[:, 12])
     out[:, 15] = _rank01(mean_idf)

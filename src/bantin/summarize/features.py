@@ -98,10 +98,16 @@ def doc_tfidf(doc: Document, idf: IdfTable | None = None, return_weights: bool =
 
     Without an ``idf`` table the idf is computed over the document's own sentences (LexRank's setting).
     """
+    m, vocab, _, tf, w = _doc_tfidf(doc, idf)
+    return (m, vocab, tf, w) if return_weights else (m, vocab, tf)
+
+
+def _doc_tfidf(doc: Document, idf: IdfTable | None) -> tuple[np.ndarray, list[str], dict[str, int], np.ndarray, np.ndarray]:
+    """``doc_tfidf``'s matrix, vocabulary, vocabulary index (token -> column), tf matrix and idf weights."""
     tokens = doc.tokens
     all_tokens = list(itertools.chain.from_iterable(tokens))
     vocab = list(dict.fromkeys(all_tokens))  # in order of first occurrence
-    vocab_index = {t: i for i, t in enumerate(vocab)}
+    vocab_index = dict(zip(vocab, range(len(vocab))))
     width = max(len(vocab), 1)
     lengths = np.fromiter(map(len, tokens), np.intp, len(tokens))
     flat = np.fromiter(map(vocab_index.__getitem__, all_tokens), np.intp, len(all_tokens))
@@ -115,7 +121,7 @@ def doc_tfidf(doc: Document, idf: IdfTable | None = None, return_weights: bool =
     m = tf * w
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     m = m / np.where(norms > 0, norms, 1.0)
-    return (m, vocab, tf, w) if return_weights else (m, vocab, tf)
+    return m, vocab, vocab_index, tf, w
 
 
 def pagerank(sim: np.ndarray, damping: float = 0.85, iters: int = 50, tol: float = 1e-6) -> np.ndarray:
@@ -130,9 +136,11 @@ def pagerank(sim: np.ndarray, damping: float = 0.85, iters: int = 50, tol: float
     r = np.full(n, 1.0 / n)
     step = damping * trans.T  # (the same array as the loop's ``damping * trans.T`` was, made once)
     teleport = (1 - damping) / n
+    diff = np.empty(n)
     for _ in range(iters):
         new = teleport + step @ r
-        if np.abs(new - r).sum() < tol:
+        np.subtract(new, r, out=diff)
+        if np.add.reduce(np.abs(diff, out=diff)) < tol:  # np.abs(new - r).sum(), without the temporaries
             return new
         r = new
     return r
@@ -248,7 +256,11 @@ FEATURE_NAMES_V2 = [
     "starts_quote", "reporting_verb", "textrank_rank", "title_recall_rank", "mean_idf_rank", "centroid_cos_vs_max",
 ]
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-ZÀ-ỸĐ][\wÀ-ỹ]*(?: [A-ZÀ-ỸĐ][\wÀ-ỹ]*)+")
+#: two or more capitalized words, not at the start of the sentence or after a sentence end: at a word boundary, not
+#: at position 0, not after "[.!?] ". Written with the first letter first and the conditions on its position as
+#: lookbehinds over it (the same matches as ``(?<!^)(?<![.!?] )\b[A-ZÀ-ỸĐ]...``), so the regex engine skips the positions
+#: that cannot start a name (half the time)
+_NAME = re.compile(r"[A-ZÀ-ỸĐ](?<=\b.)(?<!^.)(?<![.!?] .)[\wÀ-ỹ]*(?: [A-ZÀ-ỸĐ][\wÀ-ỹ]*)+")
 _REPORTING_WORDS = ("cho biết", "cho hay", "nói", "khẳng định", "nhấn mạnh", "chia sẻ", "thông tin", "theo ông", "theo bà", "phát biểu")
 _REPORTING = re.compile(r"\b(" + "|".join(_REPORTING_WORDS) + r")\b", re.IGNORECASE)
 
@@ -300,7 +312,7 @@ def sentence_features_context(doc: Document, idf: IdfTable | None, feature_set: 
     n = len(doc.sentences)
     if n == 0:
         return np.zeros((0, len(feature_names(feature_set)))), {}
-    m, vocab, tf, w = doc_tfidf(doc, idf, return_weights=True)
+    m, vocab, index, tf, w = _doc_tfidf(doc, idf)
     lengths = np.array([len(t) for t in doc.tokens], dtype=np.float64)
     centroid = m.sum(axis=0)
     cnorm = np.linalg.norm(centroid)
@@ -309,7 +321,6 @@ def sentence_features_context(doc: Document, idf: IdfTable | None, feature_set: 
     lexrank = pagerank(np.where(cos >= 0.1, cos, 0.0)) * n
     textrank = pagerank(textrank_similarity(doc.tokens, (tf > 0).astype(np.float64))) * n
     # title similarity
-    index = {t: i for i, t in enumerate(vocab)}
     title_toks = doc.title_tokens
     title_cos = np.zeros(n)
     title_recall = np.zeros(n)

@@ -291,13 +291,17 @@ def feature_names(feature_set: str = "v1") -> list[str]:
 
 
 def _rank01(values: np.ndarray) -> np.ndarray:
-    """Rank within the document scaled to 0..1 (0 = highest value)."""
+    """Rank within the document scaled to 0..1 (0 = highest value; ties in document order). ``values``: one column, or
+    several (n x c: each column ranked on its own, in one sort call)."""
     n = len(values)
     if n <= 1:
-        return np.zeros(n)
-    order = np.argsort(-values, kind="stable")
-    ranks = np.empty(n)
-    ranks[order] = np.arange(n)
+        return np.zeros(values.shape)
+    order = np.argsort(-values, axis=0, kind="stable")
+    ranks = np.empty(values.shape)
+    if values.ndim == 1:
+        ranks[order] = np.arange(n)
+    else:
+        np.put_along_axis(ranks, order, np.arange(n, dtype=np.float64)[:, None], axis=0)
     return ranks / (n - 1)
 
 
@@ -392,9 +396,7 @@ def sentence_features_context(doc: Document, idf: IdfTable | None, feature_set: 
     rows[:, 17] = mean_idf
     rows[:, 18] = keyword_share
     rows[:, 19] = doc_overlap
-    rows[:, 27] = _rank01(title_cos)
-    rows[:, 28] = _rank01(centroid_cos)
-    rows[:, 29] = _rank01(lexrank)
+    rows[:, 27:30] = _rank01(rows[:, [11, 14, 15]])  # title_cos, centroid_cos, lexrank
     context = {"m": m, "cos": cos, "centroid": centroid / cnorm if cnorm > 0 else centroid, "lengths": lengths}
     if feature_set == "v1":
         context["x"] = rows
@@ -441,9 +443,7 @@ def _features_v2(doc: Document, rows: np.ndarray, cos: np.ndarray, para: np.ndar
         cols.append((len(t_numbers & set(nums)) / len(t_numbers) if t_numbers else 0.0, min(len(nums), 10), name_share,
                      min(len(names), 10), sent[:1] in "\"“«-–", _reporting(sent, low)))
     out[:, 7:13] = np.array(cols, dtype=np.float64)
-    out[:, 13] = _rank01(rows[:, 16])
-    out[:, 14] = _rank01(rows[:, 12])
-    out[:, 15] = _rank01(mean_idf)
+    out[:, 13:16] = _rank01(rows[:, [16, 12, 17]])  # textrank, title_recall, mean_idf
     cmax = rows[:, 14].max()
     out[:, 16] = rows[:, 14] / cmax if cmax > 0 else 0.0
     return out

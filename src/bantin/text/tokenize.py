@@ -68,31 +68,45 @@ def _sent_tokenize():
     return _underthesea().sent_tokenize
 
 
-#: sha256 of the source of underthesea's ``PunktSentenceTokenizer.sentences_from_text`` (underthesea 9.x) that
-#: ``_fast_punkt`` reproduces; any other version's splitter is used as it is
-_PUNKT_SOURCE_SHA256 = "0636eb4771314a81918f132c5aa0ede0eadfee39ec7c8dfc7f6c9c8c36c4eea7"
+#: sha256 of the source of underthesea's ``PunktSentenceTokenizer`` methods ``sentences_from_text``,
+#: ``_is_sentence_boundary`` and ``_get_preceding_word`` (underthesea 9.x), which ``_fast_punkt`` reproduces; any other
+#: version's splitter is used as it is
+_PUNKT_SOURCE_SHA256 = "e941722a83a6cb4652582809f13ac2c8ee908eba982ffa4956b81fb9faf1b6ac"
 _SENT_END = re.compile(r"[.?!]")
 
 
 def _fast_punkt(module):
     """underthesea's Punkt-style ``sentences_from_text``, the same steps, but jumping from one ``.?!`` to the next with a
-    regex instead of looking at every character in Python (most of the splitter's time); its own abbreviation list and
-    boundary test (``_is_sentence_boundary``). None when the loaded module's loop is not the one reproduced here (checked
-    by the hash of its source), so the output is always underthesea's own (``tests/test_summarize.py`` compares them)."""
+    regex instead of looking at every character in Python (most of the splitter's time), and its boundary test inlined
+    (a period is no boundary between two digits or after one of its abbreviations; anything else is), with its own
+    abbreviation list. None when the loaded module's methods are not the ones reproduced here (checked by the hash of
+    their source), so the output is always underthesea's own (``tests/test_summarize.py`` compares them)."""
     import hashlib
     import inspect
 
     try:
         module._load_model()
         tokenizer = module.sentence_tokenizer
-        source = inspect.getsource(type(tokenizer).sentences_from_text)
-        boundary = tokenizer._is_sentence_boundary
-        ends = type(tokenizer).SENT_END_CHARS
+        cls = type(tokenizer)
+        source = "".join(inspect.getsource(f) for f in (cls.sentences_from_text, cls._is_sentence_boundary, cls._get_preceding_word))
+        abbreviations = frozenset(tokenizer.abbrev_types)
+        ends = cls.SENT_END_CHARS
     except (AttributeError, OSError, TypeError):
         return None
     if hashlib.sha256(source.encode()).hexdigest() != _PUNKT_SOURCE_SHA256 or ends != frozenset(".?!"):
         return None
     search = _SENT_END.search
+
+    def boundary(text: str, pos: int) -> bool:  # PunktSentenceTokenizer._is_sentence_boundary
+        if text[pos] == ".":
+            if pos > 0 and text[pos - 1].isdigit() and pos + 1 < len(text) and text[pos + 1].isdigit():
+                return False
+            start = pos - 1  # the preceding word: letters, digits and periods
+            while start >= 0 and (text[start].isalnum() or text[start] == "."):
+                start -= 1
+            if start + 1 < pos and text[start + 1:pos].lower() in abbreviations:
+                return False
+        return True
 
     def sent_tokenize(text: str) -> list[str]:
         if not text or not text.strip():

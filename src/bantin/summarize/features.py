@@ -98,12 +98,13 @@ def doc_tfidf(doc: Document, idf: IdfTable | None = None, return_weights: bool =
 
     Without an ``idf`` table the idf is computed over the document's own sentences (LexRank's setting).
     """
-    m, vocab, _, tf, w = _doc_tfidf(doc, idf)
+    m, vocab, _, tf, w, _ = _doc_tfidf(doc, idf)
     return (m, vocab, tf, w) if return_weights else (m, vocab, tf)
 
 
-def _doc_tfidf(doc: Document, idf: IdfTable | None) -> tuple[np.ndarray, list[str], dict[str, int], np.ndarray, np.ndarray]:
-    """``doc_tfidf``'s matrix, vocabulary, vocabulary index (token -> column), tf matrix and idf weights."""
+def _doc_tfidf(doc: Document, idf: IdfTable | None) -> tuple[np.ndarray, list[str], dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
+    """``doc_tfidf``'s matrix, vocabulary, vocabulary index (token -> column), tf matrix and idf weights, and the
+    tf x idf matrix before its rows are normalized."""
     tokens = doc.tokens
     all_tokens = list(itertools.chain.from_iterable(tokens))
     vocab = list(dict.fromkeys(all_tokens))  # in order of first occurrence
@@ -118,10 +119,10 @@ def _doc_tfidf(doc: Document, idf: IdfTable | None) -> tuple[np.ndarray, list[st
         w = np.log((len(tokens) + 1) / (df + 1)) + 1.0
     else:
         w = idf.weights(vocab) if vocab else np.ones(1)
-    m = tf * w
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    m = m / np.where(norms > 0, norms, 1.0)
-    return m, vocab, vocab_index, tf, w
+    raw = tf * w
+    norms = np.linalg.norm(raw, axis=1, keepdims=True)
+    m = raw / np.where(norms > 0, norms, 1.0)
+    return m, vocab, vocab_index, tf, w, raw
 
 
 def pagerank(sim: np.ndarray, damping: float = 0.85, iters: int = 50, tol: float = 1e-6) -> np.ndarray:
@@ -316,14 +317,15 @@ def sentence_features_context(doc: Document, idf: IdfTable | None, feature_set: 
     n = len(doc.sentences)
     if n == 0:
         return np.zeros((0, len(feature_names(feature_set)))), {}
-    m, vocab, index, tf, w = _doc_tfidf(doc, idf)
+    m, vocab, index, tf, w, tf_idf = _doc_tfidf(doc, idf)
     lengths = np.array([len(t) for t in doc.tokens], dtype=np.float64)
+    present = tf > 0
     centroid = m.sum(axis=0)
     cnorm = np.linalg.norm(centroid)
     centroid_cos = m @ (centroid / cnorm) if cnorm > 0 else np.zeros(n)
     cos = m @ m.T
     lexrank = pagerank(np.where(cos >= 0.1, cos, 0.0)) * n
-    textrank = pagerank(textrank_similarity(doc.tokens, (tf > 0).astype(np.float64))) * n
+    textrank = pagerank(textrank_similarity(doc.tokens, present.astype(np.float64))) * n
     # title similarity
     title_toks = doc.title_tokens
     title_cos = np.zeros(n)
@@ -351,13 +353,13 @@ def sentence_features_context(doc: Document, idf: IdfTable | None, feature_set: 
     keywords = np.argsort(-(doc_tf * idf_w))[:10]
     kw_mask = np.zeros(tf.shape[1], dtype=bool)
     kw_mask[keywords] = True
-    present = tf > 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_idf = np.where(lengths > 0, (tf * idf_w).sum(axis=1) / np.maximum(lengths, 1), 0.0)
+        mean_idf = np.where(lengths > 0, (tf_idf if idf is not None else tf * idf_w).sum(axis=1) / np.maximum(lengths, 1), 0.0)
         keyword_share = present[:, kw_mask].sum(axis=1) / max(kw_mask.sum(), 1)
         # share of the sentence's token types that occur elsewhere in the document
         elsewhere = (doc_tf[None, :] - tf) > 0
-        doc_overlap = np.where(present.sum(axis=1) > 0, (present & elsewhere).sum(axis=1) / np.maximum(present.sum(axis=1), 1), 0.0)
+        types = present.sum(axis=1)
+        doc_overlap = np.where(types > 0, (present & elsewhere).sum(axis=1) / np.maximum(types, 1), 0.0)
     paragraphs = doc.paragraphs or list(range(n))
     rows = np.zeros((n, len(FEATURE_NAMES)))
     mean_len = lengths.mean() if n else 1.0
@@ -551,7 +553,7 @@ def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: 
     order = np.argsort(-scores, kind="stable")[: min(top_k, n)]
     k = len(order)
     index, mask, member, (pairs, pair_mask) = candidate_sets(k, min(max_size, k))
-    cos = context["cos"][np.ix_(order, order)]
+    cos = context["cos"][order][:, order]
     lengths = context["lengths"][order]
     s = scores[order]
     maskf = mask.astype(np.float64)

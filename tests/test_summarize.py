@@ -576,3 +576,31 @@ def test_fast_sentence_splitter_matches_underthesea():
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(20000)]
     texts += ["Ông A nói... Rồi đi. Tp. HCM có 1.500.000 dân! Thật ư?! Vâng.", "...", ". . .", "Hết...", "a...b", "TS. Nguyễn Văn A."]
     assert [fast(t) for t in texts] == [module.sent_tokenize(t) for t in texts]
+
+
+def test_pagerank_blocked_convergence_test_matches_step_by_step():
+    """``features.pagerank`` tests convergence per block of steps; its result is bit for bit the step-by-step loop's."""
+    from bantin.summarize.features import pagerank
+
+    def reference(sim, damping=0.85, iters=50, tol=1e-6):
+        n = sim.shape[0]
+        sim = sim.copy()
+        np.fill_diagonal(sim, 0.0)
+        rowsum = sim.sum(axis=1, keepdims=True)
+        trans = np.where(rowsum > 0, sim / np.where(rowsum > 0, rowsum, 1.0), 1.0 / n)
+        r = np.full(n, 1.0 / n)
+        for _ in range(iters):
+            new = (1 - damping) / n + damping * trans.T @ r
+            if np.abs(new - r).sum() < tol:
+                return new
+            r = new
+        return r
+
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 3, 5, 17, 40):
+        for sparsity in (0.0, 0.5, 0.9):
+            sim = rng.random((n, n)) * (rng.random((n, n)) > sparsity)
+            sim = (sim + sim.T) / 2
+            for iters, tol in ((50, 1e-6), (3, 1e-6), (9, 1e-9), (50, 0.0), (12, 1e-3)):
+                assert np.array_equal(pagerank(sim, iters=iters, tol=tol), reference(sim, iters=iters, tol=tol)), (n, sparsity, iters, tol)
+    assert pagerank(np.zeros((0, 0))).shape == (0,)

@@ -134,17 +134,23 @@ def pagerank(sim: np.ndarray, damping: float = 0.85, iters: int = 50, tol: float
     np.fill_diagonal(sim, 0.0)
     rowsum = sim.sum(axis=1, keepdims=True)
     trans = np.where(rowsum > 0, sim / np.where(rowsum > 0, rowsum, 1.0), 1.0 / n)
-    r = np.full(n, 1.0 / n)
     step = damping * trans.T  # (the same array as the loop's ``damping * trans.T`` was, made once)
     teleport = (1 - damping) / n
-    diff = np.empty(n)
-    for _ in range(iters):
-        new = teleport + step @ r
-        np.subtract(new, r, out=diff)
-        if np.add.reduce(np.abs(diff, out=diff)) < tol:  # np.abs(new - r).sum(), without the temporaries
-            return new
-        r = new
-    return r
+    # r_{k+1} = teleport + step @ r_k until |r_{k+1} - r_k|_1 < tol (that r_{k+1} is returned) or ``iters`` steps. The
+    # steps run in blocks and the test is made for a whole block at once (one call instead of three per step): the
+    # same iterates and the same first one that passes, at the cost of a few steps past it. News articles take 7..50
+    # steps (most 9..20): a first block of 8, then blocks of 4.
+    iterates = [np.full(n, 1.0 / n)]
+    done = 0
+    while done < iters:
+        for _ in range(min(8 if done == 0 else 4, iters - done)):
+            iterates.append(teleport + step @ iterates[-1])
+        chunk = np.array(iterates[done:])
+        passed = np.flatnonzero(np.add.reduce(np.abs(chunk[1:] - chunk[:-1]), axis=1) < tol)
+        if len(passed):
+            return iterates[done + int(passed[0]) + 1]
+        done = len(iterates) - 1
+    return iterates[-1]
 
 
 def textrank_similarity(tokens: Sequence[Sequence[str]], presence: np.ndarray | None = None) -> np.ndarray:

@@ -551,6 +551,21 @@ def candidate_sets(k: int, max_size: int = 3) -> tuple[np.ndarray, np.ndarray, n
     return index, mask, member, (pairs, pair_mask)
 
 
+@functools.lru_cache(maxsize=16)
+def _candidate_constants(k: int, max_size: int) -> dict[str, np.ndarray]:
+    """What ``candidate_features`` derives from ``candidate_sets(k, max_size)`` alone (the same for every article with
+    k top sentences), computed once: float mask, sizes, which candidates have a pair, rank max and sum, pair counts."""
+    index, mask, _, (_, pair_mask) = candidate_sets(k, max_size)
+    maskf = mask.astype(np.float64)
+    size = maskf.sum(axis=1)
+    out = {"maskf": maskf, "maskf3": maskf[..., None], "mask3": mask[..., None], "size": size, "size_int": size.astype(np.int64),
+           "multi": size > 1, "open_tail": ~mask[:, 1:], "has_pair": pair_mask.any(axis=1), "rank_max": np.where(mask, index, 0).max(axis=1),
+           "rank_sum": (index * maskf).sum(axis=1), "pair_count": np.maximum(pair_mask.sum(axis=1), 1)}
+    for a in out.values():
+        a.setflags(write=False)
+    return out
+
+
 def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: int = 5, max_size: int = 3,
                        candidate_set: str = "c1") -> tuple[np.ndarray, CandidateSets]:
     """Rows of ``CANDIDATE_FEATURE_NAMES`` for every candidate summary made of 1..``max_size`` of the ``top_k``
@@ -562,11 +577,11 @@ def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: 
     order = np.argsort(-scores, kind="stable")[: min(top_k, n)]
     k = len(order)
     index, mask, member, (pairs, pair_mask) = candidate_sets(k, min(max_size, k))
+    const = _candidate_constants(k, min(max_size, k))
     cos = context["cos"][order][:, order]
     lengths = context["lengths"][order]
     s = scores[order]
-    maskf = mask.astype(np.float64)
-    size = maskf.sum(axis=1)
+    maskf, size, has_pair = const["maskf"], const["size"], const["has_pair"]
     syl = (lengths[index] * maskf).sum(axis=1)
     sc = s[index]
     total = float(context["lengths"].sum())
@@ -576,7 +591,6 @@ def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: 
     pos_min = pos_sorted[:, 0]
     pos_max = np.where(mask, order[index], -1).max(axis=1)
     pc = cos[pairs[..., 0], pairs[..., 1]]
-    has_pair = pair_mask.any(axis=1)
     tri = [trigrams(doc.tokens[i]) for i in order]
     inter = np.zeros((k, k))  # shared trigram counts of each pair of the top sentences
     for a in range(k):
@@ -598,23 +612,24 @@ def candidate_features(doc: Document, scores: np.ndarray, context: dict, top_k: 
     top = np.zeros(3)
     top[: min(3, k)] = s[:3]
     gaps = np.diff(pos_sorted, axis=1)
-    contiguous = (size > 1) & ((gaps == 1) | ~mask[:, 1:]).all(axis=1)
+    contiguous = const["multi"] & ((gaps == 1) | const["open_tail"]).all(axis=1)
+    score_sum = (sc * maskf).sum(axis=1)
     rows = np.array([
-        size, syl, np.log1p(syl), syl / mean_len if mean_len else np.zeros_like(syl), (sc * maskf).sum(axis=1),
-        (sc * maskf).sum(axis=1) / size, np.where(mask, sc, np.inf).min(axis=1), np.where(mask, sc, -np.inf).max(axis=1),
-        np.where(mask, index, 0).max(axis=1), (index * maskf).sum(axis=1), np.minimum(pos_min, 50), np.minimum(pos_max, 50),
+        size, syl, np.log1p(syl), syl / mean_len if mean_len else np.zeros_like(syl), score_sum,
+        score_sum / size, np.where(mask, sc, np.inf).min(axis=1), np.where(mask, sc, -np.inf).max(axis=1),
+        const["rank_max"], const["rank_sum"], np.minimum(pos_min, 50), np.minimum(pos_max, 50),
         (pos_min == 0).astype(np.float64), contiguous.astype(np.float64),
         np.where(has_pair, np.where(pair_mask, pc, -np.inf).max(axis=1), 0.0),
-        np.where(has_pair, (pc * pair_mask).sum(axis=1) / np.maximum(pair_mask.sum(axis=1), 1), 0.0),
+        np.where(has_pair, (pc * pair_mask).sum(axis=1) / const["pair_count"], 0.0),
         np.where(has_pair, (ptri * pair_mask).max(axis=1), 0.0),
         np.where(norm2 > 0, (member @ mc) / np.sqrt(np.maximum(norm2, 1e-12)), 0.0), title_recall,
         *(np.full(len(size), v) for v in (min(n, 200), math.log1p(total), top[0], top[1], top[2], top[0] - top[1])),
     ], dtype=np.float64).T
     if candidate_set == "c2":
-        rows = np.hstack([rows, _candidate_features_c2(doc, scores, context, order, index, mask, maskf, member, tri, inter, syl, total, pos_sorted)])
+        rows = np.hstack([rows, _candidate_features_c2(doc, scores, context, order, index, mask, const, member, tri, inter, syl, total, pos_sorted)])
     elif candidate_set != "c1":
         raise ValueError(f"unknown candidate feature set {candidate_set!r} (c1, c2)")
-    return rows, CandidateSets(order, index, size.astype(np.int64))
+    return rows, CandidateSets(order, index, const["size_int"])
 
 
 #: the members' sentence-feature columns _candidate_features_c2 reads (the last three are v2 features)
@@ -623,7 +638,7 @@ _C2_COLUMNS = [(FEATURE_NAMES + FEATURE_NAMES_V2).index(name) for name in
 
 
 def _candidate_features_c2(doc: Document, scores: np.ndarray, context: dict, order: np.ndarray, index: np.ndarray, mask: np.ndarray,
-                           maskf: np.ndarray, member: np.ndarray, tri: list, inter: np.ndarray, syl: np.ndarray, total: float,
+                           const: dict[str, np.ndarray], member: np.ndarray, tri: list, inter: np.ndarray, syl: np.ndarray, total: float,
                            pos_sorted: np.ndarray) -> np.ndarray:
     """Rows of ``CANDIDATE_FEATURE_NAMES_C2`` (see ``candidate_features``). Few, whole-table numpy calls: an article
     has only 5..63 candidates, so the cost is per call, not per row."""
@@ -637,11 +652,10 @@ def _candidate_features_c2(doc: Document, scores: np.ndarray, context: dict, ord
     if not v2:
         table = np.column_stack([table[:, :4], np.zeros((len(order), 3)), table[:, 4:]])
     g = table[index]
-    m3 = mask[..., None]
+    m3, maskf, size = const["mask3"], const["maskf"], const["size"]
     gmax = np.where(m3, g, -np.inf).max(axis=1)
     gmin = np.where(m3, g, np.inf).min(axis=1)
-    gsum = (g * maskf[..., None]).sum(axis=1)
-    size = maskf.sum(axis=1)
+    gsum = (g * const["maskf3"]).sum(axis=1)
     pos_second = np.where(pos_sorted[:, 1] < 10**6, np.minimum(pos_sorted[:, 1], 50), -1) if pos_sorted.shape[1] > 1 else np.full(c, -1.0)
     members = np.where(mask, order[index], -1)
     tbi = list(set(zip(doc.title_tokens, doc.title_tokens[1:])))

@@ -309,7 +309,7 @@ def _rank01(values: np.ndarray) -> np.ndarray:
     if values.ndim == 1:
         ranks[order] = np.arange(n)
     else:
-        np.put_along_axis(ranks, order, np.arange(n, dtype=np.float64)[:, None], axis=0)
+        ranks[order, np.arange(values.shape[1])] = np.arange(n)[:, None]
     return ranks / (n - 1)
 
 

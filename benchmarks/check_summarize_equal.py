@@ -8,7 +8,8 @@ compares two dumps, or runs a dump under another source tree and compares it wit
     PYTHONPATH=src python benchmarks/check_summarize_equal.py against /work/main/src [--n 1000] [--n-baomoi 200]
 
 ``against`` dumps with ``PYTHONPATH=<old src>`` in a subprocess and with this tree, then compares (exit 1 when any
-summary differs). Scores and ratings are compared too and reported (they are what the summaries are chosen from).
+summary differs) and records the counts (``record_run(kind="experiment")``; --no-record to skip). Scores and ratings are
+compared too and reported (they are what the summaries are chosen from).
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ def dump(out: str, n: int, n_baomoi: int) -> None:
 
 
 def compare(a: str, b: str) -> int:
+    return _compare(a, b)["exit"]
+
+
+def _compare(a: str, b: str) -> dict:
     A, B = (json.load(open(p, encoding="utf-8")) for p in (a, b))
     keys = sorted(set(A) | set(B))
     summary_keys = [label for label, _ in CALLS]
@@ -72,16 +77,25 @@ def compare(a: str, b: str) -> int:
     n_summaries = len(keys) * len(summary_keys)
     print(f"{len(A)} vs {len(B)} articles, {n_summaries} summaries ({', '.join(summary_keys)}): {len(bad_summary)} articles differ; "
           f"sentence scores differ (bitwise) in {len(bad_scores)}, reranker ratings in {len(bad_ratings)}")
-    return 1 if bad_summary or set(A) != set(B) else 0
+    return {"exit": 1 if bad_summary or set(A) != set(B) else 0, "articles": len(keys), "summaries": n_summaries,
+            "articles_differ": len(bad_summary), "scores_differ": len(bad_scores), "ratings_differ": len(bad_ratings)}
 
 
-def against(old_src: str, n: int, n_baomoi: int) -> int:
+def against(old_src: str, n: int, n_baomoi: int, record: bool = True) -> int:
     with tempfile.TemporaryDirectory(prefix="check_summarize_") as tmp:
         old, new = str(Path(tmp) / "old.json"), str(Path(tmp) / "new.json")
         env = {**os.environ, "PYTHONPATH": old_src}
         subprocess.run([sys.executable, __file__, "dump", old, "--n", str(n), "--n-baomoi", str(n_baomoi)], env=env, check=True)
         dump(new, n, n_baomoi)
-        return compare(old, new)
+        res = _compare(old, new)
+    if record:
+        from bantin.tracking import record_run
+
+        record_run(task="summarize", kind="experiment", model="default (this tree vs old tree: equality check)", dataset="vietnews+baomoi_sapo",
+                   split=f"vietnews test[:{n}] + baomoi_sapo sample[:{n_baomoi}]", metrics={k: v for k, v in res.items() if k != "exit"},
+                   command="python benchmarks/check_summarize_equal.py " + " ".join(sys.argv[1:]),
+                   extra={"old_src": old_src, "calls": [label for label, _ in CALLS]})
+    return res["exit"]
 
 
 if __name__ == "__main__":
@@ -90,10 +104,11 @@ if __name__ == "__main__":
     ap.add_argument("files", nargs="+", help="dump: OUT; compare: A B; against: the old tree's src directory")
     ap.add_argument("--n", type=int, default=1000, help="vietnews test articles")
     ap.add_argument("--n-baomoi", type=int, default=200, help="baomoi sapo sample articles")
+    ap.add_argument("--no-record", action="store_true", help="against: do not record the result")
     args = ap.parse_args()
     if args.cmd == "dump":
         dump(args.files[0], args.n, args.n_baomoi)
     elif args.cmd == "compare":
         sys.exit(compare(*args.files[:2]))
     else:
-        sys.exit(against(args.files[0], args.n, args.n_baomoi))
+        sys.exit(against(args.files[0], args.n, args.n_baomoi, not args.no_record))

@@ -281,6 +281,8 @@ class ExtractiveSummarizer(Summarizer):
         sizes = [len(f) for f in feats]
         if not sum(sizes):
             return [np.zeros(0) for _ in docs], [c for _, c in both]
+        if len(feats) == 1:  # one article (summarize_article): no stacking and splitting
+            return [self._scores(feats[0])], [both[0][1]]
         scores = self._scores(np.vstack([f for f in feats if len(f)]))
         return list(np.split(scores, np.cumsum(sizes)[:-1])), [c for _, c in both]
 
@@ -654,8 +656,8 @@ class _LgbmScorer:
     def _raw_simple(self, x: np.ndarray) -> np.ndarray:
         n, t = x.shape[0], len(self.start)
         child, feature, threshold, n_int = self.flat_child, self.flat_feature, self.flat_threshold, self.n_internal
-        nodes = np.tile(self.flat_start, n)
-        base = np.repeat(np.arange(0, n * x.shape[1], x.shape[1], dtype=np.intp), t)
+        nodes = np.broadcast_to(self.flat_start, (n, t)).ravel()  # np.tile's result, without its Python overhead
+        base = np.arange(0, n * x.shape[1], x.shape[1], dtype=np.intp).repeat(t)
         xf = x.ravel()
         for _ in range(self.DENSE_STEPS):
             nodes = child[2 * nodes + (xf[base + feature[nodes]] <= threshold[nodes])]

@@ -605,15 +605,3 @@ def test_pagerank_blocked_convergence_test_matches_step_by_step():
                 assert np.array_equal(pagerank(sim, iters=iters, tol=tol), reference(sim, iters=iters, tol=tol)), (n, sparsity, iters, tol)
     assert pagerank(np.zeros((0, 0))).shape == (0,)
 
-
-def test_word_start_regex_matches_str_split():
-    """The sentence features read each word's first letter with ``_WORD_START``: the same words as ``str.split()``."""
-    import random
-
-    from bantin.summarize.features import _WORD_START
-
-    rng = random.Random(0)
-    alphabet = list("aAbBĐđÀàỸỹ \t\n\u00a0\u2003\u200b\u3000\u1680\x1c\x85.,ǅⅠⓐ")
-    for _ in range(20000):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
-        assert _WORD_START.findall(text) == [w[0] for w in text.split()], repr(text)

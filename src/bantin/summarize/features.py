@@ -244,7 +244,6 @@ def sentence_rouge(doc: Document, reference_tokens: Sequence[str], kind: str = "
 # -- sentence features ------------------------------------------------------------------------
 
 _DIGIT = re.compile(r"\d")
-_WORD_START = re.compile(r"(?<!\S)\S")
 _QUOTE = re.compile(r"[\"“”«»]")
 _CAPTION = re.compile(r"^(ảnh|video|clip|nguồn|theo)\b|\bảnh:|\(ảnh|- ảnh\b", re.IGNORECASE)
 
@@ -389,11 +388,9 @@ def sentence_features_context(doc: Document, idf: IdfTable | None, feature_set: 
     upper_words = []  # each sentence's words that start with an upper-case letter (also read by _features_v2)
     for sent, low in zip(doc.sentences, lows):
         words = sent.split()
-        # the first letter of each word of ``words`` (the same runs of non-space: re's \s is str.isspace), tested in C
-        flags = list(map(str.isupper, _WORD_START.findall(sent)))
-        upper = [w for w, up in zip(words, flags) if up]
+        upper = [w for w in words if w[0].isupper()]
         upper_words.append(upper)
-        caps = (len(upper) - (1 if flags and flags[0] else 0)) / max(len(words) - 1, 1)
+        caps = (len(upper) - (1 if words and words[0][0].isupper() else 0)) / max(len(words) - 1, 1)
         tail = sent.rstrip()
         surface.append((len(_DIGIT.findall(sent)) / max(len(sent), 1), caps, _QUOTE.search(sent) is not None, tail.endswith("?"),
                         tail.endswith(":"), _caption_like(sent, low), "(" in sent))

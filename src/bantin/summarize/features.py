@@ -348,11 +348,10 @@ def sentence_features_context(doc: Document, idf: IdfTable | None, feature_set: 
             title_cos = m @ (tvec / tn)
         tset = set(title_toks)
         tbi = set(zip(title_toks, title_toks[1:]))
-        for i, toks in enumerate(doc.tokens):
-            s = set(toks)
-            title_recall[i] = len(s & tset) / len(tset)
+        for i, toks in enumerate(doc.tokens):  # (the title's sets intersected with each sentence's tokens, no set of those built)
+            title_recall[i] = len(tset.intersection(toks)) / len(tset)
             if tbi:
-                title_bi[i] = len(set(zip(toks, toks[1:])) & tbi) / len(tbi)
+                title_bi[i] = len(tbi.intersection(zip(toks, toks[1:]))) / len(tbi)
     # informativeness
     idf_w = w if idf is not None else np.ones(tf.shape[1])
     doc_tf = tf.sum(axis=0)

@@ -651,6 +651,7 @@ class _LgbmScorer:
     #: steps every walk takes before the finished ones are dropped: in the shipped models (31 leaves, depth up to 19) few
     #: walks end in fewer steps, so the first steps run on whole arrays, cheaper than selecting the walks still going
     #: (measured: 6 beats 0, 4 and 8 and a fixed full-depth walk); a leaf points to itself, so a walk that ended early stays
+    #: where it is
     DENSE_STEPS = 6
 
     def _raw_simple(self, x: np.ndarray) -> np.ndarray:

@@ -2,6 +2,7 @@
 embedded default, and `bantin evaluate summarize` on a few corpus articles."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -277,17 +278,22 @@ def test_benchmark_script_runs_end_to_end(monkeypatch, tmp_path):
 
 
 def test_single_threaded_blas_is_reentrant():
-    from bantin.summarize.features import _blas_controller, single_threaded_blas
+    from threadpoolctl import threadpool_limits
 
-    def blas_threads():  # numpy's BLAS (loaded before the controller was made); live values
-        return [i["num_threads"] for i in _blas_controller().info() if i["user_api"] == "blas"]
+    from bantin.summarize.features import _blas_libraries, single_threaded_blas
+
+    def blas_threads():  # numpy's BLAS (loaded before the controllers were made); live values
+        return [lib.num_threads for lib in _blas_libraries()]
 
     before = blas_threads()
     assert before
-    with single_threaded_blas():
-        with single_threaded_blas():  # nested use is fine
+    with threadpool_limits(2, user_api="blas"):  # more than one thread, whatever OMP_NUM_THREADS says
+        outer = blas_threads()
+        with single_threaded_blas():
+            with single_threaded_blas():  # nested use is fine
+                assert blas_threads() == [1] * len(before)
             assert blas_threads() == [1] * len(before)
-        assert blas_threads() == [1] * len(before)
+        assert blas_threads() == outer  # put back
     assert blas_threads() == before
 
 
@@ -549,3 +555,53 @@ def test_rerank_label_and_trim_knobs_roundtrip(tmp_path):
     a, b = (p.predict(x) for p in loaded.reranker_.parts)
     np.testing.assert_allclose(loaded.reranker_.predict(x), (a + b) / 2)
     assert not np.allclose(a, b)
+
+
+def test_fast_sentence_splitter_matches_underthesea():
+    """``text.tokenize._fast_punkt`` (jumps between .?! with a regex) gives underthesea's own splits: random strings of the
+    characters its rules look at (ellipses, abbreviations, digits, upper case, line breaks) and real paragraphs."""
+    import importlib.util
+    import random
+
+    from bantin.text.tokenize import _sent_tokenize
+
+    spec = importlib.util.find_spec("underthesea")
+    file = Path(list(spec.submodule_search_locations)[0]) / "pipeline" / "sent_tokenize" / "__init__.py"
+    mod_spec = importlib.util.spec_from_file_location("_test_underthesea_sent_tokenize", file)
+    module = importlib.util.module_from_spec(mod_spec)
+    mod_spec.loader.exec_module(module)
+    fast = _sent_tokenize()
+    rng = random.Random(0)
+    alphabet = list("aAbBĐđÀàTt09 .?!\t\n\r,…\"") + ["Tp.", "TS.", "e.g.", "...", "....", "1.500.000", "Ông", "x", "  "]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(20000)]
+    texts += ["Ông A nói... Rồi đi. Tp. HCM có 1.500.000 dân! Thật ư?! Vâng.", "...", ". . .", "Hết...", "a...b", "TS. Nguyễn Văn A."]
+    assert [fast(t) for t in texts] == [module.sent_tokenize(t) for t in texts]
+
+
+def test_pagerank_blocked_convergence_test_matches_step_by_step():
+    """``features.pagerank`` tests convergence per block of steps; its result is bit for bit the step-by-step loop's."""
+    from bantin.summarize.features import pagerank
+
+    def reference(sim, damping=0.85, iters=50, tol=1e-6):
+        n = sim.shape[0]
+        sim = sim.copy()
+        np.fill_diagonal(sim, 0.0)
+        rowsum = sim.sum(axis=1, keepdims=True)
+        trans = np.where(rowsum > 0, sim / np.where(rowsum > 0, rowsum, 1.0), 1.0 / n)
+        r = np.full(n, 1.0 / n)
+        for _ in range(iters):
+            new = (1 - damping) / n + damping * trans.T @ r
+            if np.abs(new - r).sum() < tol:
+                return new
+            r = new
+        return r
+
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 3, 5, 17, 40):
+        for sparsity in (0.0, 0.5, 0.9):
+            sim = rng.random((n, n)) * (rng.random((n, n)) > sparsity)
+            sim = (sim + sim.T) / 2
+            for iters, tol in ((50, 1e-6), (3, 1e-6), (9, 1e-9), (50, 0.0), (12, 1e-3)):
+                assert np.array_equal(pagerank(sim, iters=iters, tol=tol), reference(sim, iters=iters, tol=tol)), (n, sparsity, iters, tol)
+    assert pagerank(np.zeros((0, 0))).shape == (0,)
+

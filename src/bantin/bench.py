@@ -98,14 +98,15 @@ def bench_pipeline(
     return figures
 
 
-def run_isolated(cmd: list[str], label: str) -> dict[str, Any] | None:
+def run_isolated(cmd: list[str], label: str, env: dict[str, str] | None = None) -> dict[str, Any] | None:
     """Run one benchmark in a fresh process (so peak memory is its own) and parse the JSON of its last output line;
-    on failure, print the tail of its stderr and return None so the other benchmarks still run."""
+    on failure, print the tail of its stderr and return None so the other benchmarks still run. ``env``: variables set
+    on top of this process's environment (e.g. ``PYTHONPATH`` of another source tree)."""
     import os
     import subprocess
     import sys
 
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
     if proc.returncode != 0:
         print(f"{label}: failed\n{proc.stderr[-2000:]}", file=sys.stderr)
         return None

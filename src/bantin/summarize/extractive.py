@@ -281,6 +281,8 @@ class ExtractiveSummarizer(Summarizer):
         sizes = [len(f) for f in feats]
         if not sum(sizes):
             return [np.zeros(0) for _ in docs], [c for _, c in both]
+        if len(feats) == 1:  # one article (summarize_article): no stacking and splitting
+            return [self._scores(feats[0])], [both[0][1]]
         scores = self._scores(np.vstack([f for f in feats if len(f)]))
         return list(np.split(scores, np.cumsum(sizes)[:-1])), [c for _, c in both]
 
@@ -632,23 +634,40 @@ class _LgbmScorer:
         self.flat_value = np.concatenate([np.zeros(n_int), self.leaf.ravel()])
         self.n_internal = n_int
         self.simple = not (self.missing != 0).any()  # NaN becomes 0, then a plain <= test
+        # the fast path's children, interleaved: node i goes to child[2 i] when x > threshold (or either is NaN), to
+        # child[2 i + 1] when x <= threshold (one gather per step instead of two and a where)
+        self.flat_child = np.empty(2 * len(self.flat_left), np.intp)
+        self.flat_child[0::2], self.flat_child[1::2] = self.flat_right, self.flat_left
+        self.flat_start = self.flat_start.astype(np.intp)
+        self.flat_feature = self.flat_feature.astype(np.intp)
 
     def raw_score(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
         if self.simple:
-            return self._raw_simple(np.nan_to_num(x, nan=0.0, posinf=np.inf, neginf=-np.inf))
+            nan = np.isnan(x)
+            return self._raw_simple(np.where(nan, 0.0, x) if nan.any() else x)
         return self._raw_general(x)
+
+    #: steps every walk takes before the finished ones are dropped: in the shipped models (31 leaves, depth up to 19) few
+    #: walks end in fewer steps, so the first steps run on whole arrays, cheaper than selecting the walks still going
+    #: (measured: 6 beats 0, 4 and 8 and a fixed full-depth walk); a leaf points to itself, so a walk that ended early stays
+    #: where it is
+    DENSE_STEPS = 6
 
     def _raw_simple(self, x: np.ndarray) -> np.ndarray:
         n, t = x.shape[0], len(self.start)
-        nodes = np.tile(self.flat_start, n)
-        base = np.repeat(np.arange(n) * x.shape[1], t)
+        child, feature, threshold, n_int = self.flat_child, self.flat_feature, self.flat_threshold, self.n_internal
+        nodes = np.broadcast_to(self.flat_start, (n, t)).ravel()  # np.tile's result, without its Python overhead
+        base = np.arange(0, n * x.shape[1], x.shape[1], dtype=np.intp).repeat(t)
         xf = x.ravel()
-        idx = np.flatnonzero(nodes < self.n_internal)
+        for _ in range(self.DENSE_STEPS):
+            nodes = child[2 * nodes + (xf[base + feature[nodes]] <= threshold[nodes])]
+        idx = np.flatnonzero(nodes < n_int)
         while len(idx):  # only the walks that have not reached a leaf yet
             nd = nodes[idx]
-            nodes[idx] = np.where(xf[base[idx] + self.flat_feature[nd]] <= self.flat_threshold[nd], self.flat_left[nd], self.flat_right[nd])
-            idx = idx[nodes[idx] < self.n_internal]
+            nd = child[2 * nd + (xf[base[idx] + feature[nd]] <= threshold[nd])]
+            nodes[idx] = nd
+            idx = idx[nd < n_int]
         return self.flat_value[nodes].reshape(n, t).sum(axis=1)
 
     def _raw_general(self, x: np.ndarray) -> np.ndarray:

@@ -24,7 +24,8 @@ def syllables(text: str, lower: bool = True) -> list[str]:
     text = unicodedata.normalize("NFC", text)
     if lower:
         text = text.lower()
-    return [t for t in _SYLLABLE.findall(text) if t != "_"]
+    toks = _SYLLABLE.findall(text)
+    return [t for t in toks if t != "_"] if "_" in text else toks
 
 
 def count_syllables(text: str) -> int:
@@ -63,8 +64,94 @@ def _sent_tokenize():
                 break
             module = importlib.util.module_from_spec(mod_spec)
             mod_spec.loader.exec_module(module)
-            return module.sent_tokenize
+            return _fast_punkt(module) or module.sent_tokenize
     return _underthesea().sent_tokenize
+
+
+#: sha256 of the source of underthesea's ``PunktSentenceTokenizer`` methods ``sentences_from_text``,
+#: ``_is_sentence_boundary`` and ``_get_preceding_word`` (underthesea 9.x), which ``_fast_punkt`` reproduces; any other
+#: version's splitter is used as it is
+_PUNKT_SOURCE_SHA256 = "e941722a83a6cb4652582809f13ac2c8ee908eba982ffa4956b81fb9faf1b6ac"
+_SENT_END = re.compile(r"[.?!]")
+
+
+def _fast_punkt(module):
+    """underthesea's Punkt-style ``sentences_from_text``, the same steps, but jumping from one ``.?!`` to the next with a
+    regex instead of looking at every character in Python (most of the splitter's time), and its boundary test inlined
+    (a period is no boundary between two digits or after one of its abbreviations; anything else is), with its own
+    abbreviation list. None when the loaded module's methods are not the ones reproduced here (checked by the hash of
+    their source), so the output is always underthesea's own (``tests/test_summarize.py`` compares them)."""
+    import hashlib
+    import inspect
+
+    try:
+        module._load_model()
+        tokenizer = module.sentence_tokenizer
+        cls = type(tokenizer)
+        source = "".join(inspect.getsource(f) for f in (cls.sentences_from_text, cls._is_sentence_boundary, cls._get_preceding_word))
+        abbreviations = frozenset(tokenizer.abbrev_types)
+        ends = cls.SENT_END_CHARS
+    except (AttributeError, OSError, TypeError):
+        return None
+    if hashlib.sha256(source.encode()).hexdigest() != _PUNKT_SOURCE_SHA256 or ends != frozenset(".?!"):
+        return None
+    search = _SENT_END.search
+
+    def boundary(text: str, pos: int) -> bool:  # PunktSentenceTokenizer._is_sentence_boundary
+        if text[pos] == ".":
+            if pos > 0 and text[pos - 1].isdigit() and pos + 1 < len(text) and text[pos + 1].isdigit():
+                return False
+            start = pos - 1  # the preceding word: letters, digits and periods
+            while start >= 0 and (text[start].isalnum() or text[start] == "."):
+                start -= 1
+            if start + 1 < pos and text[start + 1:pos].lower() in abbreviations:
+                return False
+        return True
+
+    def sent_tokenize(text: str) -> list[str]:
+        if not text or not text.strip():
+            return []
+        out: list[str] = []
+        start, n = 0, len(text)
+        m = search(text)
+        while m is not None:
+            i = m.start()
+            if text[i] == ".":
+                dot_end = i
+                while dot_end < n and text[dot_end] == ".":
+                    dot_end += 1
+                if dot_end - i >= 3:  # an ellipsis: a boundary at the end or before an upper-case letter
+                    after = dot_end
+                    while after < n and text[after] in " \t":
+                        after += 1
+                    if after >= n or text[after].isupper():
+                        sentence = text[start:dot_end].strip()
+                        if sentence:
+                            out.append(sentence)
+                        while dot_end < n and text[dot_end] in " \t\n\r":
+                            dot_end += 1
+                        start = dot_end
+                    m = search(text, dot_end)
+                    continue
+            if boundary(text, i):
+                end = i + 1
+                while end < n and text[end] in ends:
+                    end += 1
+                sentence = text[start:end].strip()
+                if sentence:
+                    out.append(sentence)
+                while end < n and text[end] in " \t\n\r":
+                    end += 1
+                start = end
+                m = search(text, end)
+                continue
+            m = search(text, i + 1)
+        final = text[start:].strip()
+        if final:
+            out.append(final)
+        return out
+
+    return sent_tokenize
 
 
 @functools.lru_cache(maxsize=1)

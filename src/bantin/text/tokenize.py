@@ -113,6 +113,16 @@ def _fast_punkt(module):
             return []
         out: list[str] = []
         start, n = 0, len(text)
+
+        def cut(end: int) -> int:
+            """Close the sentence at ``end``; the next one starts after the whitespace that follows."""
+            sentence = text[start:end].strip()
+            if sentence:
+                out.append(sentence)
+            while end < n and text[end] in " \t\n\r":
+                end += 1
+            return end
+
         m = search(text)
         while m is not None:
             i = m.start()
@@ -125,25 +135,15 @@ def _fast_punkt(module):
                     while after < n and text[after] in " \t":
                         after += 1
                     if after >= n or text[after].isupper():
-                        sentence = text[start:dot_end].strip()
-                        if sentence:
-                            out.append(sentence)
-                        while dot_end < n and text[dot_end] in " \t\n\r":
-                            dot_end += 1
-                        start = dot_end
+                        start = dot_end = cut(dot_end)
                     m = search(text, dot_end)
                     continue
             if boundary(text, i):
                 end = i + 1
                 while end < n and text[end] in ends:
                     end += 1
-                sentence = text[start:end].strip()
-                if sentence:
-                    out.append(sentence)
-                while end < n and text[end] in " \t\n\r":
-                    end += 1
-                start = end
-                m = search(text, end)
+                start = cut(end)
+                m = search(text, start)
                 continue
             m = search(text, i + 1)
         final = text[start:].strip()

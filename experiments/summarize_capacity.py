@@ -37,6 +37,8 @@ def main(argv=None):
     ap.add_argument("--baomoi", type=int, default=6000)
     ap.add_argument("--top-k", type=int, nargs="+", default=[5, 6, 7])
     ap.add_argument("--save", metavar="MODEL_DIR")
+    ap.add_argument("--third-targets", nargs="+", metavar="LABEL", help="instead: top-K 5, 200 trees, label+centered plus a third member "
+                    "regressing each of these labels (RERANK_LABELS columns joined by +, e.g. s2 a1+a2), one variant each")
     ap.add_argument("--no-record", action="store_true")
     args = ap.parse_args(argv)
     command = "python experiments/summarize_capacity.py " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -46,7 +48,7 @@ def main(argv=None):
     from summarize_trimmed_scorer import score
 
     from bantin.models.base import load_model
-    from bantin.summarize.extractive import ExtractiveSummarizer, _LgbmScorer, _MeanScorer, candidate_labels
+    from bantin.summarize.extractive import RERANK_LABELS, ExtractiveSummarizer, _LgbmScorer, _MeanScorer, candidate_label_table
     from bantin.summarize.features import candidate_feature_names, candidate_features, sentence_features, sentence_features_context, single_threaded_blas
     from bantin.tracking import record_run
 
@@ -71,7 +73,8 @@ def main(argv=None):
     oof = base.out_of_fold_scores(data)
     base.fit_scorer(data)
     print(f"stage 1 (2 folds + full) in {time.perf_counter() - t:.0f} s", flush=True)
-    kmax = max(args.top_k)
+    kmax = 5 if args.third_targets else max(args.top_k)
+    cols = list(RERANK_LABELS[:4])
     t = time.perf_counter()
     xs, ys, ranks = [], [], []
     names = candidate_feature_names("c2")
@@ -81,7 +84,7 @@ def main(argv=None):
             _, ctx = sentence_features_context(doc, idf, "v2")
             x, cands = candidate_features(doc, oof[bounds[i]:bounds[i + 1]], ctx, kmax, 3, "c2")
             xs.append(x)
-            ys.append(candidate_labels(doc, cands, ref, "s1+s2", "links+time"))
+            ys.append(candidate_label_table(doc, cands, ref, cols, "links+time"))  # s1 s2 a1 a2 (the untrimmed columns)
             if i % 10000 == 0:
                 print(f"  candidates {i} {time.perf_counter() - t:.0f} s", flush=True)
     print(f"candidates (top {kmax}) in {time.perf_counter() - t:.0f} s", flush=True)
@@ -105,6 +108,21 @@ def main(argv=None):
         return model
 
     evaluate("shipped default (reference)", 5, shipped.reranker_, {"variant": "shipped"})
+    if args.third_targets:
+        x = np.vstack(xs)
+        y = np.concatenate([a[:, :2].mean(axis=1) for a in ys])  # the shipped label s1+s2
+        centered = np.concatenate([a[:, :2].mean(axis=1) - a[:, :2].mean() for a in ys])
+        parts = [_LgbmScorer.from_booster(lgb.train(params, lgb.Dataset(x, v, feature_name=names), num_boost_round=200)) for v in (y, centered)]
+        evaluate("top 5, 200 trees, label+centered", 5, _MeanScorer(parts), {"variant": "k5-t200", "top_k": 5, "rerank_trees": 200, "members": 2})
+        for spec in args.third_targets:
+            idx = [cols.index(c) for c in spec.split("+")]
+            y3 = np.concatenate([a[:, idx].mean(axis=1) for a in ys])
+            third = _LgbmScorer.from_booster(lgb.train(params, lgb.Dataset(x, y3, feature_name=names), num_boost_round=200))
+            evaluate(f"top 5, 200 trees, label+centered+{spec}", 5, _MeanScorer(parts + [third]),
+                     {"variant": f"k5-t200-3members-{spec}", "top_k": 5, "rerank_trees": 200, "members": 3, "third_label": spec})
+        print(f"total {time.perf_counter() - t0:.0f} s", flush=True)
+        return
+    ys = [a[:, :2].mean(axis=1) for a in ys]  # the shipped label s1+s2
     for k in sorted(args.top_k):
         keep = [a[:, rank_col] < k for a in xs]
         x = np.vstack([a[kp] for a, kp in zip(xs, keep)])

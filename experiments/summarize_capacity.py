@@ -12,7 +12,8 @@ once; a smaller K keeps those whose members all rank below K, exactly that K's c
 (the label again, bagging seed 1). Every variant is scored with ``ExtractiveSummarizer.summarize_sentences`` at
 1..2 sentences on both validation sets, both tokenizers, next to the shipped default, and recorded in
 experiments/results.jsonl (kind="experiment"). Never the test sets. --save writes the two-member variants
-(loadable models) under DIR/k{K}-t{trees}.
+(loadable models) under DIR/k{K}-t{trees}. ``--third-targets s2 a1+a2`` instead: the top-5 reranker (label+centered,
+200 trees) plus a third member regressing another label (R-2 alone; the ASCII-tokenizer (R-1 + R-2) / 2).
 """
 
 from __future__ import annotations

@@ -719,8 +719,7 @@ def chrome_block(p: Page, block: str, region: str) -> None:
             tag = rng.choice(["label", "div", "p", "span"])
             p.add("nav", w, reg, f"<div><{tag}>{esc(w)}</{tag}></div>" if tag in ("label", "span") else f"<{tag}>{esc(w)}</{tag}>")
         if p.c.var.real_comments and rng.random() < 0.6:
-            notice = rng.choice(V.COMMENT_NOTICES).format(site=st.site_name)
-            p.add("noise", notice, reg, f"<p>{esc(notice)}</p>")
+            _comment_notice(p, reg)
     elif block == "pager":
         words = rng.choice(V.PAGER)
         p.inline_links(words, region, "pager", joiner=rng.choice([" ", " , ", " | "]))
@@ -904,6 +903,18 @@ def _real_comment_meta(name: str, when: str, rng) -> str:
                        f"{name} · {when} · Trả lời · Thích {likes}", f"{name}, {when}"])
 
 
+def _comment_notice(p: Page, region: str) -> None:
+    """The site's moderation notice of its comments (``variation.real_comments``)."""
+    notice = p.rng.choice(V.COMMENT_NOTICES).format(site=p.st.site_name)
+    p.add("noise", notice, region, f"<p>{esc(notice)}</p>")
+
+
+def _comment_sort(p: Page, base: str) -> None:
+    """Sometimes the comment list's sort links ("Mới nhất | Quan tâm nhất")."""
+    if p.rng.random() < 0.4:
+        p.inline_links(p.rng.sample(["Mới nhất", "Cũ nhất", "Quan tâm nhất", "Hay nhất"], k=2), base, "pager", joiner=" | ")
+
+
 def _comment_slots(p: Page, n: int, p_ago: float):
     """(opening markup, closing markup, name, time) of each of ``n`` comments and their replies, drawn lazily in
     the order the builds have always drawn them (the caller's own draws for a comment come between)."""
@@ -929,8 +940,7 @@ def _comments(p: Page, region: str) -> None:
         return
 
     def fill(base: str) -> None:
-        if rng.random() < 0.4:
-            p.inline_links(rng.sample(["Mới nhất", "Cũ nhất", "Quan tâm nhất", "Hay nhất"], k=2), base, "pager", joiner=" | ")
+        _comment_sort(p, base)
         for wrap, end, name, when in _comment_slots(p, n, 0.5):
             if rng.random() < 0.5:
                 p.add("noise", f"{name} {when}", base, f"{wrap}<strong>{esc(name)}</strong> <span>{esc(when)}</span>")
@@ -958,10 +968,8 @@ def _real_comments(p: Page, region: str, n: int, head: str) -> None:
 
     def fill(base: str) -> None:
         if rng.random() < 0.4:
-            notice = rng.choice(V.COMMENT_NOTICES).format(site=st.site_name)
-            p.add("noise", notice, base, f"<p>{esc(notice)}</p>")
-        if rng.random() < 0.4:
-            p.inline_links(rng.sample(["Mới nhất", "Cũ nhất", "Quan tâm nhất", "Hay nhất"], k=2), base, "pager", joiner=" | ")
+            _comment_notice(p, base)
+        _comment_sort(p, base)
         meta_after = rng.random() < 0.5
         for wrap, end, name, when in _comment_slots(p, n, 0.6):
             meta = _real_comment_meta(name, when, rng)
@@ -978,8 +986,7 @@ def _real_comments(p: Page, region: str, n: int, head: str) -> None:
         if rng.random() < 0.3:
             p.inline_links([str(k) for k in range(1, rng.randint(3, 7))], base, "pager", joiner=" ")
         if rng.random() < 0.3:
-            notice = rng.choice(V.COMMENT_NOTICES).format(site=st.site_name)
-            p.add("noise", notice, base, f"<p>{esc(notice)}</p>")
+            _comment_notice(p, base)
     p.box(head, region, "comments", fill)
 
 

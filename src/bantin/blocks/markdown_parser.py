@@ -130,57 +130,57 @@ def _wrap_line(line: str, dest: str) -> str:
     return f"{prefix}[{body}]({dest})" if body else line
 
 
+def _link_close(lines: list[str], i: int, budget: list[int]) -> tuple[int, int, int] | None:
+    """(line offset, column of "]", column of "[") of a link opened on ``lines[i]`` and closed on one of the next
+    ``MAX_LINK_LINES`` lines, or None. ``budget[0]``: bracket tokens left to scan (spent here)."""
+    end = min(len(lines), i + 1 + MAX_LINK_LINES)
+    if "[" not in lines[i] or budget[0] <= 0 or not any("](" in ln for ln in lines[i + 1:end]):
+        return None
+    opens: list[tuple[int, int]] = []  # (line offset from i, column) of each open bracket
+    for k in range(end - i):
+        for m in _BRACKET.finditer(lines[i + k]):
+            budget[0] -= 1
+            if m.group() == "[":
+                opens.append((k, m.start()))
+            elif m.group() == "]" and opens:
+                start = opens.pop()
+                if not opens and start[0] == 0 and k > 0:
+                    return k, m.start(), start[1]
+        if not opens or budget[0] <= 0:
+            return None
+    return None
+
+
 def _split_links(text: str) -> str:
     """Make each line of a link that spans paragraphs, headings or list items a link of its own (see above)."""
     if "](" not in text:
         return text
     lines = text.split("\n")
     out: list[str] = []
-    budget = 2_000_000  # bracket tokens scanned at most (hostile input: lines of brackets)
-    i, n = 0, len(lines)
-    while i < n:
+    budget = [2_000_000]  # bracket tokens scanned at most (hostile input: lines of brackets)
+    i = 0
+    while i < len(lines):
         line = lines[i]
-        close = None
-        if "[" in line and budget > 0:
-            opens: list[tuple[int, int]] = []  # (line offset from i, column) of each open bracket
-            for k in range(0, min(MAX_LINK_LINES, n - 1 - i) + 1):
-                ln = lines[i + k]
-                if k == 1 and not any("](" in lines[i + kk] for kk in range(1, min(MAX_LINK_LINES, n - 1 - i) + 1)):
-                    break
-                for m in _BRACKET.finditer(ln):
-                    budget -= 1
-                    c = m.group()
-                    if c == "[":
-                        opens.append((k, m.start()))
-                    elif c == "]" and opens:
-                        start = opens.pop()
-                        if not opens and start[0] == 0 and k > 0:
-                            close = (k, m.start(), start[1])
-                            break
-                if close or not opens or budget <= 0:
-                    break
-        if close is None:
-            out.append(line)
-            i += 1
-            continue
-        k, j, col = close
-        last = lines[i + k]
-        m = _LINK_END.match(last, j + 1)
-        middle = lines[i + 1:i + k]
-        # the link opens its line (after a list marker, heading hashes or indentation), as a card's link does
-        if (not m or col != len(_LINE_PREFIX.match(line).group(1))
-                or not any(not ln.strip() or _BLOCK_START.match(ln) for ln in middle + [last])):
-            out.append(line)
-            i += 1
-            continue
-        dest = m.group(1)
-        head = line[col + 1:].rstrip()
-        out.append(line[:col] + (f"[{head}]({dest})" if head else ""))
-        out.extend(_wrap_line(ln, dest) for ln in middle)
-        prefix = _LINE_PREFIX.match(last).group(1)
-        body = last[len(prefix):j]
-        out.append(prefix + (f"[{body}]({dest})" if body.strip() else "") + last[m.end():])
-        i += k + 1
+        close = _link_close(lines, i, budget)
+        if close is not None:
+            k, j, col = close
+            last = lines[i + k]
+            m = _LINK_END.match(last, j + 1)
+            middle = lines[i + 1:i + k]
+            # the link opens its line (after a list marker, heading hashes or indentation), as a card's link does
+            if (m and col == len(_LINE_PREFIX.match(line).group(1))
+                    and any(not ln.strip() or _BLOCK_START.match(ln) for ln in middle + [last])):
+                dest = m.group(1)
+                head = line[col + 1:].rstrip()
+                out.append(line[:col] + (f"[{head}]({dest})" if head else ""))
+                out.extend(_wrap_line(ln, dest) for ln in middle)
+                prefix = _LINE_PREFIX.match(last).group(1)
+                body = last[len(prefix):j]
+                out.append(prefix + (f"[{body}]({dest})" if body.strip() else "") + last[m.end():])
+                i += k + 1
+                continue
+        out.append(line)
+        i += 1
     return "\n".join(out)
 
 

@@ -42,7 +42,9 @@ def run_notebook(name: str, monkeypatch, tmp_path: Path) -> str:
 def test_03_use_the_pipeline(monkeypatch, tmp_path):
     out = run_notebook("03_use_the_pipeline.ipynb", monkeypatch, tmp_path)
     assert "loaded in" in out and "CRFLabeler" in out
-    assert "TITLE  : Đổi mới" in out  # the seed page's title found by the default boilerplate model
+    # the seed page's title found by the default boilerplate model (on failure, the lines it printed: this once failed
+    # in one full run and passed when re-run, unexplained)
+    assert "TITLE  : Đổi mới" in out, [ln for ln in out.splitlines() if ln.startswith(("TITLE", "LEAD", "loaded", "0"))]
     assert "source kind: html" in out
     # the malformed JSONL line and the record without text are reported, not dropped
     assert "analyze_paths: 5 records, 2 failed" in out

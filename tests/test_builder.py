@@ -234,3 +234,21 @@ def test_html_markup_varies_between_pages(built):
     assert any("<aside" in h or "<footer" in h for h in htmls)
     assert any("<aside" not in h and "<footer" not in h and "<header" not in h for h in htmls)
     assert any("<figcaption>" in h for h in htmls) and any('<p class="Image">' in h for h in htmls)
+
+
+def test_source_bodies_lose_their_dated_related_lists():
+    """VNTC bodies end with the source site's related titles, each with its date in brackets: they are not article
+    text, so the builder drops them (else every page teaches that a dated teaser list is body). Sentences that end
+    in a bracketed date, short score lines and bracketed dates inside a sentence stay."""
+    from bantin.data.builder.sources import strip_boilerplate_lines
+
+    body = "\n".join([
+        "Ông A sinh năm 1990 (12/5/1990).",
+        "Giá vàng tăng mạnh. Chiều nay (12/5)",
+        "Tỷ số (2/1)",
+        "Theo lịch (12/3) đoàn sẽ đến Hà Nội trong ngày.",
+        "Chùm ảnh hoa Đà Lạt(30/11/2004)",
+        "Tòa tuyên Đồng Đăng Phúc án tù chung thân (29/05/2003)",
+        "Cha mẹ ngăn cản vì gia đình người yêu không tốt (26/12)",
+    ])
+    assert strip_boilerplate_lines(body).split("\n") == body.split("\n")[:4]

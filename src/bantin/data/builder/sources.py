@@ -155,8 +155,13 @@ _BOILERPLATE_LINE = re.compile(
 )
 
 
+# A related-article title with its date in brackets, "Chùm ảnh hoa Đà Lạt(30/11/2004)": VNTC's bodies end with the
+# source site's list of them. Left in, they teach that a dated teaser list is article text.
+_DATED_TEASER = re.compile(r"^(?!.*[.!?…]\s+\S)(?!.*[.!?…:]\s*\()\s*(?=(?:\S+\s+){3}\S)\S.{3,200}?\s*\(\s*\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?\s*\)\s*$")
+
+
 def strip_boilerplate_lines(body: str) -> str:
-    return "\n".join(line for line in body.split("\n") if not _BOILERPLATE_LINE.match(line))
+    return "\n".join(line for line in body.split("\n") if not (_BOILERPLATE_LINE.match(line) or _DATED_TEASER.match(line)))
 
 
 def _strip_repeats(rec: CorpusRecord) -> str:

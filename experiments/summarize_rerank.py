@@ -32,17 +32,26 @@ sys.path.insert(0, str(REPO / "experiments"))
 import numpy as np  # noqa: E402
 
 
-def build_cache(path: str, n_vn: int, n_bm: int, n_val: int, vn_from: int = 0, idf_cache: str | None = None, val_chunk: bool = False) -> None:
+def build_cache(path: str, n_vn: int, n_bm: int, n_val: int, vn_from: int = 0, idf_cache: str | None = None, val_chunk: bool = False,
+                bm_from: int = 0) -> None:
     """--vietnews-from N with --idf-from CACHE builds a further chunk (vietnews train articles N..--vietnews only, no
     baomoi or validation articles) with the idf table of an earlier cache, so the chunks' features can be joined; with
-    --val-chunk, vietnews val articles N..--vietnews instead (more validation articles)."""
+    --val-chunk, vietnews val articles N..--vietnews instead (more validation articles). --baomoi-from N (with
+    --idf-from) likewise: the baomoi training articles that a --baomoi sample has beyond the first N's (per offset of
+    BAOMOI_TRAIN_OFFSETS, those past the first N / 4), so the chunk never repeats an article of the first cache."""
     from summarize_scorer import load_sets
 
     from bantin.summarize.data import load_vietnews
     from bantin.summarize.extractive import ExtractiveSummarizer
     from bantin.summarize.features import IdfTable, single_threaded_blas
 
-    if vn_from and val_chunk:
+    if bm_from:
+        from bantin.summarize.data import BAOMOI_TRAIN_OFFSETS, load_baomoi_sapo
+
+        k = len(BAOMOI_TRAIN_OFFSETS)
+        first, per = -(-bm_from // k), -(-n_bm // k)
+        sets = {"bm_train": [e for off in BAOMOI_TRAIN_OFFSETS for e in load_baomoi_sapo(per, offset=off)[first:]]}
+    elif vn_from and val_chunk:
         sets = {"vn_val": load_vietnews("val", n_vn)[vn_from:]}
     elif vn_from:
         sets = {"vn_train": load_vietnews("train", n_vn)[vn_from:]}
@@ -167,6 +176,7 @@ def main(argv=None):
     ap.add_argument("--baomoi", type=int, default=3000)
     ap.add_argument("--val", type=int, default=1000)
     ap.add_argument("--vietnews-from", type=int, default=0, help="with --build: a further chunk of vietnews train articles from here")
+    ap.add_argument("--baomoi-from", type=int, default=0, help="with --build: a further chunk of baomoi training articles (see build_cache)")
     ap.add_argument("--idf-from", help="with --build: the idf table of this cache")
     ap.add_argument("--build-only", action="store_true", help="with --build: stop once the cache is written")
     ap.add_argument("--val-chunk", action="store_true", help="with --vietnews-from: a chunk of vietnews val articles instead of train")
@@ -190,7 +200,7 @@ def main(argv=None):
         return train_from_cache(args, command)
     if args.build:
         t = time.perf_counter()
-        build_cache(args.cache, args.vietnews, args.baomoi, args.val, args.vietnews_from, args.idf_from, args.val_chunk)
+        build_cache(args.cache, args.vietnews, args.baomoi, args.val, args.vietnews_from, args.idf_from, args.val_chunk, args.baomoi_from)
         if args.vietnews_from or args.build_only:
             return
         print(f"cache built in {time.perf_counter() - t:.0f} s", flush=True)

@@ -57,19 +57,23 @@ def load_caches(paths, n_vn, n_bm):
     def cat(parts):
         return {k: np.concatenate([p[k] for p in parts]) if k != "x" else np.vstack([p[k] for p in parts]) for k in parts[0]}
 
-    vn_docs, vn_refs, vn_data = [], [], []
-    for c in caches:
-        left = n_vn - len(vn_docs)
-        if left <= 0 or "vn_train" not in c["docs"]:
-            continue
-        d = c["docs"]["vn_train"][:left]
-        vn_docs += d
-        vn_refs += [e.reference for e in c["sets"]["vn_train"][: len(d)]]
-        vn_data.append(take(c["data"]["vn_train"], len(d)))
-    bm_docs = first["docs"]["bm_train"][:n_bm]
-    bm_refs = [e.reference for e in first["sets"]["bm_train"][: len(bm_docs)]]
-    bm_data = take(first["data"]["bm_train"], len(bm_docs))
-    train = {"docs": vn_docs + bm_docs, "refs": vn_refs + bm_refs, "data": cat(vn_data + [bm_data]), "n": {"vn_train": len(vn_docs), "bm_train": len(bm_docs)}}
+    def first_n(key, n):
+        """The first n training articles of one source across the caches, in order (the first cache's, then further
+        chunks: summarize_rerank.py --build --vietnews-from / --baomoi-from)."""
+        docs, refs, data = [], [], []
+        for c in caches:
+            left = n - len(docs)
+            if left <= 0 or key not in c["docs"]:
+                continue
+            d = c["docs"][key][:left]
+            docs += d
+            refs += [e.reference for e in c["sets"][key][: len(d)]]
+            data.append(take(c["data"][key], len(d)))
+        return docs, refs, data
+
+    vn_docs, vn_refs, vn_data = first_n("vn_train", n_vn)
+    bm_docs, bm_refs, bm_data = first_n("bm_train", n_bm)
+    train = {"docs": vn_docs + bm_docs, "refs": vn_refs + bm_refs, "data": cat(vn_data + bm_data), "n": {"vn_train": len(vn_docs), "bm_train": len(bm_docs)}}
     val = {k: {"docs": first["docs"][k], "refs": [e.reference for e in first["sets"][k]], "data": first["data"][k]} for k in ("vn_val", "bm_val")}
     for c in caches[1:]:  # validation chunks (summarize_rerank.py --build --val-chunk): more vietnews val articles
         if "vn_val" in c["docs"]:

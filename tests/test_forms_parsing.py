@@ -183,6 +183,20 @@ def test_markdownify_card_links_spanning_paragraphs_stay_links():
     assert parse_markdown(hostile).blocks[0].text == "[" * 5000
 
 
+def test_paragraphs_run_together_between_images_are_split_back():
+    """A converter that writes an article's <p>s on one line (html2text does, in some containers) leaves the images
+    between them as the only trace of the paragraphs: an image after a finished sentence of 80+ characters opens a
+    new block; an image inside a sentence, after a short run, or inside a link does not."""
+    md = (f"{BODY[0]} ![Ảnh 1](http://a.vn/1.jpg) {BODY[1]} ![](http://a.vn/2.jpg) Chú thích ngắn.\n\n"
+          f"Một câu có ![](i.png) ảnh nhỏ ở giữa câu, dài hơn tám mươi ký tự để thử quy tắc tách đoạn theo ảnh này"
+          f" ![](j.png) rồi tiếp.\n\n[{BODY[2]} ![](k.png) đuôi](/tin.htm)\n")
+    blocks = parse_markdown(md).blocks
+    assert [b.text for b in blocks[:3]] == [BODY[0], BODY[1], "Chú thích ngắn."]
+    assert [b.hints["n_images"] for b in blocks[:3]] == [0, 1, 1]
+    assert blocks[3].text.startswith("Một câu có ảnh nhỏ") and blocks[3].text.endswith("rồi tiếp.")
+    assert blocks[4].text.startswith(BODY[2][:20]) and blocks[4].text.endswith("đuôi") and len(blocks) == 5
+
+
 def test_container_list_items_and_layout_tables_read_as_paragraphs():
     # a page whose article sits in one <li> (markdownify/html2text: one list item holding the whole article) and
     # whose steps sit in layout tables (one text cell beside an empty image cell)

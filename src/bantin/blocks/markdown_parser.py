@@ -299,13 +299,33 @@ class _Segments:
     def __init__(self) -> None:
         self.parts: list[tuple[str, bool]] = []
         self.images: list[str] = []
+        #: unlinked characters so far and the last unlinked piece with text (kept as they come: no rescan per image)
+        self.unlinked_chars = 0
+        self.last_text = ""
 
     def add(self, text: str, in_link: bool) -> None:
         if text:
             self.parts.append((text, in_link))
+            if not in_link and not text.isspace():
+                self.unlinked_chars += len(text.strip())
+                self.last_text = text
 
     def empty(self) -> bool:
         return not self.parts and not self.images
+
+
+#: an image that follows this many characters of text ending a sentence starts a new block (``_inline_segments``)
+IMAGE_SPLIT_CHARS = 80
+_SENTENCE_ENDS = (".", "!", "?", "…")
+_CLOSERS = "\"'”’)]"
+
+
+def _ends_sentence_run(seg: _Segments) -> bool:
+    """The segment so far is a run of unlinked prose that ends a sentence (an image after it opens a new paragraph)."""
+    if seg.unlinked_chars < IMAGE_SPLIT_CHARS:
+        return False
+    # the tail only: a long piece followed by many images is not rescanned per image
+    return seg.last_text[-64:].rstrip().rstrip(_CLOSERS).endswith(_SENTENCE_ENDS)
 
 
 def _inline_segments(inline) -> list[_Segments]:
@@ -328,6 +348,8 @@ def _inline_segments(inline) -> list[_Segments]:
         elif t == "link_close":
             link_depth = max(0, link_depth - 1)
         elif t == "image":
+            if link_depth == 0 and _ends_sentence_run(out[-1]):
+                out.append(_Segments())
             out[-1].images.append(normalize_whitespace(tok.content or ""))
             # a space keeps the words on either side of an image apart
             out[-1].add(" ", link_depth > 0)

@@ -329,7 +329,9 @@ def _ends_sentence_run(seg: _Segments) -> bool:
 
 
 def _inline_segments(inline) -> list[_Segments]:
-    """The segments of an inline token, split at hard breaks."""
+    """The segments of an inline token, split at hard breaks and at an image after a finished sentence
+    (``_ends_sentence_run``): converters such as html2text write some pages' ``<p>``s on one line, with only the
+    images between them left to tell the paragraphs apart."""
     out = [_Segments()]
     link_depth = 0
     children = inline.children or []

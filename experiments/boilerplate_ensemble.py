@@ -28,6 +28,22 @@ FORMS_VAL = ["text", "html", "markdown", "markdown78", "markdownify", "inscripti
 FORMS_REAL = ["html", "txt", "markdown", "markdown78", "markdownify", "inscriptis", "lxml_text"]
 
 
+def _attributes(item, prefix: str = ""):
+    """(attribute name, value) of one item, by python-crfsuite's conventions: ``{k: "v"}`` -> ``k:v`` (1.0), ``{k: x}``
+    -> ``k`` (x), ``{k: [a, b]}`` -> ``k:a``, ``k:b`` (1.0), ``{k: {...}}`` -> ``k:`` before each name of the inner item."""
+    if not isinstance(item, dict):  # a list of names
+        for name in item:
+            yield prefix + name, 1.0
+        return
+    for key, v in item.items():
+        if isinstance(v, str):
+            yield f"{prefix}{key}:{v}", 1.0
+        elif isinstance(v, (dict, list, tuple, set)):
+            yield from _attributes(v, f"{prefix}{key}:")
+        else:
+            yield prefix + key, float(v)
+
+
 class _Labeler:
     """label_pages() for a list of CRFLabelers, combined as ``mode`` (single, ensemble, soup)."""
 
@@ -53,13 +69,10 @@ class _Labeler:
     def _emissions(self, items) -> np.ndarray:
         e = np.zeros((len(items), len(self.labels)))
         for i, item in enumerate(items):
-            for key, v in item.items():  # python-crfsuite's item conventions: str -> "key:value", list -> "key:elem"
-                names = [f"{key}:{v}"] if isinstance(v, str) else [f"{key}:{x}" for x in v] if isinstance(v, (list, tuple)) else [key]
-                weight = 1.0 if isinstance(v, (str, list, tuple)) else float(v)
-                for name in names:
-                    r = self.w.get(name)
-                    if r is not None:
-                        e[i] += weight * r
+            for name, weight in _attributes(item):
+                r = self.w.get(name)
+                if r is not None:
+                    e[i] += weight * r
         return e
 
     def _viterbi(self, e: np.ndarray) -> list[str]:

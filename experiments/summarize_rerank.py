@@ -39,18 +39,14 @@ def build_cache(path: str, n_vn: int, n_bm: int, n_val: int, vn_from: int = 0, i
     --val-chunk, vietnews val articles N..--vietnews instead (more validation articles). --baomoi-from N (with
     --idf-from) likewise: the baomoi training articles that a --baomoi sample has beyond the first N's (per offset of
     BAOMOI_TRAIN_OFFSETS, those past the first N / 4), so the chunk never repeats an article of the first cache."""
-    from summarize_scorer import load_sets
+    from summarize_scorer import baomoi_train_sample, load_sets
 
     from bantin.summarize.data import load_vietnews
     from bantin.summarize.extractive import ExtractiveSummarizer
     from bantin.summarize.features import IdfTable, single_threaded_blas
 
     if bm_from:
-        from bantin.summarize.data import BAOMOI_TRAIN_OFFSETS, load_baomoi_sapo
-
-        k = len(BAOMOI_TRAIN_OFFSETS)
-        first, per = -(-bm_from // k), -(-n_bm // k)
-        sets = {"bm_train": [e for off in BAOMOI_TRAIN_OFFSETS for e in load_baomoi_sapo(per, offset=off)[first:]]}
+        sets = {"bm_train": baomoi_train_sample(n_bm, after=bm_from)}
     elif vn_from and val_chunk:
         sets = {"vn_val": load_vietnews("val", n_vn)[vn_from:]}
     elif vn_from:
@@ -201,7 +197,7 @@ def main(argv=None):
     if args.build:
         t = time.perf_counter()
         build_cache(args.cache, args.vietnews, args.baomoi, args.val, args.vietnews_from, args.idf_from, args.val_chunk, args.baomoi_from)
-        if args.vietnews_from or args.build_only:
+        if args.vietnews_from or args.baomoi_from or args.build_only:
             return
         print(f"cache built in {time.perf_counter() - t:.0f} s", flush=True)
     import lightgbm as lgb

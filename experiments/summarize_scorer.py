@@ -30,14 +30,23 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 REPO = Path(__file__).resolve().parent.parent
 
 
-def load_sets(args):
-    from bantin.summarize.data import BAOMOI_TRAIN_OFFSETS, BAOMOI_VAL_OFFSET, load_baomoi_sapo, load_vietnews
+def baomoi_train_sample(n: int, after: int = 0):
+    """The baomoi training sample of n articles: the first ceil(n / k) of each of the k BAOMOI_TRAIN_OFFSETS, cut to
+    n. With ``after``: only what that sample has beyond the sample of ``after`` articles (a further chunk of it)."""
+    from bantin.summarize.data import BAOMOI_TRAIN_OFFSETS, load_baomoi_sapo
 
-    per = -(-args.baomoi // len(BAOMOI_TRAIN_OFFSETS))
-    bm_train = [e for off in BAOMOI_TRAIN_OFFSETS for e in load_baomoi_sapo(per, offset=off)][: args.baomoi]
+    k = len(BAOMOI_TRAIN_OFFSETS)
+    skip = -(-after // k) if after else 0
+    sample = [e for off in BAOMOI_TRAIN_OFFSETS for e in load_baomoi_sapo(-(-n // k), offset=off)[skip:]]
+    return sample if after else sample[:n]
+
+
+def load_sets(args):
+    from bantin.summarize.data import BAOMOI_VAL_OFFSET, load_baomoi_sapo, load_vietnews
+
     return {
         "vn_train": load_vietnews("train", args.vietnews),
-        "bm_train": bm_train,
+        "bm_train": baomoi_train_sample(args.baomoi),
         "vn_val": load_vietnews("val", args.val),
         "bm_val": load_baomoi_sapo(args.val, offset=BAOMOI_VAL_OFFSET),
     }

@@ -1,9 +1,10 @@
 """Issue 12: do several CRFs together beat one? Averaged marginals (an ensemble) and averaged weights (a "soup").
 
-    python experiments/boilerplate_ensemble.py --models default runs/bp6-A runs/bp6-C [--val-dir data/built/pages] [--real]
+    python experiments/boilerplate_ensemble.py --models default runs/bp6-A runs/bp6-C [--val-dir data/built/pages] [--realval data/realval] [--real]
 
 Systems scored, each on the seed pages (binary F1), the built val split (binary F1 per form; held-out articles and site styles) and, with
---real, on ../shared/realpages (token F1 per form, a test set: reported, never used to choose):
+--realval, on the real-page validation set (token F1 per form: for choosing), and with --real, on ../shared/realpages
+(token F1 per form, a test set: reported, never used to choose):
 - ``single``: the first model as shipped (Viterbi labels);
 - ``ensemble``: the models' per-block marginals averaged; a block is content when its averaged P(content) is at
   least 0.5, labeled with the likeliest label of that side; the page-level consistency pass as shipped;
@@ -127,6 +128,7 @@ def main(argv=None) -> None:
     ap.add_argument("--modes", nargs="+", default=["single", "ensemble", "soup"])
     ap.add_argument("--val-dir", default="data/built/pages")
     ap.add_argument("--real", action="store_true", help="also score ../shared/realpages (test set: report only)")
+    ap.add_argument("--realval", default=None, help="also score this real-page VALIDATION folder (data/realval: for choosing)")
     ap.add_argument("--no-record", action="store_true")
     args = ap.parse_args(argv)
 
@@ -161,14 +163,15 @@ def main(argv=None) -> None:
             if not args.no_record:
                 record_run(task="boilerplate", kind="experiment", model=model_name, dataset=str(args.val_dir), split=f"val:{kind}",
                            metrics={"binary_f1": m["binary_f1"], "token_f1": m["token_f1"]}, command=command)
-        if args.real:
-            pages = load_realpages()
+        for real_dir, key, dataset in ([(args.realval, "realval", Path(args.realval).name)] if args.realval else []) + (
+                [(None, "real", "realpages")] if args.real else []):
+            pages = load_realpages(real_dir)
             for form in FORMS_REAL:
                 f1 = [token_prf(extract_article(labeler.label_page(parse_page(page_form(p, form), kind=FORM_KIND[form]))).text, p.gold)["f1"]
                       for p in pages]
-                scores[f"real:{form}"] = round(sum(f1) / len(f1), 4)
+                scores[f"{key}:{form}"] = round(sum(f1) / len(f1), 4)
                 if not args.no_record:
-                    record_run(task="boilerplate", kind="experiment", model=model_name, dataset="realpages", split=form,
+                    record_run(task="boilerplate", kind="experiment", model=model_name, dataset=dataset, split=form,
                                metrics={"token_f1": sum(f1) / len(f1), "n_pages": len(f1)}, command=command)
         print(model_name, scores, flush=True)
 

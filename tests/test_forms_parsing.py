@@ -232,6 +232,24 @@ def test_reflow_of_hard_wrapped_text():
     assert reflow(dense, 70).split("\n") == BODY
 
 
+def test_block_dump_with_titles_and_dates_is_not_taken_for_wrapped_text():
+    """A modern page's block dump: a long "latest news" list of ~100-character titles, each followed by its
+    date line, piles up lines under one width, and each date looks like a word that did not fit on the title's
+    line. The article's paragraphs, lines of prose far past that width, say it is not hard-wrapped."""
+    titles = [f"{t}, theo thông tin được cập nhật mới nhất từ các địa phương trong ngày số {i}"[:100]
+              for i, t in enumerate(RELATED * 25)]
+    teasers = "\n".join(f"{t}\n{20 - i % 9:02d}/07/2026 {10 + i % 12}:{i % 60:02d}" for i, t in enumerate(titles))
+    long_paras = [p + " " + p for p in BODY]  # 400+ characters each, one line each, as a block dump writes them
+    text = "\n".join(MENU) + "\n" + "\n".join(long_paras) + "\nMinh Anh\nTin mới\n" + teasers + "\n"
+    layout = detect_layout(text)
+    assert layout.kind == "lines", layout.evidence
+    texts = [b.text for b in parse_page(text).blocks]
+    assert all(p in texts for p in long_paras) and "Minh Anh" in texts
+    # the same page hard-wrapped is still reflowed
+    wrapped = "\n\n".join(textwrap.fill(line, 72) for line in text.splitlines())
+    assert detect_layout(wrapped).kind == "wrapped"
+
+
 def test_blob_text_is_split_at_whitespace_runs():
     blob = "    Trang chủ     Thời sự     Xã hội\n        " + BODY[0] + "      Minh Anh   \n\n   Tin liên quan    "
     assert detect_layout(blob).kind == "blob"

@@ -92,6 +92,31 @@ def test_outlying_content_drops_small_clusters_apart_from_the_article():
     assert outlying_content(["body", "nav", "body"], [para, "x", para]) == []  # one cluster: gaps up to 6 blocks
 
 
+def test_a_second_copy_of_the_article_is_dropped_and_one_repeated_paragraph_kept():
+    from bantin.boilerplate.crf import CRFLabeler, duplicate_content
+
+    title, byline = "Báo giấy vẫn thú vị!", "Lê Ngọc Quỳnh"
+    paras = BODY + [p.replace("Đoạn", "Phần") for p in BODY]  # 4 paragraphs
+    article = [title, byline, *paras]
+    labels = ["title", "byline"] + ["body"] * len(paras)
+    # a hidden mobile copy, a box, then the desktop copy: the later copy is dropped, titles and bylines too
+    all_labels = labels + ["related"] * 3 + labels
+    texts = article + ["Tin khác", "Tin A", "Tin B"] + article
+    assert duplicate_content(all_labels, texts) == list(range(len(article) + 3, len(texts)))
+    # a lead repeated as the first paragraph (one long repeat) is the article as readers see it: kept
+    assert duplicate_content(["lead", *["body"] * 4], [paras[0], *paras]) == []
+    # three repeated paragraphs that hold little of a long article's words are kept (DUPLICATE_MIN_SHARE)
+    long_article = [f"{i} {p} {p}" for i, p in enumerate(paras * 4)]
+    texts2 = long_article + long_article[:3]
+    assert duplicate_content(["body"] * len(texts2), texts2) == []
+    assert duplicate_content(["body"] * 8, paras + paras) == [4, 5, 6, 7]
+    # the labeler applies it in its consistency pass
+    crf = CRFLabeler()
+    crf.consistency = True
+    page = parse_page("\n".join(texts), kind="text")
+    tags = crf._consistent(list(all_labels), page)
+    assert tags[: len(article)] == labels and all(t == "noise" for t in tags[len(article) + 3:])
+
 def test_alt_slug_of_any_top_headline_is_flagged():
     # the alt slug copies the second headline (the title after a kicker), not the first; a date line is no slug
     text = "\n".join(["Chương trình phối hợp công tác năm học mới:", "Làm thế nào để nâng cao hiệu quả?",

@@ -130,3 +130,48 @@ def test_shared_realpages_load():
         pytest.skip("../shared/realpages is absent")
     pages = load_realpages()
     assert len(pages) >= 20 and all(p.gold and p.html and p.txt for p in pages)
+
+
+def test_evaluation_on_another_page_folder_names_its_records(tmp_path):
+    """The real-page validation set (data/realval) is scored by the same split, from its own folder; its
+    records and report name that folder, so that they are never mistaken for the test set's."""
+    from bantin.boilerplate.evaluation import evaluate_from_config
+
+    root = tmp_path / "myval"
+    (root / "html").mkdir(parents=True)
+    (root / "txt").mkdir()
+    (root / "html" / "s__x.html").write_text(HTML, encoding="utf-8")
+    (root / "txt" / "s__x.txt").write_text(render_form(HTML, "txt"), encoding="utf-8")
+    (root / "gold.jsonl").write_text(json.dumps({"id": "s__x", "site": "s", "gold": GOLD}) + "\n", encoding="utf-8")
+    records = evaluate_from_config(None, ["models=[rules]", "splits=[realpages]", f"realpages_dir={root}", "realpages_forms=[html,txt]",
+                                          f"out_json={tmp_path}/e.json", f"summary_md={tmp_path}/s.md", f"realpages_md={tmp_path}/r.md"])
+    assert {r["dataset"] for r in records} == {"myval"} and {r["split"] for r in records} == {"html", "txt"}
+    assert {r["model"] for r in records} == {"uncleaned", "rules"}
+    assert f"(`{root}`)" in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
+def test_committed_realval_gold_is_what_its_annotations_select():
+    """data/realval: every page's gold is what its CSS selectors take from its HTML (experiments/realval_build.py),
+    and the set shares no page, URL or source repository with the test set."""
+    pytest.importorskip("bs4")
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("realval_build", root / "experiments" / "realval_build.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    val = root / "data" / "realval"
+    ann = [json.loads(x) for x in (val / "annotations.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    pages = {p.id: p for p in load_realpages(val)}
+    assert len(ann) >= 10 and set(pages) == {a["id"] for a in ann} and len(pages) == len(ann)
+    for a in ann:
+        p = pages[a["id"]]
+        assert p.gold.splitlines() == mod.gold_lines(p.html, a["parts"], a.get("drop", [])), a["id"]
+        assert p.txt == render_form(p.html, "txt")
+    test_repos = {"dungvn3000/myfeed", "truongleeuet/demomobiles", "advancedlogic/GoOse", "napoleon789/duhoc"}
+    assert not {a["repo"] for a in ann} & test_repos
+    shared = realpages_dir()
+    if (shared / "gold.jsonl").exists():
+        test = [json.loads(x) for x in (shared / "gold.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+        assert not {t["id"] for t in test} & set(pages) and not {t.get("url") for t in test} & {a["url"] for a in ann}

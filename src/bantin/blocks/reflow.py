@@ -56,6 +56,9 @@ def detect_layout(text: str, max_lines: int = 5000) -> Layout:
     if not 30 <= width <= 140:
         return Layout("lines", evidence={"width": width})
     over = sum(1 for n in lengths if n > width + 2)
+    # Lines of prose far past the width (many words a wrapper would have broken: a block dump's paragraphs)
+    # mean the text is not wrapped, however many short lines (titles, dates) pile up under a width.
+    unwrapped = sum(1 for n, ln in zip(lengths, nonempty) if n > 1.5 * width and ln.count(" ") >= 8)
     # A line filled close to the width and followed by a line whose first word would not have fit on it:
     # the signature of a hard wrap. In block text, lines near the width are followed by anything.
     near = wraps = 0
@@ -65,8 +68,8 @@ def detect_layout(text: str, max_lines: int = 5000) -> Layout:
         if width - 15 <= n <= width + 2 and nxt.strip() and not _BULLET.match(nxt):
             near += 1
             wraps += n + 1 + len(_first_word(nxt)) > width - 2
-    evidence = {"width": width, "near_width": near, "wraps": wraps, "over": over, "lines": len(nonempty)}
-    if wraps >= 4 and wraps >= 0.8 * near and over <= 0.03 * len(nonempty):
+    evidence = {"width": width, "near_width": near, "wraps": wraps, "over": over, "unwrapped": unwrapped, "lines": len(nonempty)}
+    if wraps >= 4 and wraps >= 0.8 * near and over <= 0.03 * len(nonempty) and unwrapped < 2:
         return Layout("wrapped", width=width, evidence=evidence)
     return Layout("lines", evidence=evidence)
 

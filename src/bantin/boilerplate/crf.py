@@ -66,6 +66,38 @@ def outlying_content(labels: Sequence[str], texts: Sequence[str], gap: int = CON
     return [i for k, cl in enumerate(clusters) if k != main and words[k] < min_share * words[main]
             for i in cl if labels[i] != "title"]
 
+#: a second copy of the article (a page that carries its article twice, e.g. a hidden mobile copy beside the
+#: desktop one): at least this many content blocks of DUPLICATE_MIN_CHARS+ characters repeat earlier content
+#: blocks word for word, and they hold at least DUPLICATE_MIN_SHARE of the content's words
+DUPLICATE_MIN_BLOCKS = 3
+DUPLICATE_MIN_CHARS = 40
+DUPLICATE_MIN_SHARE = 0.3
+
+
+def duplicate_content(labels: Sequence[str], texts: Sequence[str]) -> list[int]:
+    """Indices of the content blocks of a second copy of the article: when the page's content holds the same
+    article twice (``DUPLICATE_*``), every content block whose text repeats an earlier content block's. A
+    paragraph repeated once or twice (a lead repeated as the first paragraph, a pull quote) is left alone."""
+    seen: set[str] = set()
+    repeats: list[int] = []
+    long_repeats = repeated_words = total_words = 0
+    for i, y in enumerate(labels):
+        if y not in CONTENT_LABELS:
+            continue
+        key = " ".join(texts[i].split())
+        n = len(key.split())
+        total_words += n
+        if key in seen:
+            repeats.append(i)
+            repeated_words += n
+            long_repeats += len(key) >= DUPLICATE_MIN_CHARS
+        else:
+            seen.add(key)
+    if long_repeats >= DUPLICATE_MIN_BLOCKS and repeated_words >= DUPLICATE_MIN_SHARE * total_words:
+        return repeats
+    return []
+
+
 # The CRFsuite model file (crfsuite's crf1d_model.c): a 48-byte header (magic "lCRF", the file size, type "FOMC",
 # version, counts, then the offsets of five chunks), each chunk opening with its own 4-byte id and its byte size.
 _CRF_HEADER = struct.Struct("<4sI4s9I")
@@ -202,10 +234,14 @@ class CRFLabeler(BlockLabeler):
         return [self._consistent(list(tagger.tag(self._items(p))), p) if p.blocks else [] for p in pages]
 
     def _consistent(self, tags: list[str], page: Page) -> list[str]:
-        """The tags with outlying content blocks (``outlying_content``) relabeled as boilerplate."""
+        """The tags with outlying content blocks (``outlying_content``) and a second copy of the article
+        (``duplicate_content``) relabeled as boilerplate."""
         if self.consistency:
-            for i in outlying_content(tags, [b.text for b in page.blocks]):
+            texts = [b.text for b in page.blocks]
+            for i in outlying_content(tags, texts):
                 tags[i] = "related"
+            for i in duplicate_content(tags, texts):
+                tags[i] = "noise"
         return tags
 
     def predict_proba(self, pages: Sequence[Page]) -> list[list[dict[str, float]]]:

@@ -180,6 +180,8 @@ def _evaluate_realpages(cfg: EvalConfig, models: dict[str, Any], record) -> None
     for spec, model in models.items():
         systems[spec if model is None else _model_label(spec, model)] = reference_system(spec) if model is None else model_system(model)
     by_form = evaluate_realpages(systems, cfg.realpages_forms, cfg.realpages_dir)
+    # records name the page set: "realpages" (the test set, ../shared/realpages) or the folder's name
+    dataset = Path(cfg.realpages_dir).name if cfg.realpages_dir else "realpages"
     for form, res in by_form.items():
         for name, r in res.items():
             metrics = {k: r[k] for k in ("token_f1", "token_precision", "token_recall", "n_pages", "n_errors", "pages_per_s")}
@@ -191,11 +193,11 @@ def _evaluate_realpages(cfg: EvalConfig, models: dict[str, Any], record) -> None
                 metrics["ece"] = r["calibration"]["ece"]
                 metrics["share_warned"] = r["calibration"]["share_warned"]
                 extra["calibration"] = r["calibration"]
-            record(name, "realpages", form, metrics, extra)
+            record(name, dataset, form, metrics, extra)
     if cfg.realpages_md:
         path = _place(cfg.realpages_md)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(realpages_table(by_form), encoding="utf-8")
+        path.write_text(realpages_table(by_form, None if dataset == "realpages" else str(cfg.realpages_dir)), encoding="utf-8")
         from bantin.boilerplate.calibration import reliability_plot
 
         curves = {(name, form): r["calibration"]["reliability"] for form, res in by_form.items() for name, r in res.items() if "calibration" in r}

@@ -12,6 +12,7 @@ import pytest
 from bantin.blocks import Page, parse_html, parse_text
 from bantin.boilerplate import default_model_dir, extract_article
 from bantin.boilerplate.crf import CRFLabeler
+from bantin.boilerplate.data import gold_article
 from bantin.boilerplate.evaluation import score_binary, score_labels
 from bantin.boilerplate.features import is_section_marker, page_features
 from bantin.boilerplate.rules import RulesLabeler
@@ -161,7 +162,10 @@ def test_extract_article(pages):
     assert art.lead.startswith("(VTD)")
     assert len(art.body) == 3 and art.captions == ["Học sinh trồng cây tại sân trường. (Ảnh: Minh Anh)"]
     assert "Minh Anh" in art.byline and "Thứ hai, 12/09/2024 08:15" in art.byline
-    assert art.text == pages[0].meta["gold_article"]
+    # the date line is the article's metadata: in byline and content, not in the article text (nor in its gold)
+    assert art.dates == ["Thứ hai, 12/09/2024 08:15"] and "Thứ hai, 12/09/2024 08:15" in art.content
+    assert "12/09/2024" not in art.text and "Minh Anh" in art.text.split("\n")
+    assert art.text == gold_article(pages[0]) and "12/09/2024" in pages[0].meta["gold_article"]
     assert "Tin liên quan" not in art.text and "Bản quyền" not in art.text
     with pytest.raises(BantinInputError):
         extract_article(parse_text("một\nhai"))
@@ -169,7 +173,7 @@ def test_extract_article(pages):
 
 def test_scores_perfect_and_wrong(pages):
     gold = [[b.label for b in p.blocks] for p in pages]
-    texts = [p.meta["gold_article"] for p in pages]
+    texts = [extract_article(p).text for p in pages]  # the gold labels' article
     m = score_labels(pages, gold, texts)
     assert m["binary_f1"] == 1.0 and m["macro_f1"] == 1.0 and m["token_f1"] == 1.0
     everything = score_binary(pages, [[True] * len(p.blocks) for p in pages], ["\n".join(p.texts) for p in pages])
@@ -422,3 +426,14 @@ def test_cached_hints_and_features_are_copies():
     assert [b.hints for b in second.blocks] == cold[0]
     again = page_features(second)
     assert again == page_features(parse_html(html)) and all(f["nsyl"] != "x" for f in again)
+
+
+@pytest.mark.parametrize("line, is_date", [
+    ("Thứ Hai, ngày 20/07/2026 - 06:31", True), ("24/03/2019 07:50 GMT+7", True), ("Cập nhật lúc 10:20 ngày 2/5/2024", True),
+    ("2026-07-20 06:12", True), ("Hạ Anh | 17/07/2026 01:00", False), ("Minh Anh", False),
+    ("Sáng 2/5, đoàn công tác đến thăm khu công nghiệp", False), ("Tỷ số 2-1 lúc 90:00", False), ("", False),
+])
+def test_date_lines_are_told_from_bylines_and_text(line, is_date):
+    from bantin.boilerplate.extract import is_date_line
+
+    assert is_date_line(line) is is_date

@@ -227,3 +227,33 @@ def test_real_comment_sections():
     off_long = sum(1 for r in pages_off["train"] for b, lab in zip(parse_html(r["html"]).blocks, r["html_labels"])
                    if lab == "noise" and b.text.count(". ") >= 2)
     assert long_noise > off_long
+
+
+def test_cms_image_alt_texts():
+    """variation.image_alt_title: on some pages every image's alt text is the article's title (or the title with
+    keywords), and some pictures stand without a caption; markdownify writes a picture in a table cell as its bare
+    alt text, a block the labels call boilerplate. Off, the build is the same page for page."""
+    from bantin.blocks import parse_page
+    from bantin.labels import CONTENT_LABELS
+
+    base = GEN_ONLY[:-3] + ["pages.train=40", "pages.val=2", "pages.test=2", "out_dir=unused"]
+    pages_on, card = build_pages(load_config(BuilderConfig, None, base + ["variation.image_alt_title=true"]))
+    pages_off, _ = build_pages(load_config(BuilderConfig, None, base))
+    again, _ = build_pages(load_config(BuilderConfig, None, base + ["variation.image_alt_title=false"]))
+    assert [r["html"] for r in pages_off["train"]] == [r["html"] for r in again["train"]]
+    assert card["dropped"]["total"] == 0
+    alt_pages = bare_alt_blocks = 0
+    for r in pages_on["train"]:
+        title = parse_html(r["html"]).blocks[[i for i, lab in enumerate(r["html_labels"]) if lab == "title"][0]].text \
+            if "title" in r["html_labels"] else None
+        if not title or f'alt="{title}' not in r["html"].replace("&quot;", '"'):
+            continue
+        alt_pages += 1
+        form = r["forms"].get("markdownify")
+        blocks = parse_page(form["text"], kind=form["kind"]).blocks
+        first_title = next(i for i, lab in enumerate(form["labels"]) if lab == "title")
+        for i, (b, lab) in enumerate(zip(blocks, form["labels"])):
+            if i > first_title and b.text == title:  # a bare alt text (or a self-link in a box)
+                bare_alt_blocks += 1
+                assert lab not in CONTENT_LABELS, (r["id"], b.text)
+    assert alt_pages >= 3 and bare_alt_blocks >= 1

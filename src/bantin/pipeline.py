@@ -90,7 +90,8 @@ def _plain(value: Any) -> Any:
 
 
 #: The keys of a result's JSON, in order (``clean_text`` is added after them); ``content`` (every content block's
-#: text, inherited from ArticleText) is left out: the labeled blocks hold it.
+#: text, inherited from ArticleText) is left out: the labeled blocks hold it; so is ``dates`` (the byline's
+#: date/time lines, which ``byline`` holds).
 JSON_FIELDS = ("id", "source_kind", "title", "lead", "body", "captions", "byline", "blocks", "topics", "summary", "warnings")
 
 

@@ -52,8 +52,13 @@ def html_sources(path: str | Path, split: str) -> dict[str, str]:
 
 
 def gold_article(page: Page) -> str:
+    """The page's gold article text, one block a line, without its date/time lines: the same definition of the
+    article as ``ArticleText.text`` (dates are metadata there, and in the real pages' gold)."""
+    from bantin.boilerplate.extract import is_date_line
+
     gold = page.meta.get("gold_article")
-    return gold if gold is not None else page.content_text()
+    gold = gold if gold is not None else page.content_text()
+    return "\n".join(line for line in gold.split("\n") if not is_date_line(line))
 
 
 def subsample(pages: list[Page], n: int | None, seed: int = 0) -> list[Page]:

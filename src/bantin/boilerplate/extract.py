@@ -5,8 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bantin.blocks import Page
+from bantin.boilerplate.features import _DATE, _TIME, _TS_PARTS
 from bantin.errors import BantinInputError
 from bantin.labels import CONTENT_LABELS
+
+
+def is_date_line(text: str) -> bool:
+    """A line that holds only a date and/or time (with a weekday, "GMT+7", "Cập nhật"...), nothing else."""
+    return len(text) <= 80 and bool(_DATE.search(text) or _TIME.search(text)) and len(_TS_PARTS.sub("", text.lower())) <= 2
 
 
 @dataclass
@@ -18,11 +24,18 @@ class ArticleText:
     byline: list[str] = field(default_factory=list)
     #: every content block's text, in page order (what ``gold_article`` holds in the built dataset)
     content: list[str] = field(default_factory=list)
+    #: the byline blocks that hold only a date and/or time ("Thứ Hai, 20/07/2026 - 06:31", "24/03/2019 07:50 GMT+7"):
+    #: the article's metadata, kept in ``byline`` and ``content`` but not in ``text``
+    dates: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
-        """All content blocks in page order, joined by newlines (comparable to the gold article)."""
-        return "\n".join(self.content)
+        """The article as its readers read it: the content blocks in page order, joined by newlines, without its
+        date/time lines (``dates``: metadata, as in the real pages' gold and trafilatura's output)."""
+        if not self.dates:
+            return "\n".join(self.content)
+        dates = set(self.dates)
+        return "\n".join(t for t in self.content if t not in dates)
 
     @property
     def clean_text(self) -> str:
@@ -54,6 +67,8 @@ def extract_article(page: Page) -> ArticleText:
             art.captions.append(b.text)
         elif b.label == "byline":
             art.byline.append(b.text)
+            if is_date_line(b.text):
+                art.dates.append(b.text)
     art.title = " ".join(titles)
     art.lead = " ".join(leads)
     return art

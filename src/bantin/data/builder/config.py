@@ -55,6 +55,11 @@ class VariationConfig:
     #: generated styles' photo stories alone (pictures with short captions after most paragraphs), without the rest
     #: of layout_structures
     photo_stories: bool = False
+    #: generated styles' article images as many CMSs write them: on some pages every image's alt text is the
+    #: article's title (or the title with its keywords: "Tiêu đề, Chuyên mục, tieu de, tin tuc"), and some images
+    #: stand without a caption (markdownify writes an image in a table cell as its bare alt text); off, the pages
+    #: are those of the builds without it
+    image_alt_title: bool = False
     min_related: int = 3
     max_related: int = 10
     max_body_paragraphs: int = 24

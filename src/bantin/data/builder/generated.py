@@ -415,6 +415,18 @@ class Page:
         self.ex = st.extras if c.var.layout_structures else {}
         self.grid = 0  # > 0: list items are table cells, that many to a row (see box)
         self.cell = 0
+        # CMS image alt texts (variation.image_alt_title): the alt every image of the page gets, and the chance
+        # of a caption-less image after a paragraph
+        self.alt, self.p_bare_image = None, 0.0
+        if c.var.image_alt_title:
+            r = self.rng.random()
+            title = self.s.title
+            if r < 0.35:
+                self.alt = title
+            elif r < 0.55:
+                self.alt = f"{title}, {self.rng.choice(list(V.SECTION_TREE))}, {slugify(title, ' ')}, tin tuc, tin nhanh"
+            if self.alt:
+                self.p_bare_image = self.rng.choice([0.0, 0.1, 0.25, 0.4])
 
     def add(self, label: str, text: str, region: str, markup: str) -> None:
         text = " ".join(text.split())
@@ -1055,6 +1067,9 @@ def _article(p: Page, region: str) -> None:
         else:
             markup = f"<{st.p_markup}>{esc(text)}</{st.p_markup}>"
         p.add("body", text, body, markup)
+        if p.alt and p.p_bare_image and p.items and rng.random() < p.p_bare_image:
+            # a picture without a caption after the paragraph: no block in the HTML, its alt text in markdownify
+            p.items[-1].attrs["markup"] += _image_markup(p, p.alt)
         if i in s.captions:
             _caption(p, body, s.captions[i])
         for cap in photos.get(i, ()):
@@ -1096,12 +1111,27 @@ def _photo_story(s, rng) -> dict[int, list[str]]:
     return out
 
 
+def _image_markup(p: Page, alt: str) -> str:
+    """A caption-less picture in the style's caption markup (no text block: the HTML parsers see no block)."""
+    img = f'<img src="/data/{slugify(alt[:40])[:30]}-{p.rng.randrange(1000)}.jpg" alt="{esc(alt)}">'
+    m = p.st.caption_markup
+    if m == "figure":
+        return f"<figure>{img}</figure>"
+    if m == "table":
+        return f'<table{p.st.attr("caption")}><tr><td>{img}</td></tr></table>'
+    if m == "div":
+        return f'<div{p.st.attr("caption")}>{img}</div>'
+    return f'<p style="text-align:center">{img}</p>'
+
+
 def _caption(p: Page, region: str, cap: str) -> None:
     st, rng = p.st, p.rng
     if rng.random() < 0.4:
         cap = f"{cap.rstrip('.')}{rng.choice(['. Ảnh: ', ' - Ảnh: ', ' (Ảnh: '])}{short_name(rng)}"
         cap += ")" if cap.count("(") > cap.count(")") else ""
     img = f'<img src="/data/{slugify(cap[:40])[:30]}.jpg" alt="{esc(cap[:60]) if rng.random() < 0.3 else ""}">'
+    if p.alt:
+        img = f'<img src="/data/{slugify(cap[:40])[:30]}.jpg" alt="{esc(p.alt)}">'
     m = st.caption_markup
     if m == "figure":
         markup = f'<figure>{img}<figcaption{st.attr("caption")}>{esc(cap)}</figcaption></figure>'

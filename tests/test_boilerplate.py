@@ -11,7 +11,7 @@ import pytest
 
 from bantin.blocks import Page, parse_html, parse_text
 from bantin.boilerplate import default_model_dir, extract_article
-from bantin.boilerplate.crf import CRFLabeler
+from bantin.boilerplate.crf import CRFLabeler, repeated_copies
 from bantin.boilerplate.data import gold_article
 from bantin.boilerplate.evaluation import score_binary, score_labels
 from bantin.boilerplate.features import is_section_marker, page_features
@@ -374,7 +374,8 @@ def test_sparse_features_tag_exactly_like_the_dense_ones(pages):
             tags = tagger.tag(items)
             runs.append((tags, [tagger.marginal(y, i) for i in range(len(items)) for y in model.labels]))
         assert runs[0] == runs[1]
-        assert model.predict([page])[0] == CRFLabeler._consistent(model, list(runs[0][0]), page)
+        if not repeated_copies([b.text for b in page.blocks]):  # else the tagger reads the page without its copies
+            assert model.predict([page])[0] == CRFLabeler._consistent(model, list(runs[0][0]), page)
 
 
 def test_caption_cue_gate():

@@ -117,6 +117,34 @@ def test_a_second_copy_of_the_article_is_dropped_and_one_repeated_paragraph_kept
     tags = crf._consistent(list(all_labels), page)
     assert tags[: len(article)] == labels and all(t == "noise" for t in tags[len(article) + 3:])
 
+def test_copies_of_a_recurring_text_leave_the_tagged_sequence():
+    """markdownify writes a picture in a table cell as its bare alt text, often the title on every picture: the
+    copies of a text that recurs 3+ times are tagged noise, out of the sequence, so the paragraphs around them
+    keep their article context; the first occurrence stays in the sequence."""
+    from bantin.boilerplate import default_model_dir
+    from bantin.boilerplate.crf import repeated_copies
+    from bantin.models import load_model
+
+    alt = "Cách sử dụng bản đồ để giám sát vị trí của trẻ nhỏ"
+    assert repeated_copies(["a", alt, "b", alt, alt, "x" * 14, "x" * 14, "x" * 14]) == [3, 4]  # short texts stay
+    assert repeated_copies([alt, "b", alt]) == []  # twice is not recurring
+    paras = [p.replace("Đoạn", f"Phần {i}") for i in range(3) for p in BODY]
+    lines = ["# " + alt, "", paras[0], ""]
+    for p in paras[1:]:
+        lines += ["|  |", "| --- |", f"| {alt} |", "", p, ""]
+    page = parse_page("\n".join(lines), kind="markdown")
+    model = load_model(default_model_dir(), task="boilerplate")
+    labeled = model.label_page(page)
+    texts = [b.text for b in labeled.blocks]
+    assert len(labeled.blocks) == len(page.blocks) and texts.count(alt) == len(paras)
+    copies = repeated_copies(texts)
+    assert len(copies) == len(paras) - 1
+    assert all(labeled.blocks[i].label == "noise" and labeled.blocks[i].score > 0.99 for i in copies)
+    assert model.predict([page])[0] == [b.label for b in labeled.blocks]
+    probs = model.predict_proba([page])[0]
+    assert all(probs[i]["noise"] == 1.0 for i in copies) and len(probs) == len(page.blocks)
+
+
 def test_alt_slug_of_any_top_headline_is_flagged():
     # the alt slug copies the second headline (the title after a kicker), not the first; a date line is no slug
     text = "\n".join(["Chương trình phối hợp công tác năm học mới:", "Làm thế nào để nâng cao hiệu quả?",

@@ -8,10 +8,12 @@ crfsuite's own binary format (no pickle), a few hundred KB to a few MB.
 
 from __future__ import annotations
 
+import copy
 import shutil
 import struct
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -96,6 +98,30 @@ def duplicate_content(labels: Sequence[str], texts: Sequence[str]) -> list[int]:
     if long_repeats >= DUPLICATE_MIN_BLOCKS and repeated_words >= DUPLICATE_MIN_SHARE * total_words:
         return repeats
     return []
+
+
+#: a text that recurs this often on a page (REPEAT_MIN_CHARS+ characters) is a template element: an image's alt
+#: text that a converter wrote as text (markdownify, in table cells), a box heading, a recurring link
+REPEAT_MIN_COUNT = 3
+REPEAT_MIN_CHARS = 15
+
+
+def repeated_copies(texts: Sequence[str]) -> list[int]:
+    """Indices of the blocks whose text (``REPEAT_MIN_CHARS``+ characters) occurs ``REPEAT_MIN_COUNT``+ times on
+    the page, but for each text's first occurrence. The labeler tags the page without them (they are boilerplate,
+    and they would break the article's run for its neighbours, where an image's alt text sits between paragraphs)."""
+    keys = [" ".join(t.split()) for t in texts]
+    counts = Counter(k for k in keys if len(k) >= REPEAT_MIN_CHARS)
+    if not counts or max(counts.values()) < REPEAT_MIN_COUNT:
+        return []
+    seen: set[str] = set()
+    out = []
+    for i, k in enumerate(keys):
+        if counts.get(k, 0) >= REPEAT_MIN_COUNT:
+            if k in seen:
+                out.append(i)
+            seen.add(k)
+    return out
 
 
 # The CRFsuite model file (crfsuite's crf1d_model.c): a 48-byte header (magic "lCRF", the file size, type "FOMC",
@@ -231,7 +257,31 @@ class CRFLabeler(BlockLabeler):
         tagger = self._tagger
         if tagger is None:
             raise BantinModelError("CRFLabeler is not fitted")
-        return [self._consistent(list(tagger.tag(self._items(p))), p) if p.blocks else [] for p in pages]
+        return [self._tag(tagger, p)[0] if p.blocks else [] for p in pages]
+
+    def _sequence(self, page: Page) -> tuple[Page, list[int] | None]:
+        """The page the tagger reads: without the copies of recurring texts (``repeated_copies``, with the
+        consistency pass on), and the indices of the blocks it kept (None: all of them)."""
+        copies = repeated_copies([b.text for b in page.blocks]) if self.consistency else []
+        if not copies:
+            return page, None
+        drop = set(copies)
+        keep = [i for i in range(len(page.blocks)) if i not in drop]
+        sub = copy.copy(page)
+        sub.blocks = [page.blocks[i] for i in keep]
+        return sub, keep
+
+    def _tag(self, tagger, page: Page) -> tuple[list[str], list[int] | None]:
+        """Viterbi tags of every block (copies of recurring texts: noise) after the consistency pass, and the kept
+        blocks' indices in the tagger's sequence (see ``_sequence``)."""
+        seq, keep = self._sequence(page)
+        sub_tags = list(tagger.tag(self._items(seq))) if seq.blocks else []
+        if keep is None:
+            return self._consistent(sub_tags, page), None
+        tags = ["noise"] * len(page.blocks)
+        for j, i in enumerate(keep):
+            tags[i] = sub_tags[j]
+        return self._consistent(tags, page), keep
 
     def _consistent(self, tags: list[str], page: Page) -> list[str]:
         """The tags with outlying content blocks (``outlying_content``) and a second copy of the article
@@ -254,14 +304,19 @@ class CRFLabeler(BlockLabeler):
             if not p.blocks:
                 out.append([])
                 continue
-            tagger.set(self._items(p))
-            out.append([{lab: tagger.marginal(lab, i) for lab in self.labels} for i in range(len(p.blocks))])
+            seq, keep = self._sequence(p)
+            tagger.set(self._items(seq))
+            probs = [{lab: tagger.marginal(lab, i) for lab in self.labels} for i in range(len(seq.blocks))]
+            if keep is not None:
+                full = [{lab: float(lab == "noise") for lab in self.labels} for _ in p.blocks]
+                for j, i in enumerate(keep):
+                    full[i] = probs[j]
+                probs = full
+            out.append(probs)
         return out
 
     def label_pages(self, pages: Sequence[Page]) -> list[Page]:
         """Viterbi labels (the best sequence), scored by each block's marginal probability."""
-        import copy
-
         tagger = self._tagger
         if tagger is None:
             raise BantinModelError("CRFLabeler is not fitted")
@@ -270,17 +325,22 @@ class CRFLabeler(BlockLabeler):
             labeled = copy.copy(page)
             labeled.blocks = []
             if page.blocks:
-                tags = self._consistent(list(tagger.tag(self._items(page))), page)
+                tags, keep = self._tag(tagger, page)
                 marginal = tagger.marginal
                 labeled.blocks = [_copy_block(b, y) for b, y in zip(page.blocks, tags)]
+                # the tagger's position of each block (None: a copy left out of its sequence, surely boilerplate)
+                pos = list(range(len(tags))) if keep is None else [None] * len(tags)
+                if keep is not None:
+                    for j, i in enumerate(keep):
+                        pos[i] = j
                 if self.calibration is not None:
                     # P(content) of each block: the calibration gives every score from it (finish_page)
                     content = [lab for lab in self.labels if lab in CONTENT_LABELS]
-                    p_content = [min(1.0, sum([marginal(lab, i) for lab in content])) for i in range(len(tags))]
+                    p_content = [0.0 if j is None else min(1.0, sum([marginal(lab, j) for lab in content])) for j in pos]
                     labeled = self.finish_page(labeled, p_content)
                 else:
-                    for i, (b, y) in enumerate(zip(labeled.blocks, tags)):
-                        b.score = float(marginal(y, i))
+                    for j, b, y in zip(pos, labeled.blocks, tags):
+                        b.score = 1.0 if j is None else float(marginal(y, j))
             out.append(labeled)
         return out
 

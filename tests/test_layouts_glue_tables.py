@@ -139,10 +139,19 @@ def test_copies_of_a_recurring_text_leave_the_tagged_sequence():
     assert len(labeled.blocks) == len(page.blocks) and texts.count(alt) == len(paras)
     copies = repeated_copies(texts)
     assert len(copies) == len(paras) - 1
+    # copies of the title (content) are noise; copies of a boilerplate text keep its label
+    assert labeled.blocks[0].label == "title"
     assert all(labeled.blocks[i].label == "noise" and labeled.blocks[i].score > 0.99 for i in copies)
     assert model.predict([page])[0] == [b.label for b in labeled.blocks]
     probs = model.predict_proba([page])[0]
     assert all(probs[i]["noise"] == 1.0 for i in copies) and len(probs) == len(page.blocks)
+    menu = ["Trang chủ", "Thời sự hôm nay", "Kinh doanh và tài chính"] * 3
+    page2 = parse_page("\n".join(menu + [alt] + paras), kind="text")
+    labeled2 = model.label_page(page2)
+    firsts = {b.text: b.label for b in labeled2.blocks[:3]}
+    for i in repeated_copies([b.text for b in page2.blocks]):
+        b = labeled2.blocks[i]
+        assert b.label == (firsts[b.text] if firsts[b.text] not in ("title", "lead", "body", "caption", "byline") else "noise")
 
 
 def test_alt_slug_of_any_top_headline_is_flagged():

@@ -259,28 +259,41 @@ class CRFLabeler(BlockLabeler):
             raise BantinModelError("CRFLabeler is not fitted")
         return [self._tag(tagger, p)[0] if p.blocks else [] for p in pages]
 
-    def _sequence(self, page: Page) -> tuple[Page, list[int] | None]:
+    def _sequence(self, page: Page) -> tuple[Page, list[int] | None, dict[int, int]]:
         """The page the tagger reads: without the copies of recurring texts (``repeated_copies``, with the
-        consistency pass on), and the indices of the blocks it kept (None: all of them)."""
-        copies = repeated_copies([b.text for b in page.blocks]) if self.consistency else []
+        consistency pass on); the indices of the blocks it kept (None: all of them); and each copy's first
+        occurrence."""
+        texts = [b.text for b in page.blocks]
+        copies = repeated_copies(texts) if self.consistency else []
         if not copies:
-            return page, None
-        drop = set(copies)
-        keep = [i for i in range(len(page.blocks)) if i not in drop]
+            return page, None, {}
+        first: dict[str, int] = {}
+        for i, t in enumerate(texts):
+            first.setdefault(" ".join(t.split()), i)
+        of = {i: first[" ".join(texts[i].split())] for i in copies}
+        keep = [i for i in range(len(texts)) if i not in of]
         sub = copy.copy(page)
         sub.blocks = [page.blocks[i] for i in keep]
-        return sub, keep
+        return sub, keep, of
+
+    @staticmethod
+    def _copy_label(first_label: str) -> str:
+        """A copy's label: its first occurrence's when that is boilerplate (a menu item, a box heading), else noise
+        (an alt text that copies the title: readers see the title once)."""
+        return "noise" if first_label in CONTENT_LABELS else first_label
 
     def _tag(self, tagger, page: Page) -> tuple[list[str], list[int] | None]:
-        """Viterbi tags of every block (copies of recurring texts: noise) after the consistency pass, and the kept
-        blocks' indices in the tagger's sequence (see ``_sequence``)."""
-        seq, keep = self._sequence(page)
+        """Viterbi tags of every block (copies of recurring texts: ``_copy_label``) after the consistency pass, and
+        the kept blocks' indices in the tagger's sequence (see ``_sequence``)."""
+        seq, keep, of = self._sequence(page)
         sub_tags = list(tagger.tag(self._items(seq))) if seq.blocks else []
         if keep is None:
             return self._consistent(sub_tags, page), None
-        tags = ["noise"] * len(page.blocks)
+        tags = [""] * len(page.blocks)
         for j, i in enumerate(keep):
             tags[i] = sub_tags[j]
+        for i, f in of.items():
+            tags[i] = self._copy_label(tags[f])
         return self._consistent(tags, page), keep
 
     def _consistent(self, tags: list[str], page: Page) -> list[str]:
@@ -304,13 +317,16 @@ class CRFLabeler(BlockLabeler):
             if not p.blocks:
                 out.append([])
                 continue
-            seq, keep = self._sequence(p)
+            seq, keep, of = self._sequence(p)
             tagger.set(self._items(seq))
             probs = [{lab: tagger.marginal(lab, i) for lab in self.labels} for i in range(len(seq.blocks))]
             if keep is not None:
-                full = [{lab: float(lab == "noise") for lab in self.labels} for _ in p.blocks]
+                full: list[dict[str, float]] = [{} for _ in p.blocks]
                 for j, i in enumerate(keep):
                     full[i] = probs[j]
+                for i, f in of.items():  # a copy is surely boilerplate (label_pages gives it P(content) 0)
+                    label = self._copy_label(max(full[f], key=full[f].get))
+                    full[i] = {lab: float(lab == label) for lab in self.labels}
                 probs = full
             out.append(probs)
         return out

@@ -1111,37 +1111,34 @@ def _photo_story(s, rng) -> dict[int, list[str]]:
     return out
 
 
-def _image_markup(p: Page, alt: str) -> str:
-    """A caption-less picture in the style's caption markup (no text block: the HTML parsers see no block)."""
-    img = f'<img src="/data/{slugify(alt[:40])[:30]}-{p.rng.randrange(1000)}.jpg" alt="{esc(alt)}">'
-    m = p.st.caption_markup
+def _picture(p: Page, img: str, cap: str | None = None) -> str:
+    """A picture in the style's caption markup, with its caption (escaped here) or without one (no text block:
+    the HTML parsers see none)."""
+    st, c = p.st, esc(cap) if cap else ""
+    m = st.caption_markup
     if m == "figure":
-        return f"<figure>{img}</figure>"
+        return f"<figure>{img}" + (f'<figcaption{st.attr("caption")}>{c}</figcaption>' if c else "") + "</figure>"
     if m == "table":
-        return f'<table{p.st.attr("caption")}><tr><td>{img}</td></tr></table>'
+        return f'<table{st.attr("caption")}><tr><td>{img}</td></tr>' + (f"<tr><td>{c}</td></tr>" if c else "") + "</table>"
     if m == "div":
-        return f'<div{p.st.attr("caption")}>{img}</div>'
-    return f'<p style="text-align:center">{img}</p>'
+        return f'<div{st.attr("caption")}>{img}' + (f"<div>{c}</div>" if c else "") + "</div>"
+    return f'<p style="text-align:center">{img}</p>' + (f"<p><em>{c}</em></p>" if c else "")
+
+
+def _image_markup(p: Page, alt: str) -> str:
+    """A caption-less picture whose alt text is ``alt``."""
+    return _picture(p, f'<img src="/data/{slugify(alt[:40])[:30]}-{p.rng.randrange(1000)}.jpg" alt="{esc(alt)}">')
 
 
 def _caption(p: Page, region: str, cap: str) -> None:
-    st, rng = p.st, p.rng
+    rng = p.rng
     if rng.random() < 0.4:
         cap = f"{cap.rstrip('.')}{rng.choice(['. Ảnh: ', ' - Ảnh: ', ' (Ảnh: '])}{short_name(rng)}"
         cap += ")" if cap.count("(") > cap.count(")") else ""
     img = f'<img src="/data/{slugify(cap[:40])[:30]}.jpg" alt="{esc(cap[:60]) if rng.random() < 0.3 else ""}">'
     if p.alt:
         img = f'<img src="/data/{slugify(cap[:40])[:30]}.jpg" alt="{esc(p.alt)}">'
-    m = st.caption_markup
-    if m == "figure":
-        markup = f'<figure>{img}<figcaption{st.attr("caption")}>{esc(cap)}</figcaption></figure>'
-    elif m == "table":
-        markup = f'<table{st.attr("caption")}><tr><td>{img}</td></tr><tr><td>{esc(cap)}</td></tr></table>'
-    elif m == "div":
-        markup = f'<div{st.attr("caption")}>{img}<div>{esc(cap)}</div></div>'
-    else:
-        markup = f'<p style="text-align:center">{img}</p><p><em>{esc(cap)}</em></p>'
-    p.add("caption", cap, region, markup)
+    p.add("caption", cap, region, _picture(p, img, cap))
 
 
 def _inline_related(p: Page, region: str) -> None:

@@ -5,7 +5,8 @@
 The fixes: ``layout`` (prose lines far past the width veto "wrapped", ``bantin.blocks.reflow.detect_layout``),
 ``duplicates`` (a second copy of the article, ``crf.duplicate_content``), ``dates`` (date/time lines leave the
 article text, ``ArticleText.text``), ``repeats`` (copies of a recurring text leave the tagged sequence,
-``crf.repeated_copies``). Token F1 per form of the embedded default, with all fixes and with all but one; the
+``crf.repeated_copies``), ``comments`` (readers' comments between a comment widget's meta lines,
+``crf.comment_content``). Token F1 per form of the embedded default, with all fixes and with all but one; the
 validation set chose, the test pages report. Records ``kind="experiment"`` in experiments/results.jsonl.
 """
 
@@ -24,7 +25,7 @@ from bantin.tracking import record_run
 R = importlib.import_module("bantin.blocks.reflow")  # (bantin.blocks.reflow is also a function's name)
 C = importlib.import_module("bantin.boilerplate.crf")
 FORMS = ["html", "txt", "markdown", "markdown78", "markdownify", "inscriptis", "lxml_text"]
-ORIG_DETECT, ORIG_DUP, ORIG_REP = R.detect_layout, C.duplicate_content, C.repeated_copies
+ORIG_DETECT, ORIG_DUP, ORIG_REP, ORIG_COM = R.detect_layout, C.duplicate_content, C.repeated_copies, C.comment_content
 
 
 def _detect_before(text: str, max_lines: int = 5000):
@@ -56,10 +57,11 @@ def main(argv=None) -> None:
     model = _load("default")
     sets = {"realval": load_realpages(args.realval), "realpages": load_realpages()}
     command = "python experiments/boilerplate_fix_ablation.py " + " ".join(sys.argv[1:] if argv is None else argv)
-    for name in ["all fixes", "without layout", "without duplicates", "without dates", "without repeats"]:
+    for name in ["all fixes", "without layout", "without duplicates", "without dates", "without repeats", "without comments"]:
         B.detect_layout = _detect_before if name == "without layout" else ORIG_DETECT
         C.duplicate_content = (lambda labels, texts: []) if name == "without duplicates" else ORIG_DUP
         C.repeated_copies = (lambda texts: []) if name == "without repeats" else ORIG_REP
+        C.comment_content = (lambda labels, texts: []) if name == "without comments" else ORIG_COM
         for dataset, pages in sets.items():
             s = score(model, pages, with_dates=name == "without dates")
             print(f"{name:20s} {dataset:10s} {s}", flush=True)
@@ -67,7 +69,7 @@ def main(argv=None) -> None:
                 for form, f1 in s.items():
                     record_run(task="boilerplate", kind="experiment", model=f"crf:default ({name})", dataset=dataset, split=form,
                                metrics={"token_f1": f1, "n_pages": len(pages)}, command=command)
-    B.detect_layout, C.duplicate_content, C.repeated_copies = ORIG_DETECT, ORIG_DUP, ORIG_REP
+    B.detect_layout, C.duplicate_content, C.repeated_copies, C.comment_content = ORIG_DETECT, ORIG_DUP, ORIG_REP, ORIG_COM
 
 
 if __name__ == "__main__":

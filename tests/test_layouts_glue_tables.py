@@ -117,6 +117,31 @@ def test_a_second_copy_of_the_article_is_dropped_and_one_repeated_paragraph_kept
     tags = crf._consistent(list(all_labels), page)
     assert tags[: len(article)] == labels and all(t == "noise" for t in tags[len(article) + 3:])
 
+@pytest.mark.parametrize("line, is_meta", [
+    ("phanngan - 13 giờ 28 phút trước", True), ("- 13 giờ 33 phút trước", True), ("2 ngày trước", True), ("Thích 51", True),
+    ("Trả lời", True), ("Thích | 724", True), ("Cách đây 2 ngày trước khi về nước, ông đã gặp gỡ nhiều người", False),
+    ("Tin mới", False), ("13/06/2013 08:28", False),
+])
+def test_comment_meta_lines(line, is_meta):
+    from bantin.boilerplate.crf import COMMENT_META
+
+    assert bool(COMMENT_META.match(line)) is is_meta
+
+
+def test_comments_between_their_meta_lines_are_boilerplate():
+    from bantin.boilerplate.crf import comment_content
+
+    para = "Chúc mừng cháu Đức khi đã chọn được học bổng bằng cách mà chú rất ấn tượng, mong cháu học tốt."
+    texts = ["Tiêu đề", BODY[0], BODY[1], "Ý kiến bạn đọc (3)", para, "Vu - 13 giờ trước", "Thích 121", para + " Thật tuyệt.",
+             "phanngan - 12 giờ trước", "Thích 51", "Tin khác"]
+    labels = ["title", "body", "body", "section_heading", "body", "noise", "nav", "body", "noise", "nav", "section_heading"]
+    assert comment_content(labels, texts) == [7]  # between the first and the last meta line; the article stays
+    # one relative time alone ("2 giờ trước" under a title) is no comment section, nor are meta lines far apart
+    assert comment_content(["byline", "body"], ["2 giờ trước", BODY[0]]) == []
+    far = ["5 phút trước"] + [BODY[0]] * 8 + ["7 phút trước"]
+    assert comment_content(["related"] + ["body"] * 8 + ["related"], far) == []
+
+
 def test_copies_of_a_recurring_text_leave_the_tagged_sequence():
     """markdownify writes a picture in a table cell as its bare alt text, often the title on every picture: the
     copies of a text that recurs 3+ times are tagged noise, out of the sequence, so the paragraphs around them

@@ -9,6 +9,7 @@ crfsuite's own binary format (no pickle), a few hundred KB to a few MB.
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 import struct
 import tempfile
@@ -98,6 +99,29 @@ def duplicate_content(labels: Sequence[str], texts: Sequence[str]) -> list[int]:
     if long_repeats >= DUPLICATE_MIN_BLOCKS and repeated_words >= DUPLICATE_MIN_SHARE * total_words:
         return repeats
     return []
+
+
+#: a comment widget's meta line: "phanngan - 13 giờ 28 phút trước", "2 ngày trước", "Thích 51", "Trả lời"
+COMMENT_META = re.compile(
+    r"^(?:.{0,60}?\s?[-–|]\s)?\d{1,3}\s+(?:giây|phút|giờ|ngày|tuần|tháng|năm)(?:\s+\d{1,3}\s+(?:giây|phút|giờ|ngày))?\s+trước$"
+    r"|^(?:thích|trả lời|báo vi phạm|phản hồi)(?:\s*[|·:]?\s*\d+)?$", re.IGNORECASE)
+#: meta lines at most this many blocks apart belong to one comment section
+COMMENT_META_GAP = 6
+
+
+def comment_content(labels: Sequence[str], texts: Sequence[str]) -> list[int]:
+    """Indices of content blocks inside a comment section: between the first and the last of 2+ comment meta lines
+    (``COMMENT_META``) that follow each other within ``COMMENT_META_GAP`` blocks. A reader's comment is prose like
+    the article's, but it sits between the widget's "name - 13 giờ trước" and "Thích 51" lines."""
+    meta = [i for i, t in enumerate(texts) if len(t) <= 120 and COMMENT_META.match(" ".join(t.split()))]
+    out: list[int] = []
+    start = 0
+    for k in range(1, len(meta) + 1):
+        if k == len(meta) or meta[k] - meta[k - 1] > COMMENT_META_GAP:
+            if k - start >= 2:
+                out += [i for i in range(meta[start], meta[k - 1] + 1) if labels[i] in CONTENT_LABELS]
+            start = k
+    return out
 
 
 #: a text that recurs this often on a page (REPEAT_MIN_CHARS+ characters) is a template element: an image's alt
@@ -297,13 +321,15 @@ class CRFLabeler(BlockLabeler):
         return self._consistent(tags, page), keep
 
     def _consistent(self, tags: list[str], page: Page) -> list[str]:
-        """The tags with outlying content blocks (``outlying_content``) and a second copy of the article
-        (``duplicate_content``) relabeled as boilerplate."""
+        """The tags with outlying content blocks (``outlying_content``), a second copy of the article
+        (``duplicate_content``) and readers' comments (``comment_content``) relabeled as boilerplate."""
         if self.consistency:
             texts = [b.text for b in page.blocks]
             for i in outlying_content(tags, texts):
                 tags[i] = "related"
             for i in duplicate_content(tags, texts):
+                tags[i] = "noise"
+            for i in comment_content(tags, texts):
                 tags[i] = "noise"
         return tags
 

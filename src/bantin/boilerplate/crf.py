@@ -134,17 +134,23 @@ def repeated_copies(texts: Sequence[str]) -> list[int]:
     """Indices of the blocks whose text (``REPEAT_MIN_CHARS``+ characters) occurs ``REPEAT_MIN_COUNT``+ times on
     the page, but for each text's first occurrence. The labeler tags the page without them (they are boilerplate,
     and they would break the article's run for its neighbours, where an image's alt text sits between paragraphs)."""
+    return list(_first_occurrences(texts))
+
+
+def _first_occurrences(texts: Sequence[str]) -> dict[int, int]:
+    """``repeated_copies``, each copy mapped to its text's first occurrence."""
     keys = [" ".join(t.split()) for t in texts]
     counts = Counter(k for k in keys if len(k) >= REPEAT_MIN_CHARS)
     if not counts or max(counts.values()) < REPEAT_MIN_COUNT:
-        return []
-    seen: set[str] = set()
-    out = []
+        return {}
+    first: dict[str, int] = {}
+    out: dict[int, int] = {}
     for i, k in enumerate(keys):
         if counts.get(k, 0) >= REPEAT_MIN_COUNT:
-            if k in seen:
-                out.append(i)
-            seen.add(k)
+            if k in first:
+                out[i] = first[k]
+            else:
+                first[k] = i
     return out
 
 
@@ -283,22 +289,17 @@ class CRFLabeler(BlockLabeler):
             raise BantinModelError("CRFLabeler is not fitted")
         return [self._tag(tagger, p)[0] if p.blocks else [] for p in pages]
 
-    def _sequence(self, page: Page) -> tuple[Page, list[int] | None, dict[int, int]]:
+    def _sequence(self, page: Page) -> tuple[Page, list[int | None] | None, dict[int, int]]:
         """The page the tagger reads: without the copies of recurring texts (``repeated_copies``, with the
-        consistency pass on); the indices of the blocks it kept (None: all of them); and each copy's first
-        occurrence."""
-        texts = [b.text for b in page.blocks]
-        copies = repeated_copies(texts) if self.consistency else []
-        if not copies:
+        consistency pass on); each block's position in it (None for a copy; None for the whole list when nothing
+        was left out); and each copy's first occurrence."""
+        of = _first_occurrences([b.text for b in page.blocks]) if self.consistency else {}
+        if not of:
             return page, None, {}
-        first: dict[str, int] = {}
-        for i, t in enumerate(texts):
-            first.setdefault(" ".join(t.split()), i)
-        of = {i: first[" ".join(texts[i].split())] for i in copies}
-        keep = [i for i in range(len(texts)) if i not in of]
         sub = copy.copy(page)
-        sub.blocks = [page.blocks[i] for i in keep]
-        return sub, keep, of
+        sub.blocks = [b for i, b in enumerate(page.blocks) if i not in of]
+        kept = iter(range(len(sub.blocks)))
+        return sub, [None if i in of else next(kept) for i in range(len(page.blocks))], of
 
     @staticmethod
     def _copy_label(first_label: str) -> str:
@@ -306,19 +307,17 @@ class CRFLabeler(BlockLabeler):
         (an alt text that copies the title: readers see the title once)."""
         return "noise" if first_label in CONTENT_LABELS else first_label
 
-    def _tag(self, tagger, page: Page) -> tuple[list[str], list[int] | None]:
+    def _tag(self, tagger, page: Page) -> tuple[list[str], list[int | None] | None]:
         """Viterbi tags of every block (copies of recurring texts: ``_copy_label``) after the consistency pass, and
-        the kept blocks' indices in the tagger's sequence (see ``_sequence``)."""
-        seq, keep, of = self._sequence(page)
+        each block's position in the tagger's sequence (see ``_sequence``)."""
+        seq, pos, of = self._sequence(page)
         sub_tags = list(tagger.tag(self._items(seq))) if seq.blocks else []
-        if keep is None:
+        if pos is None:
             return self._consistent(sub_tags, page), None
-        tags = [""] * len(page.blocks)
-        for j, i in enumerate(keep):
-            tags[i] = sub_tags[j]
+        tags = ["" if j is None else sub_tags[j] for j in pos]
         for i, f in of.items():
             tags[i] = self._copy_label(tags[f])
-        return self._consistent(tags, page), keep
+        return self._consistent(tags, page), pos
 
     def _consistent(self, tags: list[str], page: Page) -> list[str]:
         """The tags with outlying content blocks (``outlying_content``), a second copy of the article
@@ -343,13 +342,11 @@ class CRFLabeler(BlockLabeler):
             if not p.blocks:
                 out.append([])
                 continue
-            seq, keep, of = self._sequence(p)
+            seq, pos, of = self._sequence(p)
             tagger.set(self._items(seq))
             probs = [{lab: tagger.marginal(lab, i) for lab in self.labels} for i in range(len(seq.blocks))]
-            if keep is not None:
-                full: list[dict[str, float]] = [{} for _ in p.blocks]
-                for j, i in enumerate(keep):
-                    full[i] = probs[j]
+            if pos is not None:
+                full = [{} if j is None else probs[j] for j in pos]
                 for i, f in of.items():  # a copy is surely boilerplate (label_pages gives it P(content) 0)
                     label = self._copy_label(max(full[f], key=full[f].get))
                     full[i] = {lab: float(lab == label) for lab in self.labels}
@@ -367,14 +364,11 @@ class CRFLabeler(BlockLabeler):
             labeled = copy.copy(page)
             labeled.blocks = []
             if page.blocks:
-                tags, keep = self._tag(tagger, page)
+                tags, pos = self._tag(tagger, page)
                 marginal = tagger.marginal
                 labeled.blocks = [_copy_block(b, y) for b, y in zip(page.blocks, tags)]
                 # the tagger's position of each block (None: a copy left out of its sequence, surely boilerplate)
-                pos = list(range(len(tags))) if keep is None else [None] * len(tags)
-                if keep is not None:
-                    for j, i in enumerate(keep):
-                        pos[i] = j
+                pos = list(range(len(tags))) if pos is None else pos
                 if self.calibration is not None:
                     # P(content) of each block: the calibration gives every score from it (finish_page)
                     content = [lab for lab in self.labels if lab in CONTENT_LABELS]

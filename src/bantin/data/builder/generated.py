@@ -1135,10 +1135,10 @@ def _caption(p: Page, region: str, cap: str) -> None:
     if rng.random() < 0.4:
         cap = f"{cap.rstrip('.')}{rng.choice(['. Ảnh: ', ' - Ảnh: ', ' (Ảnh: '])}{short_name(rng)}"
         cap += ")" if cap.count("(") > cap.count(")") else ""
-    img = f'<img src="/data/{slugify(cap[:40])[:30]}.jpg" alt="{esc(cap[:60]) if rng.random() < 0.3 else ""}">'
-    if p.alt:
-        img = f'<img src="/data/{slugify(cap[:40])[:30]}.jpg" alt="{esc(p.alt)}">'
-    p.add("caption", cap, region, _picture(p, img, cap))
+    alt = esc(cap[:60]) if rng.random() < 0.3 else ""
+    if p.alt:  # (the draw above is made either way: the pages built with the knob keep their draws)
+        alt = esc(p.alt)
+    p.add("caption", cap, region, _picture(p, f'<img src="/data/{slugify(cap[:40])[:30]}.jpg" alt="{alt}">', cap))
 
 
 def _inline_related(p: Page, region: str) -> None:

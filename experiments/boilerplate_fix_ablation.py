@@ -6,7 +6,8 @@ The fixes: ``layout`` (prose lines far past the width veto "wrapped", ``bantin.b
 ``duplicates`` (a second copy of the article, ``crf.duplicate_content``), ``dates`` (date/time lines leave the
 article text, ``ArticleText.text``), ``repeats`` (copies of a recurring text leave the tagged sequence,
 ``crf.repeated_copies``), ``comments`` (readers' comments between a comment widget's meta lines,
-``crf.comment_content``). Token F1 per form of the embedded default, with all fixes and with all but one; the
+``crf.comment_content``); eighth round: ``alt texts`` (an image's file name, or markdownify's alt text of an image
+inside a table cell, written as text: ``crf.alt_text_content``). Token F1 per form of the embedded default, with all fixes and with all but one; the
 validation set chose, the test pages report. Records ``kind="experiment"`` in experiments/results.jsonl.
 """
 
@@ -25,7 +26,10 @@ from bantin.tracking import record_run
 R = importlib.import_module("bantin.blocks.reflow")  # (bantin.blocks.reflow is also a function's name)
 C = importlib.import_module("bantin.boilerplate.crf")
 FORMS = ["html", "txt", "markdown", "markdown78", "markdownify", "inscriptis", "lxml_text"]
-ORIG_DETECT, ORIG_DUP, ORIG_REP, ORIG_COM = R.detect_layout, C.duplicate_content, C.repeated_copies, C.comment_content
+ORIG_DETECT, ORIG_DUP, ORIG_REP, ORIG_COM, ORIG_ALT = (R.detect_layout, C.duplicate_content, C._first_occurrences,
+                                                     C.comment_content, C.alt_text_content)
+ABLATIONS = ["all fixes", "without layout", "without duplicates", "without dates", "without repeats", "without comments",
+             "without alt texts"]
 
 
 def _detect_before(text: str, max_lines: int = 5000):
@@ -53,15 +57,18 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--realval", default="data/realval")
     ap.add_argument("--no-record", action="store_true")
+    ap.add_argument("--only", nargs="*", choices=ABLATIONS, default=ABLATIONS, help="these rows only")
     args = ap.parse_args(argv)
     model = _load("default")
     sets = {"realval": load_realpages(args.realval), "realpages": load_realpages()}
     command = "python experiments/boilerplate_fix_ablation.py " + " ".join(sys.argv[1:] if argv is None else argv)
-    for name in ["all fixes", "without layout", "without duplicates", "without dates", "without repeats", "without comments"]:
+    for name in args.only:
         B.detect_layout = _detect_before if name == "without layout" else ORIG_DETECT
         C.duplicate_content = (lambda labels, texts: []) if name == "without duplicates" else ORIG_DUP
-        C.repeated_copies = (lambda texts: []) if name == "without repeats" else ORIG_REP
+        # (the labeler finds the copies with _first_occurrences; repeated_copies is its list form)
+        C._first_occurrences = (lambda texts: {}) if name == "without repeats" else ORIG_REP
         C.comment_content = (lambda labels, texts: []) if name == "without comments" else ORIG_COM
+        C.alt_text_content = (lambda labels, texts, tables, images=None: []) if name == "without alt texts" else ORIG_ALT
         for dataset, pages in sets.items():
             s = score(model, pages, with_dates=name == "without dates")
             print(f"{name:20s} {dataset:10s} {s}", flush=True)
@@ -69,7 +76,8 @@ def main(argv=None) -> None:
                 for form, f1 in s.items():
                     record_run(task="boilerplate", kind="experiment", model=f"crf:default ({name})", dataset=dataset, split=form,
                                metrics={"token_f1": f1, "n_pages": len(pages)}, command=command)
-    B.detect_layout, C.duplicate_content, C.repeated_copies, C.comment_content = ORIG_DETECT, ORIG_DUP, ORIG_REP, ORIG_COM
+    B.detect_layout, C.duplicate_content, C._first_occurrences, C.comment_content, C.alt_text_content = (
+        ORIG_DETECT, ORIG_DUP, ORIG_REP, ORIG_COM, ORIG_ALT)
 
 
 if __name__ == "__main__":

@@ -179,6 +179,45 @@ def test_copies_of_a_recurring_text_leave_the_tagged_sequence():
         assert b.label == (firsts[b.text] if firsts[b.text] not in ("title", "lead", "body", "caption", "byline") else "noise")
 
 
+def test_alt_texts_written_as_table_cells_are_boilerplate():
+    """markdownify writes an image inside <td> as its bare alt text: in an old CMS image table (the picture's row,
+    then the caption's) the alt row repeats or drafts the caption, or is the image's file name."""
+    from bantin.boilerplate import default_model_dir
+    from bantin.boilerplate.crf import alt_text_content
+    from bantin.models import load_model
+
+    cap = "Nữ ca sĩ mang theo bó hoa hồng vàng tươi thắm đến thăm mộ người bạn tri kỷ."
+    draft = "Nữ ca sĩ mang theo một bó hoa hồng vàng tươi thắm đến thăm mộ người bạn."
+    texts = ["Tiêu đề bài viết", BODY[0], draft, cap, "6_1398994809.JPG", BODY[1], "Ảnh: IMG_2034.jpg", BODY[0]]
+    labels = ["title", "body", "body", "caption", "body", "body", "byline", "body"]
+    tables = [None, None, 0, 0, 1, 1, None, None]
+    # the draft alt row before its caption (same table), the bare file name; "Ảnh: ..." is more than a file name
+    assert alt_text_content(labels, texts, tables) == [2, 4]
+    # outside a table, or across two tables, or before a boilerplate block, a near-copy is left alone
+    assert alt_text_content(labels, texts, [None] * len(texts)) == [4]
+    assert alt_text_content(labels, texts, [None, None, 0, 1, None, None, None, None]) == [4]
+    assert alt_text_content(["title", "body", "body", "related"], texts[:4], tables[:4]) == []
+    # a data table's rows that share some words are no alt texts
+    rows = ["Bước 1: trộn bột với đường", "Bước 2: trộn bột với trứng gà"]
+    assert alt_text_content(["body", "body"], rows, [0, 0]) == []
+    # nor is a heading cell above the paragraph that repeats it, a table whose picture kept its mark (html2text),
+    # or a row of a layout table that holds the whole article
+    assert alt_text_content(["body", "body"], ["UBND thị trấn Liên Hương", "UBND thị trấn Liên Hương cho biết, tàu "
+                                                 "đánh cá bị nạn của ông Nguyễn Văn A đã được kéo vào bờ chiều qua."], [0, 0]) == []
+    assert alt_text_content(labels[:4], texts[:4], tables[:4], [False, False, True, False]) == []
+    assert alt_text_content(["body"] * 5, [draft, cap, BODY[0], BODY[1], BODY[0]], [0] * 5) == []
+
+    # end to end: markdownify's image tables; the parser numbers each table's blocks
+    lines = ["# Khánh Ly đến viếng mộ Trịnh Công Sơn", "", BODY[0], ""]
+    for alt, caption in ((draft, cap), ("4_1398994837.jpg", BODY[1])):
+        lines += ["|  |", "| --- |", f"| {alt} |", f"| {caption} |", ""]
+    page = parse_page("\n".join(lines), kind="markdown")
+    assert [b.hints.get("table_no") for b in page.blocks] == [None, None, 0, 0, 1, 1]
+    labeled = load_model(default_model_dir(), task="boilerplate").label_page(page)
+    assert [b.label for b in labeled.blocks][2] == "noise" and labeled.blocks[4].label == "noise"
+    assert all(b.label in ("title", "lead", "body", "caption") for k, b in enumerate(labeled.blocks) if k not in (2, 4))
+
+
 def test_alt_slug_of_any_top_headline_is_flagged():
     # the alt slug copies the second headline (the title after a kicker), not the first; a date line is no slug
     text = "\n".join(["Chương trình phối hợp công tác năm học mới:", "Làm thế nào để nâng cao hiệu quả?",

@@ -13,6 +13,7 @@ their block (an image alone in its paragraph goes to the next block, as in HTML 
   heading        heading level 1-6, 0 if not a heading
   in_list, list_depth, ordered   list item (nesting depth, numbered list)
   in_table, in_blockquote
+  table_no       the number of the table a block comes from (layout tables too; absent outside tables)
   link_density   share of the block's characters inside links
   in_link_only   every character of the block is link text
   image_marker, n_images, alt    images in (or just before) the block; alt text of an image-only block
@@ -469,6 +470,8 @@ def parse_markdown(text: str, page_id: str | None = None, image_blocks: bool = I
     row: list[tuple[_Segments, int]] = []
     row_line = 0
     n_header_cells = n_cells_seen = 0
+    n_tables = 0  # tables opened so far: a table's blocks carry its number (``table_no``)
+    table_no: int | None = None
 
     def emit(segs: _Segments, tag: str, line_no: int, extra: dict | None = None) -> None:
         raw_text = "".join(s for s, _ in segs.parts)
@@ -503,6 +506,8 @@ def parse_markdown(text: str, page_id: str | None = None, image_blocks: bool = I
         hints["in_link_only"] = bool(body) and hints["link_density"] >= 0.99
         if not body:
             hints["alt"] = " ".join(a for a in segs.images if a)
+        if table_no is not None:
+            hints["table_no"] = table_no
         if extra:
             hints.update(extra)
         raw = "\n".join(src_lines[line_no:line_no + 1]) if 0 <= line_no < len(src_lines) else body
@@ -556,8 +561,11 @@ def parse_markdown(text: str, page_id: str | None = None, image_blocks: bool = I
                 in_table = True
                 layout_table = k_tok in layout_tables
                 n_header_cells = 0
+                table_no = n_tables
+                n_tables += 1
             elif t == "table_close":
                 in_table = layout_table = False
+                table_no = None
             elif t == "tr_open":
                 row = []
                 row_line = line_no

@@ -124,6 +124,44 @@ def comment_content(labels: Sequence[str], texts: Sequence[str]) -> list[int]:
     return out
 
 
+#: a block that is an image's file name ("6_1398994809.jpg"): an alt text written as text by a converter
+_FILE_NAME = re.compile(r"^[\w\-.%~+]{1,200}\.(?:jpe?g|png|gif|webp|bmp|svg|tiff?)$", re.IGNORECASE)
+#: an image table's alt row: a cell of a table of at most ALT_TABLE_MAX_BLOCKS blocks whose words recur in the next
+#: cell (ALT_COPY_MIN_SHARE+ of them), which is at most 1 / ALT_COPY_MIN_LENGTH times as long
+ALT_COPY_MIN_SHARE = 0.8
+ALT_COPY_MIN_LENGTH = 0.5
+ALT_TABLE_MAX_BLOCKS = 3
+_WORD = re.compile(r"\w+")
+
+
+def alt_text_content(labels: Sequence[str], texts: Sequence[str], tables: Sequence[int | None],
+                     images: Sequence[bool] | None = None) -> list[int]:
+    """Indices of content blocks that are an image's alt text written as text: a bare file name, or, inside a small
+    table without image marks (``tables``: each block's table number, None outside tables; ``images``: whether a
+    block carries an image mark; ``ALT_*``), a cell that copies or drafts the next cell of the same table, also
+    content. markdownify writes an image inside ``<td>`` as its bare alt text, and
+    old CMS image tables hold the picture's row, then its caption's, the alt often a copy or a draft of the caption
+    ("| Leila Lopes kém duyên dáng ... |" twice): readers see the caption once. A heading cell above a paragraph that
+    repeats its words, and the rows of a layout table that holds the whole article, are left alone."""
+    out: list[int] = []
+    sizes = Counter(t for t in tables if t is not None)
+    # a table whose picture kept its mark (html2text's "![alt](src)") wrote no alt text as a cell
+    marked = {t for t, img in zip(tables, images or ()) if img and t is not None}
+    for i, t in enumerate(texts):
+        if labels[i] not in CONTENT_LABELS:
+            continue
+        if len(t) <= 220 and _FILE_NAME.match(t.strip()):
+            out.append(i)
+        elif (tables[i] is not None and sizes[tables[i]] <= ALT_TABLE_MAX_BLOCKS and tables[i] not in marked and i + 1 < len(texts)
+              and tables[i + 1] == tables[i] and labels[i + 1] in CONTENT_LABELS):
+            words = Counter(_WORD.findall(t.lower()))
+            nxt = Counter(_WORD.findall(texts[i + 1].lower()))
+            n = sum(words.values())
+            if n and n >= ALT_COPY_MIN_LENGTH * sum(nxt.values()) and sum((words & nxt).values()) >= ALT_COPY_MIN_SHARE * n:
+                out.append(i)
+    return out
+
+
 #: a text that recurs this often on a page (REPEAT_MIN_CHARS+ characters) is a template element: an image's alt
 #: text that a converter wrote as text (markdownify, in table cells), a box heading, a recurring link
 REPEAT_MIN_COUNT = 3
@@ -321,7 +359,8 @@ class CRFLabeler(BlockLabeler):
 
     def _consistent(self, tags: list[str], page: Page) -> list[str]:
         """The tags with outlying content blocks (``outlying_content``), a second copy of the article
-        (``duplicate_content``) and readers' comments (``comment_content``) relabeled as boilerplate."""
+        (``duplicate_content``), readers' comments (``comment_content``) and alt texts written as text
+        (``alt_text_content``) relabeled as boilerplate."""
         if self.consistency:
             texts = [b.text for b in page.blocks]
             for i in outlying_content(tags, texts):
@@ -329,6 +368,9 @@ class CRFLabeler(BlockLabeler):
             for i in duplicate_content(tags, texts):
                 tags[i] = "noise"
             for i in comment_content(tags, texts):
+                tags[i] = "noise"
+            hints = [b.hints for b in page.blocks]
+            for i in alt_text_content(tags, texts, [h.get("table_no") for h in hints], [bool(h.get("image_marker")) for h in hints]):
                 tags[i] = "noise"
         return tags
 

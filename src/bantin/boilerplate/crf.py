@@ -350,6 +350,12 @@ class CRFLabeler(BlockLabeler):
         each block's position in the tagger's sequence (see ``_sequence``)."""
         seq, pos, of = self._sequence(page)
         sub_tags = list(tagger.tag(self._items(seq))) if seq.blocks else []
+        return self._page_tags(sub_tags, page, pos, of)
+
+    def _page_tags(self, sub_tags: list[str], page: Page, pos: list[int | None] | None,
+                   of: dict[int, int]) -> tuple[list[str], list[int | None] | None]:
+        """The tags of the tagged sequence (``_sequence``) spread over the whole page (copies: ``_copy_label``),
+        after the consistency pass; and each block's position in that sequence."""
         if pos is None:
             return self._consistent(sub_tags, page), None
         tags = ["" if j is None else sub_tags[j] for j in pos]

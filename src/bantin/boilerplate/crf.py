@@ -139,10 +139,10 @@ def alt_text_content(labels: Sequence[str], texts: Sequence[str], tables: Sequen
     """Indices of content blocks that are an image's alt text written as text: a bare file name, or, inside a small
     table without image marks (``tables``: each block's table number, None outside tables; ``images``: whether a
     block carries an image mark; ``ALT_*``), a cell that copies or drafts the next cell of the same table, also
-    content. markdownify writes an image inside ``<td>`` as its bare alt text, and
-    old CMS image tables hold the picture's row, then its caption's, the alt often a copy or a draft of the caption
-    ("| Leila Lopes kém duyên dáng ... |" twice): readers see the caption once. A heading cell above a paragraph that
-    repeats its words, and the rows of a layout table that holds the whole article, are left alone."""
+    content. markdownify writes an image inside ``<td>`` as its bare alt text, and old CMS image tables hold the
+    picture's row, then its caption's, the alt often a copy or a draft of the caption ("| Leila Lopes kém duyên dáng
+    ... |" twice): readers see the caption once. A heading cell above a paragraph that repeats its words, and the rows
+    of a layout table that holds the whole article, are left alone."""
     out: list[int] = []
     sizes = Counter(t for t in tables if t is not None)
     # a table whose picture kept its mark (html2text's "![alt](src)") wrote no alt text as a cell
@@ -152,8 +152,8 @@ def alt_text_content(labels: Sequence[str], texts: Sequence[str], tables: Sequen
             continue
         if len(t) <= 220 and _FILE_NAME.match(t.strip()):
             out.append(i)
-        elif (tables[i] is not None and sizes[tables[i]] <= ALT_TABLE_MAX_BLOCKS and tables[i] not in marked and i + 1 < len(texts)
-              and tables[i + 1] == tables[i] and labels[i + 1] in CONTENT_LABELS):
+        elif (tables[i] is not None and sizes[tables[i]] <= ALT_TABLE_MAX_BLOCKS and tables[i] not in marked
+              and i + 1 < len(texts) and tables[i + 1] == tables[i] and labels[i + 1] in CONTENT_LABELS):
             words = Counter(_WORD.findall(t.lower()))
             nxt = Counter(_WORD.findall(texts[i + 1].lower()))
             n = sum(words.values())
@@ -376,7 +376,8 @@ class CRFLabeler(BlockLabeler):
             for i in comment_content(tags, texts):
                 tags[i] = "noise"
             hints = [b.hints for b in page.blocks]
-            for i in alt_text_content(tags, texts, [h.get("table_no") for h in hints], [bool(h.get("image_marker")) for h in hints]):
+            tables = [h.get("table_no") for h in hints]
+            for i in alt_text_content(tags, texts, tables, [bool(h.get("image_marker")) for h in hints]):
                 tags[i] = "noise"
         return tags
 

@@ -7,7 +7,10 @@ The fixes: ``layout`` (prose lines far past the width veto "wrapped", ``bantin.b
 article text, ``ArticleText.text``), ``repeats`` (copies of a recurring text leave the tagged sequence,
 ``crf.repeated_copies``), ``comments`` (readers' comments between a comment widget's meta lines,
 ``crf.comment_content``); eighth round: ``alt texts`` (an image's file name, or markdownify's alt text of an image
-inside a table cell, written as text: ``crf.alt_text_content``). Token F1 per form of the embedded default, with all fixes and with all but one; the
+inside a table cell, written as text: ``crf.alt_text_content``), ``share links`` (share links whose destination holds
+spaces and a title or is broken by html2text's wrap at a space stay links: ``markdown_parser._SPACED_DEST_TITLE``,
+``_BROKEN_SPACED_DEST``); the comment meta lines that carry the widget's actions ("... trước Thích 51") are part of
+``comments``. Token F1 per form of the embedded default, with all fixes and with all but one; the
 validation set chose, the test pages report. Records ``kind="experiment"`` in experiments/results.jsonl.
 """
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 import bantin.blocks as B
@@ -24,12 +28,15 @@ from bantin.boilerplate.realpages import FORM_KIND, load_realpages, page_form, t
 from bantin.tracking import record_run
 
 R = importlib.import_module("bantin.blocks.reflow")  # (bantin.blocks.reflow is also a function's name)
+MP = importlib.import_module("bantin.blocks.markdown_parser")
+NEVER = re.compile(r"(?!x)x")
 C = importlib.import_module("bantin.boilerplate.crf")
 FORMS = ["html", "txt", "markdown", "markdown78", "markdownify", "inscriptis", "lxml_text"]
 ORIG_DETECT, ORIG_DUP, ORIG_REP, ORIG_COM, ORIG_ALT = (R.detect_layout, C.duplicate_content, C._first_occurrences,
                                                      C.comment_content, C.alt_text_content)
+ORIG_SHARE = (MP._SPACED_DEST_TITLE, MP._BROKEN_SPACED_DEST)
 ABLATIONS = ["all fixes", "without layout", "without duplicates", "without dates", "without repeats", "without comments",
-             "without alt texts"]
+             "without alt texts", "without share links"]
 
 
 def _detect_before(text: str, max_lines: int = 5000):
@@ -69,6 +76,7 @@ def main(argv=None) -> None:
         C._first_occurrences = (lambda texts: {}) if name == "without repeats" else ORIG_REP
         C.comment_content = (lambda labels, texts: []) if name == "without comments" else ORIG_COM
         C.alt_text_content = (lambda labels, texts, tables, images=None: []) if name == "without alt texts" else ORIG_ALT
+        MP._SPACED_DEST_TITLE, MP._BROKEN_SPACED_DEST = (NEVER, NEVER) if name == "without share links" else ORIG_SHARE
         for dataset, pages in sets.items():
             s = score(model, pages, with_dates=name == "without dates")
             print(f"{name:20s} {dataset:10s} {s}", flush=True)
@@ -78,6 +86,7 @@ def main(argv=None) -> None:
                                metrics={"token_f1": f1, "n_pages": len(pages)}, command=command)
     B.detect_layout, C.duplicate_content, C._first_occurrences, C.comment_content, C.alt_text_content = (
         ORIG_DETECT, ORIG_DUP, ORIG_REP, ORIG_COM, ORIG_ALT)
+    MP._SPACED_DEST_TITLE, MP._BROKEN_SPACED_DEST = ORIG_SHARE
 
 
 if __name__ == "__main__":

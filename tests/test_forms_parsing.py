@@ -165,6 +165,27 @@ def test_html2text_quirks_are_repaired():
     assert texts == ["x"] * 60 + ["Đoạn cuối cùng."]
 
 
+def test_share_links_with_spaces_in_their_destination_stay_links():
+    """Share links carry the title in their URL ("mailto:?subject=...&body=...", "twitter.com/home?status=..."),
+    spaces included, often with a title attribute, and html2text's 78-column wrap breaks them at a space or after a
+    hyphen: each is still one link (no text of it becomes a block)."""
+    mail = ('[ ](mailto:?&subject=\\[\'GenK.vn\'\\]Vì sao Apple cắt quà?&body=https://genk.vn/a-b.chn0D0AChương trình '
+            'ưu đãi. "Chia sẻ bài viết qua email")')
+    tweet = ("[![Twitter](http://a.vn/icon/twitter.png)](http://twitter.com/home?status=Những\nngười khổ hạnh vì bớt "
+             'lạ - http://ione.vn/tin-tuc/vui-\nla/anh/41584-nhung.html "Twitter")')
+    share = '[Chia sẻ](http://linkhay.com/submit?link_url=http://a.vn/x-\ny.html&link_title=Hoa hậu Hoàn\nvũ "Hot!")'
+    md = "\n\n".join(["# Tiêu đề bài viết", mail, tweet, share, BODY[0]]) + "\n"
+    blocks = parse_markdown(md).blocks
+    assert [b.text for b in blocks] == ["Tiêu đề bài viết", "Chia sẻ", BODY[0]]
+    assert blocks[1].hints["link_density"] == 1.0 and blocks[1].hints["image_marker"]  # the tweet's icon marks the next
+    fixed = repair_markdown(md)
+    assert "status=Những%20người%20khổ%20hạnh%20vì%20bớt%20lạ%20-%20http://ione.vn/tin-tuc/vui-la/anh/41584-nhung.html)" in fixed
+    assert "link_url=http://a.vn/x-y.html&link_title=Hoa%20hậu%20Hoàn%20vũ)" in fixed
+    # a long line of spaced pieces with no closing parenthesis is left as it is, in linear time
+    hostile = "](" + " a" * 200_000 + "\n" + "b\n"
+    assert repair_markdown(hostile) == hostile
+
+
 def test_markdownify_card_links_spanning_paragraphs_stay_links():
     # markdownify writes <a><img><h3>title</h3><span>date</span></a> as one link over three paragraphs
     cards = "".join(f'* [![{t}](http://a.vn/{i}.jpg)\n\n  ### {t}\n\n  *14/03/2016*](/tin-{i}.htm "{t} \\"x\\"")\n'
@@ -176,7 +197,7 @@ def test_markdownify_card_links_spanning_paragraphs_stay_links():
     assert all(b.hints["link_density"] == 1.0 and b.hints["in_list"] for b in blocks[2:-1])
     assert not any("](" in t or t.startswith("[") for t in texts)
     # a stray bracket inside a paragraph is no card: left as CommonMark reads it
-    stray = f"Đoạn văn có [ngoặc không đóng.\n\nĐoạn sau](/y) tiếp.\n"
+    stray = "Đoạn văn có [ngoặc không đóng.\n\nĐoạn sau](/y) tiếp.\n"
     assert repair_markdown(stray) == stray
     # hostile input: many unclosed brackets stay linear and lose no text
     hostile = "[" * 5000 + "\n\n" + "](/x)\n" * 2000

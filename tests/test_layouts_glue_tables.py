@@ -121,6 +121,9 @@ def test_a_second_copy_of_the_article_is_dropped_and_one_repeated_paragraph_kept
     ("phanngan - 13 giờ 28 phút trước", True), ("- 13 giờ 33 phút trước", True), ("2 ngày trước", True), ("Thích 51", True),
     ("Trả lời", True), ("Thích | 724", True), ("Cách đây 2 ngày trước khi về nước, ông đã gặp gỡ nhiều người", False),
     ("Tin mới", False), ("13/06/2013 08:28", False),
+    # html2text keeps the widget's inline elements on one line
+    ("phanngan - 13 giờ 28 phút trước Thích 51", True), ("hungvq8158 - 12 giờ trước Thích 48 | Trả lời", True),
+    ("13 giờ trước thích ăn kem", False),
 ])
 def test_comment_meta_lines(line, is_meta):
     from bantin.boilerplate.crf import COMMENT_META

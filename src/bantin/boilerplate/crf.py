@@ -102,9 +102,12 @@ def duplicate_content(labels: Sequence[str], texts: Sequence[str]) -> list[int]:
 
 
 #: a comment widget's meta line: "phanngan - 13 giờ 28 phút trước", "2 ngày trước", "Thích 51", "Trả lời"
+_COMMENT_ACTION = r"(?:thích|trả lời|báo vi phạm|phản hồi)(?:\s*[|·:]?\s*\d+)?"
 COMMENT_META = re.compile(
-    r"^(?:.{0,60}?\s?[-–|]\s)?\d{1,3}\s+(?:giây|phút|giờ|ngày|tuần|tháng|năm)(?:\s+\d{1,3}\s+(?:giây|phút|giờ|ngày))?\s+trước$"
-    r"|^(?:thích|trả lời|báo vi phạm|phản hồi)(?:\s*[|·:]?\s*\d+)?$", re.IGNORECASE)
+    r"^(?:.{0,60}?\s?[-–|]\s)?\d{1,3}\s+(?:giây|phút|giờ|ngày|tuần|tháng|năm)(?:\s+\d{1,3}\s+(?:giây|phút|giờ|ngày))?\s+trước"
+    # a converter that keeps the widget's inline elements on one line adds its actions: "... trước Thích 51"
+    r"(?:\s*[|·]?\s*" + _COMMENT_ACTION + r"){0,3}$"
+    r"|^" + _COMMENT_ACTION + r"$", re.IGNORECASE)
 #: meta lines at most this many blocks apart belong to one comment section
 COMMENT_META_GAP = 6
 

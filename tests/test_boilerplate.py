@@ -433,8 +433,29 @@ def test_cached_hints_and_features_are_copies():
     ("Thứ Hai, ngày 20/07/2026 - 06:31", True), ("24/03/2019 07:50 GMT+7", True), ("Cập nhật lúc 10:20 ngày 2/5/2024", True),
     ("2026-07-20 06:12", True), ("Hạ Anh | 17/07/2026 01:00", False), ("Minh Anh", False),
     ("Sáng 2/5, đoàn công tác đến thăm khu công nghiệp", False), ("Tỷ số 2-1 lúc 90:00", False), ("", False),
+    # relative times are metadata too; a sentence that opens with one is not
+    ("2 giờ trước", True), ("Cập nhật 15 phút trước", True), ("3 năm trước, anh ấy rời quê ra phố", False),
 ])
 def test_date_lines_are_told_from_bylines_and_text(line, is_date):
     from bantin.boilerplate.extract import is_date_line
 
     assert is_date_line(line) is is_date
+
+
+def test_content_date_lines_become_bylines_and_leave_the_text():
+    """A line that is only a date or a relative time is the article's metadata: the labeler's consistency pass gives
+    it the byline label when the tagger called it body, and the article's text leaves it out."""
+    from bantin.blocks import Block, Page
+    from bantin.boilerplate.crf import CRFLabeler
+    from bantin.boilerplate.extract import extract_article
+
+    texts = ["Tiêu đề bài báo", "2 giờ trước", "Đoạn văn thứ nhất của bài viết, đủ dài để là một đoạn thân bài.", "Thứ hai, 20/7/2026 06:12"]
+    page = Page(id="p", blocks=[Block(index=i, text=t) for i, t in enumerate(texts)])
+    crf = CRFLabeler()
+    tags = crf._consistent(["title", "body", "body", "lead"], page)
+    assert tags == ["title", "byline", "body", "byline"]
+    for b, y in zip(page.blocks, tags):
+        b.label = y
+    art = extract_article(page)
+    assert art.text == "Tiêu đề bài báo\nĐoạn văn thứ nhất của bài viết, đủ dài để là một đoạn thân bài."
+    assert art.dates == ["2 giờ trước", "Thứ hai, 20/7/2026 06:12"]

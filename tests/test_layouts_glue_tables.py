@@ -138,11 +138,19 @@ def test_comments_between_their_meta_lines_are_boilerplate():
     texts = ["Tiêu đề", BODY[0], BODY[1], "Ý kiến bạn đọc (3)", para, "Vu - 13 giờ trước", "Thích 121", para + " Thật tuyệt.",
              "phanngan - 12 giờ trước", "Thích 51", "Tin khác"]
     labels = ["title", "body", "body", "section_heading", "body", "noise", "nav", "body", "noise", "nav", "section_heading"]
-    assert comment_content(labels, texts) == [7]  # between the first and the last meta line; the article stays
+    # between the first and the last meta line, and from the section's heading on; the article stays
+    assert comment_content(labels, texts) == [4, 7]
+    no_heading = texts[:3] + ["Tin nổi bật"] + texts[4:]
+    assert comment_content(labels, no_heading) == [7]
     # one relative time alone ("2 giờ trước" under a title) is no comment section, nor are meta lines far apart
     assert comment_content(["byline", "body"], ["2 giờ trước", BODY[0]]) == []
     far = ["5 phút trước"] + [BODY[0]] * 8 + ["7 phút trước"]
     assert comment_content(["related"] + ["body"] * 8 + ["related"], far) == []
+    # a widget that shows each comment before its meta line: the section opens at its heading
+    first_shown = ["Tiêu đề", BODY[0], "Bình Minh", "Ý kiến bạn đọc (5)", para, "Vu", "- 13 giờ trước Thích 121", para,
+                   "phanngan - 12 giờ trước Thích 51", "Tin khác"]
+    labels = ["title", "body", "byline", "section_heading", "body", "body", "related", "body", "related", "section_heading"]
+    assert comment_content(labels, first_shown) == [4, 5, 7]
 
 
 def test_copies_of_a_recurring_text_leave_the_tagged_sequence():

@@ -22,6 +22,7 @@ import pycrfsuite
 
 from bantin.blocks import Block, Page
 from bantin.boilerplate.base import BlockLabeler, check_training_pages
+from bantin.boilerplate.extract import is_date_line
 from bantin.boilerplate.features import page_features
 from bantin.errors import BantinModelError
 from bantin.labels import CONTENT_LABELS, LABELS
@@ -110,19 +111,30 @@ COMMENT_META = re.compile(
     r"|^" + _COMMENT_ACTION + r"$", re.IGNORECASE)
 #: meta lines at most this many blocks apart belong to one comment section
 COMMENT_META_GAP = 6
+#: a comment section's heading: "Ý kiến bạn đọc (5)", "Bình luận", "Ý kiến của bạn"; comments shown before their
+#: meta line (text, then "name - 13 giờ trước") start there
+COMMENT_HEADING = re.compile(r"^(?:ý kiến(?: bạn đọc| độc giả| của bạn)?|bình luận|các bình luận|phản hồi)(?:\s*\(\d+\))?:?$",
+                             re.IGNORECASE)
 
 
 def comment_content(labels: Sequence[str], texts: Sequence[str]) -> list[int]:
     """Indices of content blocks inside a comment section: between the first and the last of 2+ comment meta lines
     (``COMMENT_META``) that follow each other within ``COMMENT_META_GAP`` blocks. A reader's comment is prose like
-    the article's, but it sits between the widget's "name - 13 giờ trước" and "Thích 51" lines."""
+    the article's, but it sits between the widget's "name - 13 giờ trước" and "Thích 51" lines. A section heading
+    (``COMMENT_HEADING``) at most ``COMMENT_META_GAP`` blocks before the first meta line opens the section there (a
+    widget that shows each comment before its meta line)."""
     meta = [i for i, t in enumerate(texts) if len(t) <= 120 and COMMENT_META.match(" ".join(t.split()))]
     out: list[int] = []
     start = 0
     for k in range(1, len(meta) + 1):
         if k == len(meta) or meta[k] - meta[k - 1] > COMMENT_META_GAP:
             if k - start >= 2:
-                out += [i for i in range(meta[start], meta[k - 1] + 1) if labels[i] in CONTENT_LABELS]
+                first = meta[start]
+                for h in range(first - 1, max(-1, first - 1 - COMMENT_META_GAP), -1):
+                    if len(texts[h]) <= 40 and COMMENT_HEADING.match(" ".join(texts[h].split())):
+                        first = h
+                        break
+                out += [i for i in range(first, meta[k - 1] + 1) if labels[i] in CONTENT_LABELS]
             start = k
     return out
 
@@ -378,6 +390,10 @@ class CRFLabeler(BlockLabeler):
                 tags[i] = "noise"
             for i in comment_content(tags, texts):
                 tags[i] = "noise"
+            # a line that is only a date or a time is the article's metadata, never its text (ArticleText.dates)
+            for i, y in enumerate(tags):
+                if y in CONTENT_LABELS and y != "byline" and len(texts[i]) <= 80 and is_date_line(texts[i]):
+                    tags[i] = "byline"
             hints = [b.hints for b in page.blocks]
             tables = [h.get("table_no") for h in hints]
             for i in alt_text_content(tags, texts, tables, [bool(h.get("image_marker")) for h in hints]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bantin.blocks import Page
@@ -10,9 +11,18 @@ from bantin.errors import BantinInputError
 from bantin.labels import CONTENT_LABELS
 
 
+#: a relative time: "2 giờ trước", "Cập nhật 15 phút trước"
+_AGO = re.compile(r"^(?:cập nhật:?\s*|đăng:?\s*)?\d{1,3}\s+(?:giây|phút|giờ|ngày|tuần|tháng|năm)\s+trước$", re.IGNORECASE)
+
+
 def is_date_line(text: str) -> bool:
-    """A line that holds only a date and/or time (with a weekday, "GMT+7", "Cập nhật"...), nothing else."""
-    return len(text) <= 80 and bool(_DATE.search(text) or _TIME.search(text)) and len(_TS_PARTS.sub("", text.lower())) <= 2
+    """A line that holds only a date and/or time (with a weekday, "GMT+7", "Cập nhật"...) or a relative time ("2 giờ
+    trước"), nothing else."""
+    if len(text) > 80:
+        return False
+    if _DATE.search(text) or _TIME.search(text):
+        return len(_TS_PARTS.sub("", text.lower())) <= 2
+    return bool(_AGO.match(" ".join(text.split())))
 
 
 @dataclass

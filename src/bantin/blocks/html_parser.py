@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import unicodedata
 
 import lxml.etree
 import numpy as np
@@ -60,22 +61,33 @@ _HEADINGS = {f"h{i}": i for i in range(1, 7)}
 CACHE_MAX_CHARS = 1_000
 
 
-_line_hints_cache: dict[str, dict] = {}
-_block_text_cache: dict[str, str] = {}
+_segment_cache: dict[str, tuple] = {}
 _ws_cache: dict[str, str] = {}
 
 
-def _own_line_hints(raw: str) -> dict:
-    return line_hints(raw, raw)
-
-
 def _one_line_text(text: str) -> str:
+    """``normalize_text(text)`` on one line, for a text that ``normalize_whitespace`` gave. Such a text that is
+    printable and in NFC is its own result: it holds no line break, control or zero-width character (none is
+    printable), no space but U+0020 (the others are not printable) and no run of those (collapsed), no space at
+    either end (stripped), so that each step of normalize_text leaves it as it is."""
+    if text.isprintable() and unicodedata.is_normalized("NFC", text):
+        return text
     return normalize_text(text).replace("\n", " ")
 
 
-def _line_hints(raw: str) -> dict:
-    """``line_hints(raw, raw)`` (cached for short blocks: shared, flush copies it into the block's hints)."""
-    return cached(_line_hints_cache, _own_line_hints, raw, CACHE_MAX_CHARS)
+def _new_segment(text: str) -> tuple:
+    """(raw, line hints, final text) of a block made of ``text``: its whitespace collapsed, ``line_hints(raw, raw)``
+    and the block's final text (normalized, on one line); (raw, None, None) for an empty one."""
+    raw = normalize_whitespace(text)
+    if not raw:
+        return raw, None, None
+    return raw, line_hints(raw, raw), _one_line_text(raw)
+
+
+def _segment(text: str) -> tuple:
+    """``_new_segment(text)``, cached for short texts: one lookup per block, where the whitespace, the line hints
+    and the final text were three (the hints are shared: flush copies them into the block's hints)."""
+    return cached(_segment_cache, _new_segment, text, CACHE_MAX_CHARS)
 
 
 def _ws(text: str) -> str:
@@ -83,17 +95,11 @@ def _ws(text: str) -> str:
     return cached(_ws_cache, normalize_whitespace, text, CACHE_MAX_CHARS)
 
 
-def _block_text(text: str) -> str:
-    """A block's final text: normalized, on one line (cached for short blocks)."""
-    return cached(_block_text_cache, _one_line_text, text, CACHE_MAX_CHARS)
-
-
 def clear_caches() -> None:
     """Empty the parser's per-block caches (benchmarks time cold runs with it)."""
     _ws_cache.clear()
     _tokens_of.cache_clear()
-    _line_hints_cache.clear()
-    _block_text_cache.clear()
+    _segment_cache.clear()
 
 
 def _attr_tokens(el) -> tuple[str, ...]:
@@ -116,7 +122,7 @@ def _tokens_of(cls: str | None, id_: str | None) -> tuple[str, ...]:
 
 
 #: the state of an empty stack of open elements (see ``_Walker._push``)
-_EMPTY_LEVEL: tuple = ((), False, (), False, False, False)
+_EMPTY_LEVEL: tuple = ((), False, (), False, False, False, "body", 0)
 
 
 class _Walker:
@@ -132,10 +138,8 @@ class _Walker:
         self.id_tags: list[str] = []  # tag of each block-level element, by serial number
         self.n_pushed = 0
         self.segments: list[tuple[str, bool]] = []  # (text, inside a link)
-        self.stack: list[str] = []  # tags of the open block elements
-        self.tokens: list[tuple[str, ...]] = []  # their class/id tokens
-        self.merged: list[tuple] = []  # per open element, see _push
-        self.headings: list[int] = []  # levels of the open heading elements
+        self.tokens: list[tuple[str, ...]] = []  # class/id tokens of the open block elements
+        self.levels: list[tuple] = []  # per open block element, the state its blocks read: see _push
         self.max_blocks = max_blocks
         self.truncated = False
 
@@ -149,10 +153,10 @@ class _Walker:
         segments = self.segments
         if len(segments) == 1:
             text, link = segments[0]
-            raw = _ws(text)
+            raw, own_hints, final = _segment(text)
             link_chars = len(raw) if link else 0
         else:
-            raw = _ws(" ".join([s for s, _ in segments]))
+            raw, own_hints, final = _segment(" ".join([s for s, _ in segments]))
             link_chars = sum([len(_ws(s)) for s, link in segments if link])
         segments.clear()
         if not raw:
@@ -160,8 +164,9 @@ class _Walker:
         if len(self.blocks) >= self.max_blocks:
             self.truncated = True
             return
-        merged, caption_token, landmarks, in_list, in_table, caption_tag = self.merged[-1] if self.merged else _EMPTY_LEVEL
-        if len(self.tokens) <= MAX_CLASS_ANCESTORS:
+        levels = self.levels
+        merged, caption_token, landmarks, in_list, in_table, caption_tag, tag, heading = levels[-1] if levels else _EMPTY_LEVEL
+        if len(levels) <= MAX_CLASS_ANCESTORS:
             tokens = merged
         else:  # a deep stack: the innermost MAX_CLASS_ANCESTORS ancestors' tokens
             class_tokens: dict[str, None] = {}
@@ -171,33 +176,36 @@ class _Walker:
                         class_tokens[tok] = None
             tokens = list(class_tokens)
             caption_token = any("caption" in t for t in tokens)
+        n_raw = len(raw)
         hints = {
-            **_line_hints(raw),
-            "tag": self.stack[-1] if self.stack else "body",
-            "heading": self.headings[-1] if self.headings else 0,
+            **own_hints,
+            "tag": tag,
+            "heading": heading,
             "in_list": in_list,
             "in_table": in_table,
             "is_caption": caption_tag or caption_token,
-            "link_density": round(min(1.0, link_chars / max(1, len(raw))), 3),
+            # (a block all in or all out of links, most of them, without the division and the rounding)
+            "link_density": 0.0 if not link_chars else 1.0 if link_chars >= n_raw else round(link_chars / n_raw, 3),
             "landmarks": list(landmarks),
             "class_tokens": list(tokens[-24:]),
-            "depth": len(self.stack),
+            "depth": len(levels),
         }
-        self.blocks.append(Block(len(self.blocks), raw, raw, hints))
+        # (the final text right away: the container and layout hints read the hints' n_chars, not the text)
+        self.blocks.append(Block(len(self.blocks), final, final, hints))
         ids = self.stack_ids
         self.paths.append(tuple(ids) if len(ids) <= MAX_PATH else tuple(ids[-MAX_PATH:]))
 
     def _push(self, el, tag: str) -> None:
-        self.stack.append(tag)
         self.stack_ids.append(self.n_pushed)
         self.id_tags.append(tag)
         self.n_pushed += 1
         toks = _attr_tokens(el)
         self.tokens.append(toks)
         # the open elements' class/id tokens merged outermost first (first occurrence kept), whether one holds
-        # "caption", the sorted landmark tags among them, and whether one is an li, a td/th, a figcaption/caption:
-        # kept per level, so a block reads them in O(1)
-        merged, caption_token, landmarks, in_list, in_table, caption_tag = self.merged[-1] if self.merged else _EMPTY_LEVEL
+        # "caption", the sorted landmark tags among them, whether one is an li, a td/th, a figcaption/caption, the
+        # innermost one's tag and the level of the innermost heading (0: none): kept per level, in one tuple, so
+        # that a block reads them in O(1)
+        merged, caption_token, landmarks, in_list, in_table, caption_tag, _, heading = self.levels[-1] if self.levels else _EMPTY_LEVEL
         if toks and len(self.tokens) <= MAX_CLASS_ANCESTORS:  # (deeper, flush reads the innermost ancestors itself)
             new = [t for t in toks if t not in merged]
             if new:
@@ -205,18 +213,13 @@ class _Walker:
                 caption_token = caption_token or any("caption" in t for t in new)
         if tag in LANDMARKS and tag not in landmarks:
             landmarks = tuple(sorted((*landmarks, tag)))
-        self.merged.append((merged, caption_token, landmarks, in_list or tag == "li", in_table or tag in ("td", "th"),
-                            caption_tag or tag in ("figcaption", "caption")))
-        if tag in _HEADINGS:
-            self.headings.append(_HEADINGS[tag])
+        self.levels.append((merged, caption_token, landmarks, in_list or tag == "li", in_table or tag in ("td", "th"),
+                            caption_tag or tag in ("figcaption", "caption"), tag, _HEADINGS.get(tag, heading)))
 
     def _pop(self) -> None:
-        tag = self.stack.pop()
         self.stack_ids.pop()
         self.tokens.pop()
-        self.merged.pop()
-        if tag in _HEADINGS:
-            self.headings.pop()
+        self.levels.pop()
 
     def walk(self, root) -> None:
         """Collect the blocks under ``root`` in document order (text, children, then each element's tail).
@@ -518,8 +521,6 @@ def parse_html(html: str, page_id: str | None = None, max_blocks: int = MAX_BLOC
         warnings.append(f"page has more than {max_blocks:,} blocks: only the first {max_blocks:,} are analyzed")
     n = len(blocks)
     for b in blocks:
-        b.text = _block_text(b.text)
-        b.raw = b.text
         b.hints["rel_pos"] = round(b.index / (n - 1), 4) if n > 1 else 0.0
     page = Page(blocks=blocks, source_kind="html", id=page_id, meta=meta)
     page.add_warnings(warnings)

@@ -14,6 +14,7 @@ format; string values are one-hot features ``name=value``), neighbours (window +
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import operator
 from bisect import bisect_left
@@ -103,9 +104,17 @@ def _norm_key(text: str) -> str:
     return " ".join(_SYL.findall(text.lower()))
 
 
+#: the combining diacritical marks (U+0300-U+036F, all of category Mn): every mark of Vietnamese text once in NFD
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
 def _deaccent(text: str) -> str:
+    """The text without đ's stroke and without its combining marks (category Mn) once decomposed."""
     text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    # the common marks by one regex; the per-character check only for what is left of a text that is not ASCII
+    # (no ASCII character is a mark)
+    text = _COMBINING.sub("", unicodedata.normalize("NFD", text))
+    return text if text.isascii() else "".join(c for c in text if unicodedata.category(c) != "Mn")
 
 
 _DIGITS = [str(i) for i in range(32)]
@@ -178,12 +187,12 @@ def _base_features(block: Block, syls: Sequence[str], marker: bool) -> dict[str,
         except TypeError:  # an unhashable hint value: computed, not cached
             key = None
         if f is None:
-            f = _nonzero(_text_features(text, syls, marker, h))
+            f = _text_features(text, syls, marker, h)
             if key is not None:
                 remember(_text_cache, key, f)
         f = dict(f)
     else:
-        f = _nonzero(_text_features(text, syls, marker, h))
+        f = _text_features(text, syls, marker, h)
     # (the HTML and layout features have names of their own: added after the text features, in the same order as
     # if all were filtered at once)
     if h.get("tag"):
@@ -245,17 +254,23 @@ def _nonzero(f: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text_features(text: str, syls: Sequence[str], marker: bool, h: dict[str, Any]) -> dict[str, Any]:
-    """The features of a block's text (a new dict; the values are strings and floats)."""
+    """The non-zero features of a block's text (a new dict; the values are strings and floats).
+
+    Written as ``_nonzero`` of the full dict would leave them, in the same order: a feature that is 0.0 is not set
+    at all (rather than a full dict built, then filtered, for every new text).
+    """
     low = text.lower()
     n = len(syls)
     f: dict[str, Any] = {"bias": 1.0}
-    f["nsyl"] = _T_NSYL[min(n, 71)]
-    f["log_nsyl"] = math.log1p(n) / 5
-    f["empty"] = float(n == 0)
+    f["nsyl"] = nsyl = _T_NSYL[min(n, 71)]
+    if n:
+        f["log_nsyl"] = math.log1p(n) / 5
+    else:
+        f["empty"] = 1.0
     stripped = text.rstrip()
-    f["end"] = "p" if stripped.endswith((".", "!", "?", "…", "...")) else ("q" if stripped.endswith(('"', "”", "»")) else (
+    f["end"] = end = "p" if stripped.endswith((".", "!", "?", "…", "...")) else ("q" if stripped.endswith(('"', "”", "»")) else (
         ":" if stripped.endswith(":") else (")" if stripped.endswith(")") else ("-" if stripped.endswith(("-", "–", "|", "»", ">")) else "n"))))
-    n_sent = text.count(". ") + text.count("? ") + text.count("! ") + (f["end"] == "p")
+    n_sent = text.count(". ") + text.count("? ") + text.count("! ") + (end == "p")
     f["nsent"] = _T_NSENT[min(n_sent, 5)]
     n_let = sum(map(len, syls))
     if n_let:
@@ -264,38 +279,58 @@ def _text_features(text: str, syls: Sequence[str], marker: bool, h: dict[str, An
         f["upper"] = _bucket(upper, (0.05, 0.15, 0.3, 0.6, 0.95))
         if n <= 30:  # tells diacritic-less slugs and foreign lines from Vietnamese; paragraphs need no check
             f["viet_marks"] = _bucket(len(_VIET_RE.findall(low)) / n_let, (0.0, 0.05, 0.15))
-    f["first_upper"] = float(text[:1].isupper())
+    if text[:1].isupper():
+        f["first_upper"] = 1.0
     if 0 < n <= 30:
         words_ = text.split()
         cap_words = sum(map(str.isupper, [w[0] for w in words_]))  # (split() gives no empty word)
         f["cap_ratio"] = _bucket(cap_words / len(words_), (0.2, 0.5, 0.8, 0.99))
     digit = h["digit_ratio"] if "digit_ratio" in h else len(_DIGIT.findall(text)) / max(1, len(text))
     f["digit"] = _bucket(digit, (0.0, 0.1, 0.3))
-    f["date"] = float(h["has_date"] if "has_date" in h else bool(_DATE.search(text)))
-    f["time"] = float(h["has_time"] if "has_time" in h else bool(_TIME.search(text)))
-    f["date_line"] = float(n <= 16 and (f["date"] or f["time"]) and len(_TS_PARTS.sub("", low)) <= 2)
-    f["cat_date"] = float(bool(h.get("starts_with_category_date")))
-    if n and n <= 12 and (f["date"] or f["time"]):
+    date = float(h["has_date"] if "has_date" in h else bool(_DATE.search(text)))
+    if date:
+        f["date"] = date
+    time_ = float(h["has_time"] if "has_time" in h else bool(_TIME.search(text)))
+    if time_:
+        f["time"] = time_
+    if n <= 16 and (date or time_) and len(_TS_PARTS.sub("", low)) <= 2:
+        f["date_line"] = 1.0
+    if h.get("starts_with_category_date"):
+        f["cat_date"] = 1.0
+    if n and n <= 12 and (date or time_):
         f["short_ts"] = 1.0
-    f["marker"] = float(marker)
-    if not marker and n >= 3 and (" ".join(syls[:2]) in SECTION_MARKERS or " ".join(syls[:3]) in SECTION_MARKERS):
+    if marker:
+        f["marker"] = float(marker)
+    elif n >= 3 and (" ".join(syls[:2]) in SECTION_MARKERS or " ".join(syls[:3]) in SECTION_MARKERS):
         f["marker_prefix"] = 1.0  # "Đọc thêm >>> ...", "Xem thêm: ..."
     if n:
-        nav_share = len(NAV_VOCAB.intersection(syls)) / len(set(syls))
+        # (no menu syllable: a share of 0.0, without building the set of the block's syllables)
+        nav_share = len(NAV_VOCAB.intersection(syls)) / len(set(syls)) if not NAV_VOCAB.isdisjoint(syls) else 0.0
         f["nav_vocab"] = _bucket(nav_share, (0.0, 0.3, 0.6, 0.99))
     f["pipes"] = _bucket(text.count("|") + h.get("pipe_count", 0), (0, 1, 3))
-    f["trailing_pipe"] = float(bool(h.get("trailing_pipe")))
-    f["image"] = float(bool(h.get("image_marker")))
-    f["url"] = float(n <= 40 and ("." in text or ":" in text) and bool(_URL.search(text)))  # (each form of _URL has one)
-    f["copyright"] = float("©" in text or "bản quyền" in low or "copyright" in low)
-    f["byline_start"] = float(low.startswith(BYLINE_START))
-    f["caption_cue"] = float(any(map(low.__contains__, CAPTION_PARTS)) and bool(_CAPTION_RE.search(low)))
-    f["initials"] = float(bool(_INITIALS.match(text.strip())))
-    f["paren_source"] = float(bool(_PAREN_SOURCE.match(text)))
-    f["quote_start"] = float(text[:1] in "\"“'‘«")
-    f["dash_start"] = float(text[:1] in "-–—•+*")
+    if h.get("trailing_pipe"):
+        f["trailing_pipe"] = 1.0
+    if h.get("image_marker"):
+        f["image"] = 1.0
+    if n <= 40 and ("." in text or ":" in text) and _URL.search(text):  # (each form of _URL has one)
+        f["url"] = 1.0
+    if "©" in text or "bản quyền" in low or "copyright" in low:
+        f["copyright"] = 1.0
+    if low.startswith(BYLINE_START):
+        f["byline_start"] = 1.0
+    if any(map(low.__contains__, CAPTION_PARTS)) and _CAPTION_RE.search(low):
+        f["caption_cue"] = 1.0
+    if _INITIALS.match(text.strip()):
+        f["initials"] = 1.0
+    if _PAREN_SOURCE.match(text):
+        f["paren_source"] = 1.0
+    if text[:1] in "\"“'‘«":  # (an empty text too: "" is in every string)
+        f["quote_start"] = 1.0
+    if text[:1] in "-–—•+*":
+        f["dash_start"] = 1.0
     colon = text.find(":")
-    f["colon_mid"] = float(0 < colon < 60)
+    if 0 < colon < 60:
+        f["colon_mid"] = 1.0
     if 0 < colon <= 20 and not text[:colon].strip().isdigit():
         # A short label before a colon ("Tags:", "Từ khóa:", "Ảnh:", "Nguồn:") names what the line is.
         head = _SYL.findall(low[:colon])
@@ -306,7 +341,7 @@ def _text_features(text: str, syls: Sequence[str], marker: bool, h: dict[str, An
     if n <= 12 and _CRUMB.search(text):
         f["crumb"] = 1.0
     # Length x ending: a long line that does not end like a sentence is a glued list of titles, not a paragraph.
-    f["len_end"] = f["nsyl"] + f["end"]
+    f["len_end"] = nsyl + end
     if n >= 5:
         # Leading syllables without any diacritic (an image alt slug glued to the next title: "lam the nao de ...").
         ascii_lead = 0
@@ -401,7 +436,7 @@ _info_cache: dict[str, tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, .
 def _new_text_info(text: str) -> tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]]:
     syls = _SYL.findall(text[:MAX_FEATURE_CHARS].lower())
     uniq = tuple(dict.fromkeys(syls))
-    return tuple(syls), " ".join(syls), uniq, tuple(w for w in uniq if w not in STOP_SYLLABLES)
+    return tuple(syls), " ".join(syls), uniq, tuple(itertools.filterfalse(STOP_SYLLABLES.__contains__, uniq))
 
 
 def _text_info(text: str) -> tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...]]:
@@ -533,9 +568,7 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
     lead_topic = set(sets[first_long][1]) if first_long is not None else set()
     # Words that recur across the page's paragraphs are the article's topic; a teaser of another article has its own.
     content_sets = [s_[1] if lengths[i] >= 5 else () for i, s_ in enumerate(sets)]
-    df: Counter = Counter()
-    for s_ in content_sets:
-        df.update(s_)
+    df = Counter(itertools.chain.from_iterable(content_sets))  # (one count in C, not an update per block)
     frequent = {w for w, c in df.items() if c >= 3}
     span_lo, span_hi = main_span(lengths, long_w)
     is_ts = [bool(b.hints.get("has_time") or b.hints.get("has_date")) and lengths[i] <= 12 for i, b in enumerate(blocks)]
@@ -552,8 +585,10 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
     for i, b in enumerate(blocks):
         f = _base_features(b, syls[i], markers[i])
         k = keys[i]
-        f["pos"] = _T_POS[min(i, 21)]
-        f["pos_end"] = _T_POS_END[min(n - 1 - i, 9)]
+        # (the tables' last entries by comparisons: min() and max() calls were a tenth of this loop)
+        f["pos"] = _T_POS[i if i < 21 else 21]
+        j = n - 1 - i
+        f["pos_end"] = _T_POS_END[j if j < 9 else 9]
         x = i / (n - 1) if n > 1 else 0.0
         if x or dense:
             f["rel_pos"] = x
@@ -571,7 +606,7 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
         f["long_after_b"] = "0" if long_after <= 0.0 else "1" if long_after <= 0.3 else "2" if long_after <= 0.7 else "3" if long_after <= 0.99 else "4"
         if k:
             dup = counts[k] - 1
-            f["dup"] = _T_DUP[min(dup, 4)]
+            f["dup"] = _T_DUP[dup if dup < 4 else 4]
             flag = i > 0 and keys[i - 1] == k
             if flag or dense:
                 f["dup_prev"] = float(flag)
@@ -582,7 +617,8 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
                 f["prefix_next"] = 1.0
         if i == title_i or dense:
             f["is_title_guess"] = float(i == title_i)
-        f["after_title"] = _T_AFTER_TITLE[max(-2, min(i - title_i, 5)) + 2]
+        j = i - title_i  # (clipped to -2 ... 5)
+        f["after_title"] = _T_AFTER_TITLE[0 if j <= -2 else 7 if j >= 5 else j + 2]
         sset, own = sets[i]  # (intersected below with sets: made sets when long, tuples are read faster when short)
         if len(sset) > 16:
             sset, own = set(sset), set(own)
@@ -609,9 +645,11 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
         if content_sets[i]:
             x = len(frequent.intersection(own)) / len(own)  # (0.05, 0.15, 0.3, 0.5)
             f["recur"] = "0" if x <= 0.05 else "1" if x <= 0.15 else "2" if x <= 0.3 else "3" if x <= 0.5 else "4"
-        lo3, hi4 = max(0, i - 3), min(n, i + 4)
-        f["ts_near"] = _T_TS_NEAR[min(ts_sum[hi4] - ts_sum[lo3] - is_ts[i], 3)]
-        f["short_near"] = _T_SHORT_NEAR[min(short_sum[hi4] - short_sum[lo3] - shortish[i], 5)]
+        lo3, hi4 = i - 3 if i > 3 else 0, i + 4 if i + 4 < n else n
+        j = ts_sum[hi4] - ts_sum[lo3] - is_ts[i]
+        f["ts_near"] = _T_TS_NEAR[j if j < 3 else 3]
+        j = short_sum[hi4] - short_sum[lo3] - shortish[i]
+        f["short_near"] = _T_SHORT_NEAR[j if j < 5 else 5]
         if "slug_of_title" in f and _VIET_RE.search(texts[i].lower()):
             f["slug_then_text"] = 1.0
         if first_long is not None:
@@ -623,15 +661,16 @@ def page_features(page: Page, window: int = 2, sparse: bool = False) -> list[dic
             # A timestamp inside a section opened by a marker dates another article, not this one.
             f["ts_ctx"] = ts_where + ("_marker" if last_marker >= 0 else "")
         if last_marker >= 0:
-            f["since_marker"] = _T_SINCE[min(i - last_marker, 17)]
+            j = i - last_marker
+            f["since_marker"] = _T_SINCE[j if j < 17 else 17]
         if markers[i]:
             last_marker = i
         # How many of the next three lines are short, title-like lines (related lists, menus).
-        f["next_short"] = _DIGITS[short_sum[min(n, i + 4)] - short_sum[min(n, i + 1)]]
+        f["next_short"] = _DIGITS[short_sum[hi4] - short_sum[i + 1]]  # (hi4 is min(n, i + 4); i + 1 <= n)
         if span_hi >= 0:
             # where the block lies against the page's main article span (form-independent page consistency)
-            f["span"] = "in" if span_lo <= i <= span_hi else (
-                "b" + _T_SPAN[min(span_lo - i, 9)] if i < span_lo else "a" + _T_SPAN[min(i - span_hi, 9)])
+            j = span_lo - i if i < span_lo else i - span_hi
+            f["span"] = "in" if span_lo <= i <= span_hi else ("b" if i < span_lo else "a") + _T_SPAN[j if j < 9 else 9]
         feats.append(f)
     # The rest of the page after the last marker: related lists run to the end.
     after_last = [False] * n

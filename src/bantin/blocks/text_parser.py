@@ -58,9 +58,34 @@ def _count_syllables(text: str, chunk: int = 100_000) -> int:
 _UPPER_NOT_ALPHA = re.compile("[\u2160-\u216f\u24b6-\u24cf\U0001f130-\U0001f149\U0001f150-\U0001f169\U0001f170-\U0001f189]")
 
 
-def line_hints(raw: str, text: str) -> dict:
-    n_chars = len(text)
-    head = text[:MAX_RATIO_CHARS]
+#: Texts made only of these characters (ASCII, Latin-1, the Latin Extended blocks, IPA, spacing modifiers and
+#: combining marks, Latin Extended Additional -- Vietnamese --, general punctuation) have their letters, upper-case
+#: letters and digits counted by character classes (one C-level scan each, with few matches: a space is counted by
+#: str.count) rather than one str method call per character; each class is made of exactly the characters of these
+#: blocks that the str method accepts, so that the counts are the same.
+_COMMON_BLOCKS = [chr(c) for lo, hi in ((0x0000, 0x0370), (0x1E00, 0x1F00), (0x2000, 0x2070)) for c in range(lo, hi)]
+_NOT_COMMON = re.compile("[^\\x00-\\u036f\\u1e00-\\u1eff\\u2000-\\u206f]")
+
+
+def _char_class(chars: list[str]) -> re.Pattern:
+    return re.compile("[" + "".join(map(re.escape, chars)) + "]")
+
+
+#: (not letters, a space left out: it is counted on its own; upper case; digits) among _COMMON_BLOCKS
+_NOT_ALPHA = _char_class([c for c in _COMMON_BLOCKS if not c.isalpha() and c != " "])
+_UPPER = _char_class([c for c in _COMMON_BLOCKS if c.isupper()])
+_DIGITS = _char_class([c for c in _COMMON_BLOCKS if c.isdigit()])
+# (no character of these blocks is upper case without being a letter, so _UPPER_NOT_ALPHA needs no check for them;
+# checked against this Python's Unicode tables, the per-character counts are used if that ever fails)
+_FAST_COUNTS = not _UPPER_NOT_ALPHA.search("".join(_COMMON_BLOCKS)) and all(c.isalpha() for c in _COMMON_BLOCKS if c.isupper())
+
+
+def _char_counts(head: str) -> tuple[int, int, int]:
+    """(letters, upper-case letters, digits) of ``head``: ``str.isalpha``, ``str.isupper`` (of letters) and
+    ``str.isdigit`` counted."""
+    if _FAST_COUNTS and not _NOT_COMMON.search(head):
+        n_letters = len(head) - head.count(" ") - len(_NOT_ALPHA.findall(head))
+        return n_letters, len(_UPPER.findall(head)) if n_letters else 0, len(_DIGITS.findall(head))
     # counted with map over C-level str methods: a per-character generator was a fifth of the HTML parse time
     n_letters = sum(map(str.isalpha, head))
     # upper-case letters: every upper-case character, less the few that are not letters (rare: looked for only
@@ -68,7 +93,13 @@ def line_hints(raw: str, text: str) -> dict:
     n_upper = sum(map(str.isupper, head)) if n_letters else 0
     if n_upper and _UPPER_NOT_ALPHA.search(head):
         n_upper = sum(map(str.isupper, filter(str.isalpha, head)))
-    n_digits = sum(map(str.isdigit, head))
+    return n_letters, n_upper, sum(map(str.isdigit, head))
+
+
+def line_hints(raw: str, text: str) -> dict:
+    n_chars = len(text)
+    head = text[:MAX_RATIO_CHARS]
+    n_letters, n_upper, n_digits = _char_counts(head)
     # dates and times need a digit (re's \d is str.isdecimal, a subset of str.isdigit): without one in the text,
     # the searches are skipped
     digits = n_digits or len(text) > MAX_RATIO_CHARS

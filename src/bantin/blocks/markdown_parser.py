@@ -62,6 +62,10 @@ _SPACED_DEST = re.compile(r"(\]\()(" + _DEST_PIECE + r"(?: +" + _DEST_PIECE + r"
 # html2text's wrap also breaks such a destination at a space (which it drops) or after a hyphen: a destination still
 # open at the end of its line goes on in the next one (joined with a space, or with nothing after a hyphen)
 _BROKEN_SPACED_DEST = re.compile(r"(\]\(" + _DEST_PIECE + r"(?: +" + _DEST_PIECE + r")*+)[ \t]*\n[ \t]*(?=[^\s])")
+# Cheap tests first (one scan each): a destination with a space, a destination still open at a line's end. Most
+# Markdown has neither, and the repairs above then cost nothing.
+_HAS_SPACED_DEST = re.compile(r"\]\(" + _DEST_PIECE + r" ")
+_HAS_OPEN_DEST = re.compile(r"\]\((?:[^()\n]|\([^()\n]*\))*\n")
 _SPACED_DEST_TITLE = re.compile(r"(\]\()(" + _DEST_PIECE + r"(?: +" + _DEST_PIECE + r")++) +\"(?:[^\"]|\"(?!\))){0,600}?\"\)")
 # Link titles: html2text writes the element's title attribute unescaped ("Khi chính phủ đi "outsource""),
 # which breaks the link. Titles carry nothing bantin uses, so they are dropped.
@@ -201,14 +205,15 @@ def repair_markdown(text: str) -> str:
             break
     # (told before the spaced destinations are joined: their joined lines, hundreds of characters, are no wrap's)
     wrapped = looks_wrapped(text)
-    for _ in range(20):
+    for _ in range(20 if _HAS_OPEN_DEST.search(text) else 0):
         prev, text = text, _BROKEN_SPACED_DEST.sub(lambda m: m.group(1) + ("" if m.group(1).endswith("-") else " "), text)
         if text == prev:
             break
     text = _TITLE.sub(r"\1)", text)
     text = _split_links(text)
-    text = _SPACED_DEST_TITLE.sub(lambda m: m.group(1) + re.sub(" +", "%20", m.group(2)) + ")", text)
-    text = _SPACED_DEST.sub(lambda m: m.group(1) + re.sub(" +", "%20", m.group(2)) + m.group(3), text)
+    if _HAS_SPACED_DEST.search(text):
+        text = _SPACED_DEST_TITLE.sub(lambda m: m.group(1) + re.sub(" +", "%20", m.group(2)) + ")", text)
+        text = _SPACED_DEST.sub(lambda m: m.group(1) + re.sub(" +", "%20", m.group(2)) + m.group(3), text)
     if wrapped:
         lines = text.split("\n")
         out: list[str] = []

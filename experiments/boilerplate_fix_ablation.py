@@ -10,7 +10,8 @@ article text, ``ArticleText.text``), ``repeats`` (copies of a recurring text lea
 inside a table cell, written as text: ``crf.alt_text_content``), ``share links`` (share links whose destination holds
 spaces and a title or is broken by html2text's wrap at a space stay links: ``markdown_parser._SPACED_DEST_TITLE``,
 ``_BROKEN_SPACED_DEST``); the comment meta lines that carry the widget's actions ("... trước Thích 51") are part of
-``comments``. Token F1 per form of the embedded default, with all fixes and with all but one; the
+``comments``, as is the section's heading ("Ý kiến bạn đọc (5)") opening it; ``date bylines`` (a content block that is
+only a date or a relative time becomes a byline: ``crf.is_date_line`` in the consistency pass). Token F1 per form of the embedded default, with all fixes and with all but one; the
 validation set chose, the test pages report. Records ``kind="experiment"`` in experiments/results.jsonl.
 """
 
@@ -35,8 +36,9 @@ FORMS = ["html", "txt", "markdown", "markdown78", "markdownify", "inscriptis", "
 ORIG_DETECT, ORIG_DUP, ORIG_REP, ORIG_COM, ORIG_ALT = (R.detect_layout, C.duplicate_content, C._first_occurrences,
                                                      C.comment_content, C.alt_text_content)
 ORIG_SHARE = (MP._SPACED_DEST_TITLE, MP._BROKEN_SPACED_DEST)
+ORIG_DATE_LINE = C.is_date_line
 ABLATIONS = ["all fixes", "without layout", "without duplicates", "without dates", "without repeats", "without comments",
-             "without alt texts", "without share links"]
+             "without alt texts", "without share links", "without date bylines"]
 
 
 def _detect_before(text: str, max_lines: int = 5000):
@@ -77,6 +79,7 @@ def main(argv=None) -> None:
         C.comment_content = (lambda labels, texts: []) if name == "without comments" else ORIG_COM
         C.alt_text_content = (lambda labels, texts, tables, images=None: []) if name == "without alt texts" else ORIG_ALT
         MP._SPACED_DEST_TITLE, MP._BROKEN_SPACED_DEST = (NEVER, NEVER) if name == "without share links" else ORIG_SHARE
+        C.is_date_line = (lambda text: False) if name == "without date bylines" else ORIG_DATE_LINE
         for dataset, pages in sets.items():
             s = score(model, pages, with_dates=name == "without dates")
             print(f"{name:20s} {dataset:10s} {s}", flush=True)
@@ -87,6 +90,7 @@ def main(argv=None) -> None:
     B.detect_layout, C.duplicate_content, C._first_occurrences, C.comment_content, C.alt_text_content = (
         ORIG_DETECT, ORIG_DUP, ORIG_REP, ORIG_COM, ORIG_ALT)
     MP._SPACED_DEST_TITLE, MP._BROKEN_SPACED_DEST = ORIG_SHARE
+    C.is_date_line = ORIG_DATE_LINE
 
 
 if __name__ == "__main__":

@@ -381,7 +381,8 @@ class CRFLabeler(BlockLabeler):
     def _consistent(self, tags: list[str], page: Page) -> list[str]:
         """The tags with outlying content blocks (``outlying_content``), a second copy of the article
         (``duplicate_content``), readers' comments (``comment_content``) and alt texts written as text
-        (``alt_text_content``) relabeled as boilerplate."""
+        (``alt_text_content``) relabeled as boilerplate, and content blocks that are only a date or a relative time
+        (``extract.is_date_line``) relabeled ``byline``."""
         if self.consistency:
             texts = [b.text for b in page.blocks]
             for i in outlying_content(tags, texts):

@@ -59,6 +59,7 @@ _DEST_PIECE = r"(?:[^()\s\"]|\([^()\s\"]*\))+"
 _SPACED_DEST = re.compile(r"(\]\()(" + _DEST_PIECE + r"(?: +" + _DEST_PIECE + r")+)(\))")
 # ... and followed by a title: a share-by-mail link ("[ ](mailto:?&subject=Tiêu đề bài&body=... "Chia sẻ qua email")"),
 # whose title is dropped as below (the pieces' run is possessive: it never gives back, against backtracking)
+_SPACED_DEST_TITLE = re.compile(r"(\]\()(" + _DEST_PIECE + r"(?: +" + _DEST_PIECE + r")++) +\"(?:[^\"]|\"(?!\))){0,600}?\"(\))")
 # html2text's wrap also breaks such a destination at a space (which it drops) or after a hyphen: a destination still
 # open at the end of its line goes on in the next one (joined with a space, or with nothing after a hyphen)
 _BROKEN_SPACED_DEST = re.compile(r"(\]\(" + _DEST_PIECE + r"(?: +" + _DEST_PIECE + r")*+)[ \t]*\n[ \t]*(?=[^\s])")
@@ -66,7 +67,6 @@ _BROKEN_SPACED_DEST = re.compile(r"(\]\(" + _DEST_PIECE + r"(?: +" + _DEST_PIECE
 # Markdown has neither, and the repairs above then cost nothing.
 _HAS_SPACED_DEST = re.compile(r"\]\(" + _DEST_PIECE + r" ")
 _HAS_OPEN_DEST = re.compile(r"\]\((?:[^()\n]|\([^()\n]*\))*\n")
-_SPACED_DEST_TITLE = re.compile(r"(\]\()(" + _DEST_PIECE + r"(?: +" + _DEST_PIECE + r")++) +\"(?:[^\"]|\"(?!\))){0,600}?\"\)")
 # Link titles: html2text writes the element's title attribute unescaped ("Khi chính phủ đi "outsource""),
 # which breaks the link. Titles carry nothing bantin uses, so they are dropped.
 _TITLE = re.compile(r"(\]\(" + _DEST + r")\s+\"(?:[^\"]|\"(?!\))){0,600}?\"\)")
@@ -212,8 +212,8 @@ def repair_markdown(text: str) -> str:
     text = _TITLE.sub(r"\1)", text)
     text = _split_links(text)
     if _HAS_SPACED_DEST.search(text):
-        text = _SPACED_DEST_TITLE.sub(lambda m: m.group(1) + re.sub(" +", "%20", m.group(2)) + ")", text)
-        text = _SPACED_DEST.sub(lambda m: m.group(1) + re.sub(" +", "%20", m.group(2)) + m.group(3), text)
+        for spaced in (_SPACED_DEST_TITLE, _SPACED_DEST):  # (a title is dropped: group 3 is the closing parenthesis)
+            text = spaced.sub(lambda m: m.group(1) + re.sub(" +", "%20", m.group(2)) + m.group(3), text)
     if wrapped:
         lines = text.split("\n")
         out: list[str] = []

@@ -22,7 +22,7 @@ import pycrfsuite
 
 from bantin.blocks import Block, Page
 from bantin.boilerplate.base import BlockLabeler, check_training_pages
-from bantin.boilerplate.extract import is_date_line
+from bantin.boilerplate.extract import AGO_SPAN, is_date_line
 from bantin.boilerplate.features import page_features
 from bantin.errors import BantinModelError
 from bantin.labels import CONTENT_LABELS, LABELS
@@ -105,7 +105,7 @@ def duplicate_content(labels: Sequence[str], texts: Sequence[str]) -> list[int]:
 #: a comment widget's meta line: "phanngan - 13 giờ 28 phút trước", "2 ngày trước", "Thích 51", "Trả lời"
 _COMMENT_ACTION = r"(?:thích|trả lời|báo vi phạm|phản hồi)(?:\s*[|·:]?\s*\d+)?"
 COMMENT_META = re.compile(
-    r"^(?:.{0,60}?\s?[-–|]\s)?\d{1,3}\s+(?:giây|phút|giờ|ngày|tuần|tháng|năm)(?:\s+\d{1,3}\s+(?:giây|phút|giờ|ngày))?\s+trước"
+    r"^(?:.{0,60}?\s?[-–|]\s)?" + AGO_SPAN + r"(?:\s+\d{1,3}\s+(?:giây|phút|giờ|ngày))?\s+trước"
     # a converter that keeps the widget's inline elements on one line adds its actions: "... trước Thích 51"
     r"(?:\s*[|·]?\s*" + _COMMENT_ACTION + r"){0,3}$"
     r"|^" + _COMMENT_ACTION + r"$", re.IGNORECASE)
@@ -393,7 +393,7 @@ class CRFLabeler(BlockLabeler):
                 tags[i] = "noise"
             # a line that is only a date or a time is the article's metadata, never its text (ArticleText.dates)
             for i, y in enumerate(tags):
-                if y in CONTENT_LABELS and y != "byline" and len(texts[i]) <= 80 and is_date_line(texts[i]):
+                if y in CONTENT_LABELS and y != "byline" and is_date_line(texts[i]):
                     tags[i] = "byline"
             hints = [b.hints for b in page.blocks]
             tables = [h.get("table_no") for h in hints]

@@ -11,8 +11,10 @@ from bantin.errors import BantinInputError
 from bantin.labels import CONTENT_LABELS
 
 
+#: the span of a relative time ("2 giờ" in "2 giờ trước"), as a regex piece (comment meta lines use it too)
+AGO_SPAN = r"\d{1,3}\s+(?:giây|phút|giờ|ngày|tuần|tháng|năm)"
 #: a relative time: "2 giờ trước", "Cập nhật 15 phút trước"
-_AGO = re.compile(r"^(?:cập nhật:?\s*|đăng:?\s*)?\d{1,3}\s+(?:giây|phút|giờ|ngày|tuần|tháng|năm)\s+trước$", re.IGNORECASE)
+_AGO = re.compile(r"^(?:cập nhật:?\s*|đăng:?\s*)?" + AGO_SPAN + r"\s+trước$", re.IGNORECASE)
 
 
 def is_date_line(text: str) -> bool:
